@@ -1,0 +1,194 @@
+/**
+ * The one error hierarchy of imbridge. Every backend (native or vendor) throws these; the HTTP
+ * layer turns them into the unified envelope with a single code → status function
+ * (`src/http/error-status.ts`). Vendor adapters translate their vendor's errors into these once,
+ * in their own `errors.ts`.
+ */
+
+/** Every unified error code of the contract (`docs/api.md`, "Errors"). */
+export const ERROR_CODES = [
+  'INVALID_ARGUMENT',
+  'INVALID_ID',
+  'UNAUTHENTICATED',
+  'FORBIDDEN_BACKEND',
+  'BLOCKED',
+  'NOT_FRIENDS',
+  'NOT_WHITELISTED',
+  'MUTED',
+  'NOT_MEMBER',
+  'USER_NOT_FOUND',
+  'GROUP_NOT_FOUND',
+  'REQUEST_NOT_FOUND',
+  'BACKEND_NOT_FOUND',
+  'NOT_FOUND',
+  'METHOD_NOT_ALLOWED',
+  'PAYLOAD_TOO_LARGE',
+  'IDEMPOTENCY_MISMATCH',
+  'ALREADY_FRIENDS',
+  'ALREADY_EXISTS',
+  'REQUEST_PENDING',
+  'UNSUPPORTED',
+  'UNSUPPORTED_OPTION',
+  'RATE_LIMITED',
+  'UPSTREAM_AUTH',
+  'UPSTREAM_ERROR',
+  'UPSTREAM_UNAVAILABLE',
+  'PARTIAL_FAILURE',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** What the vendor itself answered, kept verbatim (minus secrets) for the caller's diagnosis. */
+export interface UpstreamInfo {
+  /** Vendor name: `wukongim`, `agora`, `openim`, `wildfire`. */
+  vendor: string;
+  /** HTTP status the vendor answered with; 0 when no answer arrived (timeout, refused connection). */
+  status: number;
+  /** The vendor's own error code (`errCode`, `code`, `error`, …) as a string; null when it had none. */
+  code: string | null;
+  /** The vendor's own error text; null when it had none. */
+  message: string | null;
+}
+
+export interface ImBridgeErrorOptions {
+  /** Structured, secret-free detail for the caller (ajv paths, capability name, steps …). */
+  details?: Record<string, unknown>;
+  upstream?: UpstreamInfo;
+  /** Overrides the code's default retryability (e.g. an upstream 503 is retryable, a 502 is not). */
+  retryable?: boolean;
+  /** Seconds the caller should wait before retrying (RATE_LIMITED); sent as `Retry-After`. */
+  retryAfterSeconds?: number;
+  cause?: unknown;
+}
+
+const RETRYABLE_BY_DEFAULT: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['RATE_LIMITED', 'UPSTREAM_UNAVAILABLE']);
+
+/** Base class: a unified error code, a human message, and whether retrying the same call may succeed. */
+export class ImBridgeError extends Error {
+  readonly code: ErrorCode;
+  readonly retryable: boolean;
+  readonly details?: Record<string, unknown>;
+  readonly upstream?: UpstreamInfo;
+  readonly retryAfterSeconds?: number;
+
+  constructor(code: ErrorCode, message: string, options: ImBridgeErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.retryable = options.retryable ?? RETRYABLE_BY_DEFAULT.has(code);
+    if (options.details !== undefined) this.details = options.details;
+    if (options.upstream !== undefined) this.upstream = options.upstream;
+    if (options.retryAfterSeconds !== undefined) this.retryAfterSeconds = options.retryAfterSeconds;
+  }
+
+  /** True for any value carrying a unified code, including errors rebuilt from an HTTP envelope. */
+  static is(value: unknown): value is ImBridgeError {
+    return value instanceof ImBridgeError;
+  }
+}
+
+/** 400: schema or value error. `details.errors` lists the failing paths. */
+export class InvalidArgumentError extends ImBridgeError {
+  constructor(message: string, options: ImBridgeErrorOptions = {}) {
+    super('INVALID_ARGUMENT', message, options);
+  }
+}
+
+/** 400: an ID breaks the unified or the backend's ID rule. */
+export class InvalidIdError extends ImBridgeError {
+  constructor(message: string, options: ImBridgeErrorOptions = {}) {
+    super('INVALID_ID', message, options);
+  }
+}
+
+export type NotFoundCode = 'USER_NOT_FOUND' | 'GROUP_NOT_FOUND' | 'REQUEST_NOT_FOUND' | 'BACKEND_NOT_FOUND' | 'NOT_FOUND' | 'NOT_FRIENDS';
+
+/** 404 family: the named thing does not exist. */
+export class NotFoundError extends ImBridgeError {
+  constructor(code: NotFoundCode, message: string, options: ImBridgeErrorOptions = {}) {
+    super(code, message, options);
+  }
+}
+
+export type PolicyCode = 'BLOCKED' | 'NOT_FRIENDS' | 'NOT_WHITELISTED' | 'MUTED' | 'NOT_MEMBER';
+
+/** 403: relationship policy refused a send, a request or a member operation. */
+export class PolicyError extends ImBridgeError {
+  constructor(code: PolicyCode, message: string, options: ImBridgeErrorOptions = {}) {
+    super(code, message, options);
+  }
+}
+
+export type ConflictCode = 'ALREADY_FRIENDS' | 'ALREADY_EXISTS' | 'REQUEST_PENDING' | 'IDEMPOTENCY_MISMATCH';
+
+/** 409 (422 for IDEMPOTENCY_MISMATCH): the state already is what the call would create. */
+export class ConflictError extends ImBridgeError {
+  constructor(code: ConflictCode, message: string, options: ImBridgeErrorOptions = {}) {
+    super(code, message, options);
+  }
+}
+
+/** 501: the backend cannot perform this operation at all. */
+export class UnsupportedError extends ImBridgeError {
+  constructor(capability: string, vendor: string, message?: string) {
+    super('UNSUPPORTED', message ?? `${vendor} cannot do ${capability}`, { details: { capability, vendor } });
+  }
+}
+
+/** 422: the backend can do the operation, but not with this option. */
+export class UnsupportedOptionError extends ImBridgeError {
+  constructor(capability: string, option: string, vendor: string, message?: string) {
+    super('UNSUPPORTED_OPTION', message ?? `${vendor} cannot do ${capability} with option "${option}"`, {
+      details: { capability, option, vendor },
+    });
+  }
+}
+
+export type UpstreamCode = 'RATE_LIMITED' | 'UPSTREAM_AUTH' | 'UPSTREAM_ERROR' | 'UPSTREAM_UNAVAILABLE';
+
+/** 429/502/503: the vendor throttled, refused our credentials, answered nonsense, or is down. */
+export class UpstreamError extends ImBridgeError {
+  constructor(code: UpstreamCode, message: string, options: ImBridgeErrorOptions = {}) {
+    super(code, message, options);
+  }
+}
+
+/** State of one side of a two-sided change, as reported by PARTIAL_FAILURE. */
+export interface StepState {
+  /** What the step does, e.g. `whitelist_add alice→bob`. */
+  step: string;
+  /** `applied`: the vendor holds the change; `not-applied`: it does not; `unknown`: no answer. */
+  state: 'applied' | 'not-applied' | 'unknown';
+  error?: string;
+}
+
+/** 502: a multi-step change failed mid-way and compensation failed too. `details.steps` is exact. */
+export class PartialFailureError extends ImBridgeError {
+  constructor(message: string, steps: StepState[], options: ImBridgeErrorOptions = {}) {
+    super('PARTIAL_FAILURE', message, { ...options, details: { ...options.details, steps } });
+  }
+}
+
+/** The JSON shape of an error inside the unified envelope `{ "error": … }`. */
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+  retryable: boolean;
+  details?: Record<string, unknown>;
+  upstream?: UpstreamInfo;
+}
+
+export function toErrorBody(error: ImBridgeError): ErrorBody {
+  const body: ErrorBody = { code: error.code, message: error.message, retryable: error.retryable };
+  if (error.details !== undefined) body.details = error.details;
+  if (error.upstream !== undefined) body.upstream = error.upstream;
+  return body;
+}
+
+/** Rebuilds the error a remote imbridge answered, so clients of the HTTP API see the same class. */
+export function fromErrorBody(body: ErrorBody): ImBridgeError {
+  const options: ImBridgeErrorOptions = { retryable: body.retryable };
+  if (body.details !== undefined) options.details = body.details;
+  if (body.upstream !== undefined) options.upstream = body.upstream;
+  return new ImBridgeError(body.code, body.message, options);
+}
