@@ -7,3 +7,4 @@ export * from './lossless-json.js';
 export * from './multi-step-change.js';
 export * from './token-cache.js';
 export * from './vendor-http-client.js';
+export * from './paginate.js';
