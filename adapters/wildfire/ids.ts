@@ -1,0 +1,19 @@
+/**
+ * Wildfire's ID rule. The admin API takes any user or group id string (ImUserInfo.userId,
+ * GroupInfo.target_id); nothing in the community server restricts them beyond the unified rule,
+ * so the rule is the unified one, published under this backend's name and still enforced on
+ * every id the backend takes (a later stricter rule changes only this file).
+ */
+import type { IdRule, PeerType } from '../../src/spec/index.js';
+
+export const WILDFIRE_ID_RULE: IdRule = {
+  pattern: '^[A-Za-z0-9_.@:-]{1,64}$',
+  maxLength: 64,
+  description: '1–64 characters of A-Z a-z 0-9 _ - . @ : (Wildfire user and group ids)',
+};
+
+/** Wildfire conversation types (`Conversation.type`, vendor note §8). */
+export const CONVERSATION_TYPE = { user: 0, group: 1, chatroom: 2 } as const satisfies Record<PeerType, number>;
+
+/** Wildfire group member types (`GroupMemberType`, vendor note §6). */
+export const MEMBER_TYPE = { normal: 0, manager: 1, owner: 2, silent: 3, removed: 4, allowed: 5 } as const;
