@@ -8,3 +8,4 @@ export * from './multi-step-change.js';
 export * from './token-cache.js';
 export * from './vendor-http-client.js';
 export * from './paginate.js';
+export * from './idempotency-store.js';

@@ -34,6 +34,8 @@ export const ERROR_CODES = [
   'UPSTREAM_ERROR',
   'UPSTREAM_UNAVAILABLE',
   'PARTIAL_FAILURE',
+  /** An unexpected failure inside imbridge itself (a bug): never caused by the caller's input. */
+  'INTERNAL',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -1,0 +1,108 @@
+/**
+ * imbridge command line:
+ *   imbridge serve [--config path.yaml]          run the server (IMBRIDGE_CONFIG also names the config)
+ *   imbridge capabilities [--config …] [--backend name]   print a backend's capability document
+ *   imbridge fake <vendor> [--port N] [--host H]  run a vendor fake; first line: its backend config block
+ */
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from '../config/load-config.js';
+import { createBackends } from '../server/create-backends.js';
+import { createLogger } from '../server/create-logger.js';
+import { ChangeLog } from '../server/change-log.js';
+import { startServer } from '../server/start-server.js';
+
+const USAGE = `usage:
+  imbridge serve [--config path.yaml]
+  imbridge capabilities [--config path.yaml] [--backend name]
+  imbridge fake <wukongim|agora|openim|wildfire> [--port N] [--host H]`;
+
+function fail(message: string, code = 2): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(code);
+}
+
+function configPath(value: string | undefined): string | undefined {
+  return value ?? process.env.IMBRIDGE_CONFIG;
+}
+
+async function serve(argv: string[]): Promise<void> {
+  const { values } = parseArgs({ args: argv, options: { config: { type: 'string' } }, strict: true });
+  const config = loadConfig(configPath(values.config));
+  const running = await startServer(config);
+  const logger = createLogger(config.server.logLevel);
+  logger.info({ url: running.url, backends: [...running.backends.keys()], defaultBackend: config.defaultBackend }, 'imbridge listening');
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    running.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+async function capabilities(argv: string[]): Promise<void> {
+  const { values } = parseArgs({ args: argv, options: { config: { type: 'string' }, backend: { type: 'string' } }, strict: true });
+  const config = loadConfig(configPath(values.config));
+  const name = values.backend ?? config.defaultBackend;
+  const backendConfig = config.backends[name];
+  if (!backendConfig) fail(`no backend named "${name}" in the config`);
+  const logger = createLogger('silent');
+  const backends = await createBackends({ [name]: backendConfig }, { logger, changes: new ChangeLog() });
+  const backend = backends.get(name)!;
+  process.stdout.write(`${JSON.stringify({ backend: name, vendor: backend.vendor, capabilities: backend.capabilities, idRule: backend.idRule }, null, 2)}\n`);
+  await backend.close();
+}
+
+interface FakeModule {
+  startFake(options: { port?: number; host?: string }): Promise<{ url: string; backendConfig: Record<string, unknown>; close(): Promise<void> }>;
+}
+
+async function fake(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({ args: argv, options: { port: { type: 'string' }, host: { type: 'string' } }, allowPositionals: true, strict: true });
+  const vendor = positionals[0];
+  if (!vendor || !['wukongim', 'agora', 'openim', 'wildfire'].includes(vendor)) fail(USAGE);
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port: "${values.port}" is not a port number`);
+  let module: FakeModule;
+  try {
+    module = (await import(`../../adapters/${vendor}/fake/index.js`)) as FakeModule;
+  } catch (error) {
+    fail(`the ${vendor} fake is not available: ${error instanceof Error ? error.message : String(error)}`, 1);
+  }
+  const running = await module.startFake({ port, host: values.host ?? '127.0.0.1' });
+  // The first line is the contract: the backend block to paste under `backends:`.
+  process.stdout.write(`${JSON.stringify(running.backendConfig)}\n`);
+  process.stdout.write(`${vendor} fake listening on ${running.url}\n`);
+  const stop = () => void running.close().then(() => process.exit(0));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+async function main(): Promise<void> {
+  const [command, ...rest] = process.argv.slice(2);
+  switch (command) {
+    case 'serve':
+    case undefined:
+      return serve(rest);
+    case 'capabilities':
+      return capabilities(rest);
+    case 'fake':
+      return fake(rest);
+    case '--help':
+    case 'help':
+      process.stdout.write(`${USAGE}\n`);
+      return;
+    default:
+      fail(USAGE);
+  }
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) fail(`imbridge: ${error.message}`, 78);
+  fail(`imbridge: ${error instanceof Error ? error.message : String(error)}`, 1);
+});

@@ -1,0 +1,27 @@
+/** The validated configuration (schemas/config.schema.json), with defaults applied. */
+
+export interface ApiKeyConfig {
+  key: string;
+  /** Label for logs and idempotency scoping; defaults to `key-<n>`. */
+  name: string;
+  /** Backend names this key may use; `*` = all. */
+  backends: string[];
+}
+
+export interface BackendConfig {
+  vendor: string;
+  [key: string]: unknown;
+}
+
+export interface ImbridgeConfig {
+  server: { host: string; port: number; bodyLimitBytes: number; logLevel: string };
+  auth: { apiKeys: ApiKeyConfig[] };
+  defaultBackend: string;
+  backends: Record<string, BackendConfig>;
+}
+
+export const DEFAULT_PORT = 8080;
+export const DEFAULT_HOST = '127.0.0.1';
+export const MAX_BODY_BYTES = 1024 * 1024;
+/** Where the default native backend keeps its SQLite file, relative to the working directory. */
+export const DEFAULT_DATABASE_PATH = './data/imbridge.db';

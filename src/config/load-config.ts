@@ -1,0 +1,154 @@
+/**
+ * Reads the YAML config, replaces `${NAME}` with environment variables, validates it against
+ * schemas/config.schema.json and applies defaults. Every problem is reported as one line naming
+ * the key path and why; start-up stops on the first invalid config, listing them all.
+ */
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { parseDocument } from 'yaml';
+import { configValidator } from '../schemas/load-schemas.js';
+import {
+  DEFAULT_DATABASE_PATH,
+  DEFAULT_HOST,
+  DEFAULT_PORT,
+  MAX_BODY_BYTES,
+  type ApiKeyConfig,
+  type BackendConfig,
+  type ImbridgeConfig,
+} from './config-types.js';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** The config used when no file is given: the native backend alone, on its SQLite file. */
+export function defaultRawConfig(): Record<string, unknown> {
+  return {
+    defaultBackend: 'local',
+    backends: { local: { vendor: 'native', store: { driver: 'sqlite', path: DEFAULT_DATABASE_PATH } } },
+  };
+}
+
+/** Replaces `${NAME}` in every string; a missing variable is a problem naming the key and the variable. */
+function interpolate(value: unknown, path: string, environment: NodeJS.ProcessEnv, problems: string[]): unknown {
+  if (typeof value === 'string') {
+    return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_match, name: string) => {
+      const replacement = environment[name];
+      if (replacement === undefined) {
+        problems.push(`${path || '(root)'}: environment variable ${name} is not set`);
+        return '';
+      }
+      return replacement;
+    });
+  }
+  if (Array.isArray(value)) return value.map((item, index) => interpolate(item, `${path}[${index}]`, environment, problems));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, interpolate(item, path ? `${path}.${key}` : key, environment, problems)]),
+    );
+  }
+  return value;
+}
+
+function jsonPointerToPath(pointer: string): string {
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((part) => part.replaceAll('~1', '/').replaceAll('~0', '~'))
+    .reduce((path, part) => (/^\d+$/.test(part) ? `${path}[${part}]` : path ? `${path}.${part}` : part), '');
+}
+
+export function isLoopback(host: string): boolean {
+  if (host === 'localhost') return true;
+  if (isIP(host) === 4) return host.startsWith('127.');
+  return host === '::1';
+}
+
+/** Validates a raw config object (already interpolated) and applies defaults. */
+export function validateConfig(raw: unknown, environment: NodeJS.ProcessEnv = process.env): ImbridgeConfig {
+  const problems: string[] = [];
+  const validate = configValidator();
+  if (!validate(raw)) {
+    const seen = new Set<string>();
+    for (const error of validate.errors ?? []) {
+      // if/then branches repeat the real error as "must match then schema"; it names nothing new.
+      if (error.keyword === 'if') continue;
+      let path = jsonPointerToPath(error.instancePath);
+      let message = error.message ?? 'is invalid';
+      if (error.keyword === 'additionalProperties') {
+        path = path ? `${path}.${String(error.params.additionalProperty)}` : String(error.params.additionalProperty);
+        message = 'is not a known key';
+      } else if (error.keyword === 'required') {
+        path = path ? `${path}.${String(error.params.missingProperty)}` : String(error.params.missingProperty);
+        message = 'is required';
+      } else if (error.keyword === 'enum') {
+        message = `must be one of ${(error.params.allowedValues as unknown[]).join(', ')}`;
+      }
+      const line = `${path || '(root)'}: ${message}`;
+      if (!seen.has(line)) problems.push(line);
+      seen.add(line);
+    }
+    throw new ConfigError(problems);
+  }
+  const config = raw as {
+    server?: { host?: string; port?: number; bodyLimitBytes?: number; logLevel?: string };
+    auth?: { apiKeys?: Array<{ key: string; name?: string; backends?: string[] }> | null };
+    defaultBackend?: string;
+    backends?: Record<string, BackendConfig>;
+  };
+  const backends = config.backends ?? (defaultRawConfig().backends as Record<string, BackendConfig>);
+  const names = Object.keys(backends);
+  const defaultBackend = config.defaultBackend ?? (names.length === 1 ? names[0]! : 'local');
+  if (!(defaultBackend in backends)) problems.push(`defaultBackend: "${defaultBackend}" is not one of the configured backends (${names.join(', ')})`);
+  const apiKeys: ApiKeyConfig[] = (config.auth?.apiKeys ?? []).map((entry, index) => ({
+    key: entry.key,
+    name: entry.name ?? `key-${index + 1}`,
+    backends: entry.backends ?? ['*'],
+  }));
+  apiKeys.forEach((entry, index) => {
+    for (const name of entry.backends) {
+      if (name !== '*' && !(name in backends)) problems.push(`auth.apiKeys[${index}].backends: "${name}" is not a configured backend`);
+    }
+  });
+  const host = environment.HOST ?? config.server?.host ?? DEFAULT_HOST;
+  const portText = environment.PORT;
+  const port = portText !== undefined ? Number(portText) : (config.server?.port ?? DEFAULT_PORT);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`server.port: PORT "${portText}" is not a port number`);
+  if (apiKeys.length === 0 && !isLoopback(host)) {
+    problems.push(`server.host: "${host}" is not a loopback address, and auth.apiKeys is empty; configure API keys to listen beyond loopback`);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    server: {
+      host,
+      port,
+      bodyLimitBytes: config.server?.bodyLimitBytes ?? MAX_BODY_BYTES,
+      logLevel: environment.LOG_LEVEL ?? config.server?.logLevel ?? 'info',
+    },
+    auth: { apiKeys },
+    defaultBackend,
+    backends,
+  };
+}
+
+/** Loads the config file at `path` (or the default config when `path` is undefined). */
+export function loadConfig(path: string | undefined, environment: NodeJS.ProcessEnv = process.env): ImbridgeConfig {
+  if (path === undefined) return validateConfig(defaultRawConfig(), environment);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError([`${path}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`]);
+  }
+  const document = parseDocument(text, { prettyErrors: true });
+  if (document.errors.length > 0) {
+    throw new ConfigError(document.errors.map((error) => `${path}: YAML ${error.message.split('\n')[0]}`));
+  }
+  const problems: string[] = [];
+  const raw = interpolate(document.toJS() ?? {}, '', environment, problems);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return validateConfig(raw, environment);
+}

@@ -1,0 +1,302 @@
+/**
+ * createApp(): the express application serving the unified API. It sees backends only through
+ * the Backend spec. Order of the chain: request id → metrics/log → meta routes → loopback/auth →
+ * backend selection → JSON body → `/v1` routes → 404/405 → the one error handler.
+ */
+import { randomUUID } from 'node:crypto';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import type { Logger } from 'pino';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import {
+  ImBridgeError,
+  InvalidArgumentError,
+  InvalidIdError,
+  NotFoundError,
+  UNIFIED_ID_RULE,
+  UnsupportedError,
+  UnsupportedOptionError,
+  isOptionSupported,
+  isSupported,
+  toErrorBody,
+  type Backend,
+  type CapabilityDocument,
+} from '../spec/index.js';
+import { IdempotencyStore } from '../runtime/index.js';
+import type { ImbridgeConfig } from '../config/config-types.js';
+import { definitionValidator, type ErrorObject } from '../schemas/load-schemas.js';
+import { authenticate, type Caller } from './authenticate.js';
+import { httpStatusFor } from './error-status.js';
+import { buildOpenApiDocument } from './openapi.js';
+import { mountDocs } from './docs-page.js';
+import { ROUTES, capabilityFor, roomKindOf, type HandlerContext, type RouteDefinition } from './routes.js';
+
+export interface AppOptions {
+  config: ImbridgeConfig;
+  backends: ReadonlyMap<string, Backend>;
+  logger: Logger;
+  idempotency?: IdempotencyStore;
+}
+
+interface Locals {
+  requestId: string;
+  caller?: Caller;
+  backend?: Backend;
+  routeLabel?: string;
+}
+
+const ID_PATTERN = new RegExp(UNIFIED_ID_RULE.pattern);
+const REQUEST_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,128}$/;
+
+function locals(response: Response): Locals {
+  return response.locals as Locals;
+}
+
+/** ajv errors as the envelope's `details.errors`, and whether they are all ID-rule breaks. */
+function describeSchemaErrors(errors: ErrorObject[], where: 'body' | 'query'): { list: Array<Record<string, unknown>>; onlyIds: boolean } {
+  const list = errors.map((error) => {
+    const path = `${where === 'query' ? '?' : ''}${error.instancePath || '/'}`;
+    if (error.keyword === 'additionalProperties') {
+      return { path, keyword: error.keyword, message: `unknown field "${String(error.params.additionalProperty)}"` };
+    }
+    return { path, keyword: error.keyword, message: error.message ?? 'is invalid' };
+  });
+  const onlyIds = errors.length > 0 && errors.every((error) => error.schemaPath.includes('/$defs/Id/'));
+  return { list, onlyIds };
+}
+
+/** Express path for a table path: `{name}` → `:name`, `{kind}` → the literal kind. */
+function expressPaths(route: RouteDefinition): string[] {
+  const toExpress = (path: string) => path.replace(/\{(\w+)\}/g, ':$1');
+  if (!route.path.includes('{kind}')) return [toExpress(route.path)];
+  return ['groups', 'chatrooms'].map((kind) => toExpress(route.path.replace('{kind}', kind)));
+}
+
+function pathMatcher(path: string): RegExp {
+  const source = path
+    .split(/\{(\w+)\}/)
+    .map((part, index) => (index % 2 === 1 ? (part === 'kind' ? '(?:groups|chatrooms)' : '[^/]+') : part.replace(/[.*+?^$()|[\]\\]/g, '\\$&')))
+    .join('');
+  return new RegExp(`^${source}/?$`);
+}
+
+const META_PATHS: ReadonlyArray<{ method: string; path: string }> = [
+  { method: 'GET', path: '/v1/capabilities' },
+  { method: 'GET', path: '/v1/backends' },
+  { method: 'GET', path: '/healthz' },
+  { method: 'GET', path: '/readyz' },
+  { method: 'GET', path: '/metrics' },
+  { method: 'GET', path: '/openapi.json' },
+];
+
+async function healthOf(backend: Backend): Promise<{ ok: boolean; detail?: string }> {
+  const timeout = new Promise<{ ok: boolean; detail: string }>((resolve) => {
+    setTimeout(() => resolve({ ok: false, detail: 'health check timed out after 2 s' }), 2_000).unref();
+  });
+  return Promise.race([backend.health().catch((error: unknown) => ({ ok: false, detail: String(error) })), timeout]);
+}
+
+export function createApp(options: AppOptions): Express {
+  const { config, backends, logger } = options;
+  const idempotency = options.idempotency ?? new IdempotencyStore();
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  // Behind a proxy the operator decides; by default the socket address is the client.
+  app.set('trust proxy', false);
+
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const requestsTotal = new Counter({
+    name: 'imbridge_http_requests_total',
+    help: 'HTTP requests answered, by route pattern, status and backend',
+    labelNames: ['method', 'route', 'status', 'backend'] as const,
+    registers: [registry],
+  });
+  const requestSeconds = new Histogram({
+    name: 'imbridge_http_request_duration_seconds',
+    help: 'HTTP request latency by route pattern',
+    labelNames: ['method', 'route'] as const,
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+
+  // ---- request id, metrics and the access log
+  app.use((request: Request, response: Response, next: NextFunction) => {
+    const offered = request.get('x-request-id');
+    const requestId = offered !== undefined && REQUEST_ID_PATTERN.test(offered) ? offered : randomUUID();
+    locals(response).requestId = requestId;
+    response.setHeader('X-Request-Id', requestId);
+    const started = process.hrtime.bigint();
+    response.on('finish', () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const route = locals(response).routeLabel ?? 'unmatched';
+      requestsTotal.inc({ method: request.method, route, status: response.statusCode, backend: locals(response).backend?.name ?? '' });
+      requestSeconds.observe({ method: request.method, route }, seconds);
+      // Only the path: a query may carry user data, and headers carry the API key.
+      logger.info(
+        { requestId, method: request.method, path: request.path, route, status: response.statusCode, ms: Math.round(seconds * 1e4) / 10, backend: locals(response).backend?.name, caller: locals(response).caller?.name },
+        'request',
+      );
+    });
+    next();
+  });
+
+  // ---- meta routes that need no credentials
+  app.get('/healthz', (_request, response) => {
+    locals(response).routeLabel = '/healthz';
+    response.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_request, response) => {
+    locals(response).routeLabel = '/readyz';
+    const entries = await Promise.all([...backends].map(async ([name, backend]) => [name, await healthOf(backend)] as const));
+    const ready = entries.every(([, health]) => health.ok);
+    response.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', backends: Object.fromEntries(entries) });
+  });
+  const openApiDocument = buildOpenApiDocument(ROUTES);
+  app.get('/openapi.json', (_request, response) => {
+    locals(response).routeLabel = '/openapi.json';
+    response.json(openApiDocument);
+  });
+  mountDocs(app);
+
+  // ---- who is calling
+  app.use((request: Request, response: Response, next: NextFunction) => {
+    locals(response).caller = authenticate(request, config.auth.apiKeys);
+    next();
+  });
+
+  app.get('/metrics', async (_request, response) => {
+    locals(response).routeLabel = '/metrics';
+    response.type(registry.contentType).send(await registry.metrics());
+  });
+
+  // ---- which backend
+  app.use('/v1', (request: Request, response: Response, next: NextFunction) => {
+    const name = request.get('x-im-backend') ?? config.defaultBackend;
+    const backend = backends.get(name);
+    if (!backend) throw new NotFoundError('BACKEND_NOT_FOUND', `no backend named "${name}" is configured`, { details: { backend: name } });
+    const caller = locals(response).caller!;
+    if (!caller.backends.includes('*') && !caller.backends.includes(name)) {
+      throw new ImBridgeError('FORBIDDEN_BACKEND', `this API key may not use backend "${name}"`, { details: { backend: name } });
+    }
+    locals(response).backend = backend;
+    next();
+  });
+
+  app.use('/v1', express.json({ limit: config.server.bodyLimitBytes, strict: false, type: ['application/json', 'application/*+json'] }));
+
+  app.get('/v1/capabilities', (_request, response) => {
+    locals(response).routeLabel = '/v1/capabilities';
+    const backend = locals(response).backend!;
+    const document: CapabilityDocument = { backend: backend.name, vendor: backend.vendor, capabilities: backend.capabilities, idRule: backend.idRule };
+    response.json(document);
+  });
+  app.get('/v1/backends', async (_request, response) => {
+    locals(response).routeLabel = '/v1/backends';
+    const caller = locals(response).caller!;
+    const visible = [...backends].filter(([name]) => caller.backends.includes('*') || caller.backends.includes(name));
+    const items = await Promise.all(
+      visible.map(async ([name, backend]) => ({ name, vendor: backend.vendor, default: name === config.defaultBackend, health: await healthOf(backend) })),
+    );
+    response.json({ default: config.defaultBackend, items });
+  });
+
+  // ---- the unified operations
+  for (const route of ROUTES) {
+    const validateBody = definitionValidator(route.body, 'body');
+    const validateQuery = definitionValidator(route.query, 'query');
+    const method = route.method.toLowerCase() as 'get' | 'put' | 'post' | 'delete' | 'patch';
+    for (const path of expressPaths(route)) {
+      app[method](path, async (request: Request, response: Response) => {
+        locals(response).routeLabel = route.path;
+        const backend = locals(response).backend!;
+        const params = request.params as Record<string, string>;
+        for (const name of route.idParams) {
+          const value = params[name]!;
+          if (!ID_PATTERN.test(value)) throw new InvalidIdError(`path parameter ${name} "${value}" breaks the ID rule: ${UNIFIED_ID_RULE.description}`, { details: { field: name } });
+        }
+        const segment = path.split('/')[2]!;
+        const kind = roomKindOf(segment);
+        const room = kind === undefined ? null : { kind, id: params.id ?? '' };
+
+        const query: Record<string, unknown> = { ...(request.query as Record<string, unknown>) };
+        if (!validateQuery(query)) {
+          const { list } = describeSchemaErrors(validateQuery.errors ?? [], 'query');
+          throw new InvalidArgumentError('the query string is invalid', { details: { errors: list } });
+        }
+        const rawBody: unknown = request.body === undefined ? {} : request.body;
+        if (rawBody === null || typeof rawBody !== 'object' || Array.isArray(rawBody)) {
+          throw new InvalidArgumentError('the request body must be a JSON object', { details: { errors: [{ path: '/', message: 'must be object' }] } });
+        }
+        const body = structuredClone(rawBody) as Record<string, unknown>;
+        if (!validateBody(body)) {
+          const { list, onlyIds } = describeSchemaErrors(validateBody.errors ?? [], 'body');
+          if (onlyIds) throw new InvalidIdError(`an id in the body breaks the ID rule: ${UNIFIED_ID_RULE.description}`, { details: { errors: list } });
+          throw new InvalidArgumentError('the request body does not match the schema', { details: { errors: list } });
+        }
+
+        const context: HandlerContext = { backend, params, query, body, room };
+        const capability = capabilityFor(route, room);
+        if (!isSupported(backend.capabilities, capability)) throw new UnsupportedError(capability, backend.vendor);
+        for (const option of route.options?.(context) ?? []) {
+          if (!isOptionSupported(backend.capabilities, capability, option)) throw new UnsupportedOptionError(capability, option, backend.vendor);
+        }
+
+        const execute = async () => ({ status: route.status, body: (await route.handle(context)) ?? null });
+        const key = route.idempotent ? request.get('idempotency-key') : undefined;
+        let answer: { status: number; body: unknown };
+        if (key !== undefined) {
+          if (key.length < 1 || key.length > 255) throw new InvalidArgumentError('Idempotency-Key must be 1–255 characters');
+          const scope = `${locals(response).caller!.name}|${backend.name}|${route.method} ${request.path}`;
+          const result = await idempotency.run(scope, key, body, execute);
+          if (result.replayed) response.setHeader('Idempotent-Replayed', 'true');
+          answer = result;
+        } else {
+          answer = await execute();
+        }
+        if (answer.status === 204) response.status(204).end();
+        else response.status(answer.status).json(answer.body);
+      });
+    }
+  }
+
+  // ---- no such route, or not with this method
+  const known = [...ROUTES.map((route) => ({ method: route.method, path: route.path })), ...META_PATHS].map((entry) => ({
+    method: entry.method,
+    matcher: pathMatcher(entry.path),
+  }));
+  app.use((request: Request, response: Response) => {
+    const allowed = known.filter((entry) => entry.matcher.test(request.path)).map((entry) => entry.method);
+    if (allowed.length > 0) {
+      response.setHeader('Allow', [...new Set(allowed)].join(', '));
+      throw new ImBridgeError('METHOD_NOT_ALLOWED', `${request.method} is not allowed here; use ${[...new Set(allowed)].join(' or ')}`);
+    }
+    throw new NotFoundError('NOT_FOUND', `no route ${request.method} ${request.path}`);
+  });
+
+  // ---- the one error handler
+  app.use((error: unknown, request: Request, response: Response, _next: NextFunction) => {
+    let unified: ImBridgeError;
+    if (error instanceof ImBridgeError) {
+      unified = error;
+    } else if (typeof error === 'object' && error !== null && 'type' in error && typeof (error as { type: unknown }).type === 'string') {
+      // body-parser's errors carry a `type`; all of them are the client's doing.
+      const type = (error as { type: string }).type;
+      unified =
+        type === 'entity.too.large'
+          ? new ImBridgeError('PAYLOAD_TOO_LARGE', `the request body exceeds ${config.server.bodyLimitBytes} bytes`)
+          : new InvalidArgumentError(type === 'entity.parse.failed' ? 'the request body is not valid JSON' : `the request body cannot be read (${type})`);
+    } else {
+      logger.error({ requestId: locals(response).requestId, err: error, path: request.path }, 'unexpected error');
+      unified = new ImBridgeError('INTERNAL', 'an unexpected error occurred inside imbridge; the request id identifies it in the log');
+    }
+    const status = httpStatusFor(unified);
+    if (status >= 500) logger.warn({ requestId: locals(response).requestId, code: unified.code, upstream: unified.upstream, message: unified.message }, 'request failed');
+    if (unified.retryAfterSeconds !== undefined) response.setHeader('Retry-After', String(unified.retryAfterSeconds));
+    if (response.headersSent) return;
+    response.status(status).json({ error: toErrorBody(unified) });
+  });
+
+  (app as Express & { metricsRegistry?: Registry }).metricsRegistry = registry;
+  return app;
+}

@@ -1,0 +1,481 @@
+/**
+ * The route table of `/v1`: one entry per operation of docs/api.md. Express routing, request
+ * validation, capability checks, the 405 answer and the OpenAPI document are all generated from
+ * this table, so they cannot disagree.
+ */
+import {
+  InvalidArgumentError,
+  InvalidIdError,
+  ImBridgeError,
+  UNIFIED_ID_RULE,
+  type Backend,
+  type CapabilityName,
+  type FriendRemoveMode,
+  type FriendRequestDirection,
+  type MemberRole,
+  type MessageInput,
+  type PeerType,
+  type RoomKind,
+  type RoomOperation,
+  type RoomRef,
+  type UserCapability,
+} from '../spec/index.js';
+
+export type HttpMethod = 'GET' | 'PUT' | 'POST' | 'DELETE' | 'PATCH';
+
+export interface HandlerContext {
+  backend: Backend;
+  params: Record<string, string>;
+  /** Validated query, defaults applied. */
+  query: Record<string, unknown>;
+  /** Validated body (an empty object when the route takes none). */
+  // The body's shape is the route's JSON Schema, checked by ajv before the handler runs.
+  body: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** Set on room routes. */
+  room: RoomRef | null;
+}
+
+export type ResponseShape = { schema: string } | { page: string } | null;
+
+export interface RouteDefinition {
+  method: HttpMethod;
+  /** OpenAPI-style path; `{kind}` stands for `groups` or `chatrooms`. */
+  path: string;
+  operationId: string;
+  summary: string;
+  tag: string;
+  /** Capability required: a user capability, or a room operation (prefixed by the kind at run time). */
+  capability: { user: UserCapability } | { room: RoomOperation };
+  /** Capability options this call uses, for 422 UNSUPPORTED_OPTION. */
+  options?: (context: HandlerContext) => string[];
+  /** Path parameters holding ids (checked against the ID rule → INVALID_ID). */
+  idParams: string[];
+  /** `$defs` names in schemas/api.schema.json. */
+  body: string;
+  query: string;
+  /** Success status. */
+  status: number;
+  response: ResponseShape;
+  /** A creating POST that honours `Idempotency-Key`. */
+  idempotent?: boolean;
+  handle(context: HandlerContext): Promise<unknown>;
+}
+
+const ROOM_KINDS: Readonly<Record<string, RoomKind>> = { groups: 'group', chatrooms: 'chatroom' };
+
+export function roomKindOf(segment: string): RoomKind | undefined {
+  return ROOM_KINDS[segment];
+}
+
+export function capabilityFor(route: RouteDefinition, room: RoomRef | null): CapabilityName {
+  if ('user' in route.capability) return route.capability.user;
+  const prefix = room?.kind === 'chatroom' ? 'chatrooms' : 'groups';
+  return `${prefix}.${route.capability.room}`;
+}
+
+/** Splits a comma-separated id list from a query, at most 1,000 ids, each checked. */
+function idList(value: unknown, field: string): string[] {
+  const ids = String(value ?? '')
+    .split(',')
+    .map((id) => id.trim())
+    .filter((id) => id !== '');
+  if (ids.length > 1000) throw new InvalidArgumentError(`${field} holds at most 1,000 ids`, { details: { errors: [{ path: `/${field}`, message: 'too many ids' }] } });
+  const pattern = new RegExp(UNIFIED_ID_RULE.pattern);
+  for (const id of ids) {
+    if (!pattern.test(id)) throw new InvalidIdError(`${field} holds "${id}", which breaks the ID rule: ${UNIFIED_ID_RULE.description}`);
+  }
+  return ids;
+}
+
+function list(query: Record<string, unknown>): { limit: number; cursor: string | null } {
+  return { limit: query.limit as number, cursor: (query.cursor as string | undefined) ?? null };
+}
+
+/** Refuses a vendor-composite peer id that names no existing user or room (docs/api.md, Conversations). */
+async function checkPeerId(backend: Backend, uid: string, type: PeerType, peerId: string): Promise<void> {
+  const looksComposite = peerId.startsWith(`${uid}@`) || peerId.endsWith(`@${uid}`) || /^s[ig]_/.test(peerId);
+  if (!looksComposite) return;
+  try {
+    if (type === 'user') await backend.users.get(peerId);
+    else await backend.rooms.get({ kind: type, id: peerId });
+  } catch (error) {
+    if (!(error instanceof ImBridgeError) || !['USER_NOT_FOUND', 'GROUP_NOT_FOUND', 'UNSUPPORTED'].includes(error.code)) throw error;
+    const what = type === 'user' ? "the peer's bare user id" : "the room's bare id";
+    throw new InvalidIdError(`"${peerId}" looks like a vendor conversation id; pass ${what} instead (for example "bob", not "${uid}@bob" or "si_${uid}_bob")`, {
+      details: { peerId },
+    });
+  }
+}
+
+function user(
+  method: HttpMethod,
+  path: string,
+  operationId: string,
+  summary: string,
+  tag: string,
+  capability: UserCapability,
+  spec: Omit<RouteDefinition, 'method' | 'path' | 'operationId' | 'summary' | 'tag' | 'capability' | 'idParams'>,
+): RouteDefinition {
+  const idParams = [...path.matchAll(/\{(\w+)\}/g)].map((match) => match[1]!).filter((name) => name !== 'type');
+  return { method, path, operationId, summary, tag, capability: { user: capability }, idParams, ...spec };
+}
+
+function room(
+  method: HttpMethod,
+  path: string,
+  operationId: string,
+  summary: string,
+  operation: RoomOperation,
+  spec: Omit<RouteDefinition, 'method' | 'path' | 'operationId' | 'summary' | 'tag' | 'capability' | 'idParams'>,
+): RouteDefinition {
+  const idParams = [...path.matchAll(/\{(\w+)\}/g)].map((match) => match[1]!).filter((name) => name !== 'kind');
+  return { method, path: `/v1/{kind}${path}`, operationId, summary, tag: 'Rooms', capability: { room: operation }, idParams, ...spec };
+}
+
+const noInput = { body: 'NoBody', query: 'NoQuery' } as const;
+const listInput = { body: 'NoBody', query: 'ListQuery' } as const;
+
+export const ROUTES: readonly RouteDefinition[] = [
+  // ---- users
+  user('PUT', '/v1/users/{uid}', 'putUser', 'Register or update a user', 'Users', 'users.put', {
+    body: 'UserPut',
+    query: 'NoQuery',
+    status: 200,
+    response: { schema: 'User' },
+    handle: ({ backend, params, body }) => backend.users.put(params.uid!, body),
+  }),
+  user('POST', '/v1/users', 'putUsers', 'Register or update several users', 'Users', 'users.batchPut', {
+    body: 'UsersBatch',
+    query: 'NoQuery',
+    status: 200,
+    response: { schema: 'BatchResult' },
+    handle: ({ backend, body }) => backend.users.putMany(body.users),
+  }),
+  user('GET', '/v1/users/{uid}', 'getUser', 'Read a user', 'Users', 'users.get', {
+    ...noInput,
+    status: 200,
+    response: { schema: 'User' },
+    handle: ({ backend, params }) => backend.users.get(params.uid!),
+  }),
+  // ---- friends
+  user('PUT', '/v1/users/{uid}/friends/{friend}', 'putFriend', 'Make two users friends of each other', 'Friends', 'friends.put', {
+    body: 'FriendshipInput',
+    query: 'NoQuery',
+    status: 200,
+    response: { schema: 'Friendship' },
+    handle: ({ backend, params, body }) => backend.friends.put(params.uid!, params.friend!, body),
+  }),
+  user('DELETE', '/v1/users/{uid}/friends/{friend}', 'deleteFriend', 'Remove a friend (mutual or one-way)', 'Friends', 'friends.remove', {
+    body: 'NoBody',
+    query: 'FriendDeleteQuery',
+    status: 204,
+    response: null,
+    options: ({ query }) => (query.mode === 'one-way' ? ['oneWay'] : []),
+    handle: ({ backend, params, query }) => backend.friends.remove(params.uid!, params.friend!, query.mode as FriendRemoveMode),
+  }),
+  user('GET', '/v1/users/{uid}/friends', 'listFriends', "List a user's friends", 'Friends', 'friends.list', {
+    body: 'NoBody',
+    query: 'FriendsListQuery',
+    status: 200,
+    response: { page: 'Friendship' },
+    options: ({ query }) => [...(query.q !== undefined ? ['query'] : []), ...(query.uids !== undefined ? ['uids'] : [])],
+    handle: ({ backend, params, query }) =>
+      backend.friends.list(params.uid!, {
+        ...list(query),
+        ...(query.q !== undefined ? { query: query.q as string } : {}),
+        ...(query.uids !== undefined ? { uids: idList(query.uids, 'uids') } : {}),
+      }),
+  }),
+  user('GET', '/v1/users/{uid}/friends/{friend}', 'getFriend', "Read one entry of a user's friend list", 'Friends', 'friends.get', {
+    ...noInput,
+    status: 200,
+    response: { schema: 'Friendship' },
+    handle: ({ backend, params }) => backend.friends.get(params.uid!, params.friend!),
+  }),
+  user('PATCH', '/v1/users/{uid}/friends/{friend}', 'patchFriend', "Change a user's view of a friend", 'Friends', 'friends.update', {
+    body: 'FriendshipInput',
+    query: 'NoQuery',
+    status: 200,
+    response: { schema: 'Friendship' },
+    handle: ({ backend, params, body }) => backend.friends.update(params.uid!, params.friend!, body),
+  }),
+  // ---- friend requests
+  user('POST', '/v1/users/{uid}/friend-requests', 'sendFriendRequest', 'Send a friend request', 'Friend requests', 'friendRequests.send', {
+    body: 'FriendRequestCreate',
+    query: 'NoQuery',
+    status: 201,
+    response: { schema: 'FriendRequest' },
+    idempotent: true,
+    handle: ({ backend, params, body }) => backend.friendRequests.send(params.uid!, body.to, body.message ?? null),
+  }),
+  user('GET', '/v1/users/{uid}/friend-requests', 'listFriendRequests', "List a user's friend requests", 'Friend requests', 'friendRequests.list', {
+    body: 'NoBody',
+    query: 'FriendRequestsQuery',
+    status: 200,
+    response: { page: 'FriendRequest' },
+    handle: ({ backend, params, query }) => backend.friendRequests.list(params.uid!, query.direction as FriendRequestDirection, list(query)),
+  }),
+  user('DELETE', '/v1/users/{uid}/friend-requests/{other}', 'withdrawFriendRequest', 'Withdraw a pending request', 'Friend requests', 'friendRequests.withdraw', {
+    ...noInput,
+    status: 204,
+    response: null,
+    handle: ({ backend, params }) => backend.friendRequests.withdraw(params.uid!, params.other!),
+  }),
+  user('POST', '/v1/users/{uid}/friend-requests/{other}/accept', 'acceptFriendRequest', 'Accept the pending request from {other}', 'Friend requests', 'friendRequests.accept', {
+    ...noInput,
+    status: 200,
+    response: { schema: 'Friendship' },
+    handle: ({ backend, params }) => backend.friendRequests.accept(params.uid!, params.other!),
+  }),
+  user('POST', '/v1/users/{uid}/friend-requests/{other}/reject', 'rejectFriendRequest', 'Reject the pending request from {other}', 'Friend requests', 'friendRequests.reject', {
+    ...noInput,
+    status: 200,
+    response: { schema: 'FriendRequest' },
+    handle: ({ backend, params }) => backend.friendRequests.reject(params.uid!, params.other!),
+  }),
+  // ---- blocks
+  user('PUT', '/v1/users/{uid}/blocks/{other}', 'putBlock', 'Block a user (one-way)', 'Blocks', 'blocks.put', {
+    ...noInput,
+    status: 200,
+    response: { schema: 'Block' },
+    handle: ({ backend, params }) => backend.blocks.put(params.uid!, params.other!),
+  }),
+  user('POST', '/v1/users/{uid}/blocks', 'putBlocks', 'Block several users', 'Blocks', 'blocks.batchPut', {
+    body: 'UidsAdd',
+    query: 'NoQuery',
+    status: 200,
+    response: { schema: 'BatchResult' },
+    handle: ({ backend, params, body }) => backend.blocks.putMany(params.uid!, body.uids),
+  }),
+  user('DELETE', '/v1/users/{uid}/blocks/{other}', 'deleteBlock', 'Unblock a user', 'Blocks', 'blocks.remove', {
+    ...noInput,
+    status: 204,
+    response: null,
+    handle: ({ backend, params }) => backend.blocks.remove(params.uid!, params.other!),
+  }),
+  user('GET', '/v1/users/{uid}/blocks', 'listBlocks', 'List the users a user blocks', 'Blocks', 'blocks.list', {
+    ...listInput,
+    status: 200,
+    response: { page: 'Block' },
+    handle: ({ backend, params, query }) => backend.blocks.list(params.uid!, list(query)),
+  }),
+  // ---- relation
+  user('GET', '/v1/users/{uid}/relations/{other}', 'getRelation', 'Everything two users are to each other', 'Relations', 'relations.get', {
+    ...noInput,
+    status: 200,
+    response: { schema: 'Relation' },
+    handle: ({ backend, params }) => backend.relations.get(params.uid!, params.other!),
+  }),
+  // ---- user whitelist
+  user('GET', '/v1/users/{uid}/whitelist', 'listUserWhitelist', 'Who may message a user', 'User whitelist', 'users.whitelist.list', {
+    ...listInput,
+    status: 200,
+    response: { page: 'UidEntry' },
+    handle: ({ backend, params, query }) => backend.userWhitelist.list(params.uid!, list(query)),
+  }),
+  user('PUT', '/v1/users/{uid}/whitelist', 'replaceUserWhitelist', "Replace a user's whitelist", 'User whitelist', 'users.whitelist.replace', {
+    body: 'UidsReplace',
+    query: 'NoQuery',
+    status: 200,
+    response: { page: 'UidEntry' },
+    handle: ({ backend, params, body }) => backend.userWhitelist.replace(params.uid!, body.uids),
+  }),
+  user('POST', '/v1/users/{uid}/whitelist', 'addUserWhitelist', "Add to a user's whitelist", 'User whitelist', 'users.whitelist.add', {
+    body: 'UidsAdd',
+    query: 'NoQuery',
+    status: 200,
+    response: { schema: 'BatchResult' },
+    handle: ({ backend, params, body }) => backend.userWhitelist.add(params.uid!, body.uids),
+  }),
+  user('DELETE', '/v1/users/{uid}/whitelist/{other}', 'deleteUserWhitelist', "Remove from a user's whitelist", 'User whitelist', 'users.whitelist.remove', {
+    ...noInput,
+    status: 204,
+    response: null,
+    handle: ({ backend, params }) => backend.userWhitelist.remove(params.uid!, params.other!),
+  }),
+  // ---- conversations and messages
+  user('GET', '/v1/users/{uid}/conversations', 'listConversations', "A user's conversations, most recent first", 'Conversations', 'conversations.list', {
+    ...listInput,
+    status: 200,
+    response: { page: 'Conversation' },
+    handle: ({ backend, params, query }) => backend.conversations.list(params.uid!, list(query)),
+  }),
+  user('DELETE', '/v1/users/{uid}/conversations/{type}/{peerId}', 'deleteConversation', 'Delete a conversation for this user only', 'Conversations', 'conversations.delete', {
+    ...noInput,
+    status: 204,
+    response: null,
+    handle: async ({ backend, params }) => {
+      const type = params.type as PeerType;
+      if (!['user', 'group', 'chatroom'].includes(type)) {
+        throw new InvalidArgumentError('conversation type must be user, group or chatroom', { details: { errors: [{ path: '/type', message: 'unknown type' }] } });
+      }
+      await checkPeerId(backend, params.uid!, type, params.peerId!);
+      await backend.conversations.delete(params.uid!, type, params.peerId!);
+    },
+  }),
+  user('POST', '/v1/messages', 'sendMessage', 'Send a message (the policy check)', 'Messages', 'messages.send', {
+    body: 'MessageSend',
+    query: 'NoQuery',
+    status: 201,
+    response: { schema: 'SentMessage' },
+    idempotent: true,
+    options: ({ body }) => [({ user: 'toUser', group: 'toGroup', chatroom: 'toChatroom' } as const)[(body.to as { type: PeerType }).type]],
+    handle: ({ backend, body }) => backend.messages.send(body as MessageInput),
+  }),
+  // ---- rooms
+  room('POST', '', 'createRoom', 'Create a group or chatroom', 'create', {
+    body: 'RoomCreate',
+    query: 'NoQuery',
+    status: 201,
+    response: { schema: 'Room' },
+    idempotent: true,
+    handle: ({ backend, room: ref, body }) =>
+      backend.rooms.create(ref!.kind, {
+        name: body.name,
+        owner: body.owner,
+        ...(body.id !== undefined ? { id: body.id } : {}),
+        ...(body.members !== undefined ? { members: body.members } : {}),
+      }),
+  }),
+  room('GET', '/{id}', 'getRoom', 'Read a room', 'get', {
+    ...noInput,
+    status: 200,
+    response: { schema: 'Room' },
+    handle: ({ backend, room: ref }) => backend.rooms.get(ref!),
+  }),
+  room('DELETE', '/{id}', 'dismissRoom', 'Dismiss a room', 'dismiss', {
+    ...noInput,
+    status: 204,
+    response: null,
+    handle: ({ backend, room: ref }) => backend.rooms.dismiss(ref!),
+  }),
+  room('GET', '/{id}/members', 'listMembers', "List a room's members", 'members.list', {
+    ...listInput,
+    status: 200,
+    response: { page: 'Member' },
+    handle: ({ backend, room: ref, query }) => backend.rooms.members.list(ref!, list(query)),
+  }),
+  room('POST', '/{id}/members', 'addMembers', 'Add members', 'members.add', {
+    body: 'UidsAdd',
+    query: 'NoQuery',
+    status: 200,
+    response: { schema: 'BatchResult' },
+    handle: ({ backend, room: ref, body }) => backend.rooms.members.add(ref!, body.uids),
+  }),
+  room('DELETE', '/{id}/members/{uid}', 'removeMember', 'Remove a member', 'members.remove', {
+    ...noInput,
+    status: 204,
+    response: null,
+    handle: async ({ backend, room: ref, params }) => throwItemError(await backend.rooms.members.remove(ref!, [params.uid!])),
+  }),
+  room('DELETE', '/{id}/members', 'removeMembers', 'Remove several members (`?uids=a,b`)', 'members.remove', {
+    body: 'NoBody',
+    query: 'MembersDeleteQuery',
+    status: 200,
+    response: { schema: 'BatchResult' },
+    handle: ({ backend, room: ref, query }) => backend.rooms.members.remove(ref!, idList(query.uids, 'uids')),
+  }),
+  room('PATCH', '/{id}/members/{uid}', 'setMemberRole', "Change a member's role", 'members.setRole', {
+    body: 'MemberPatch',
+    query: 'NoQuery',
+    status: 200,
+    response: { schema: 'Member' },
+    handle: ({ backend, room: ref, params, body }) => backend.rooms.members.setRole(ref!, params.uid!, body.role as Exclude<MemberRole, 'owner'>),
+  }),
+  room('PUT', '/{id}/mutes/{uid}', 'muteMember', 'Mute a member, for a time or until unmuted', 'mutes.set', {
+    body: 'MutePut',
+    query: 'NoQuery',
+    status: 200,
+    response: { schema: 'Mute' },
+    options: ({ body }) => (body.durationSeconds !== undefined ? ['duration'] : []),
+    handle: ({ backend, room: ref, params, body }) => backend.rooms.mutes.set(ref!, params.uid!, body.durationSeconds ?? null),
+  }),
+  room('POST', '/{id}/mutes', 'muteMembers', 'Mute several members', 'mutes.batchSet', {
+    body: 'MutesBatch',
+    query: 'NoQuery',
+    status: 200,
+    response: { schema: 'BatchResult' },
+    options: ({ body }) => (body.durationSeconds !== undefined ? ['duration'] : []),
+    handle: ({ backend, room: ref, body }) => backend.rooms.mutes.setMany(ref!, body.uids, body.durationSeconds ?? null),
+  }),
+  room('DELETE', '/{id}/mutes/{uid}', 'unmuteMember', 'Unmute a member', 'mutes.remove', {
+    ...noInput,
+    status: 204,
+    response: null,
+    handle: ({ backend, room: ref, params }) => backend.rooms.mutes.remove(ref!, params.uid!),
+  }),
+  room('GET', '/{id}/mutes', 'listMutes', 'Active mutes', 'mutes.list', {
+    ...listInput,
+    status: 200,
+    response: { page: 'Mute' },
+    handle: ({ backend, room: ref, query }) => backend.rooms.mutes.list(ref!, list(query)),
+  }),
+  room('PUT', '/{id}/mute-all', 'muteAll', 'Mute everyone but the owner, admins and whitelist', 'muteAll.set', {
+    ...noInput,
+    status: 200,
+    response: { schema: 'Room' },
+    handle: ({ backend, room: ref }) => backend.rooms.setMuteAll(ref!, true),
+  }),
+  room('DELETE', '/{id}/mute-all', 'unmuteAll', 'End mute-all', 'muteAll.remove', {
+    ...noInput,
+    status: 200,
+    response: { schema: 'Room' },
+    handle: ({ backend, room: ref }) => backend.rooms.setMuteAll(ref!, false),
+  }),
+  room('GET', '/{id}/whitelist', 'listRoomWhitelist', "A room's whitelist", 'whitelist.list', {
+    ...listInput,
+    status: 200,
+    response: { page: 'UidEntry' },
+    handle: ({ backend, room: ref, query }) => backend.rooms.whitelist.list(ref!, list(query)),
+  }),
+  room('POST', '/{id}/whitelist', 'addRoomWhitelist', "Add members to a room's whitelist", 'whitelist.add', {
+    body: 'UidsAdd',
+    query: 'NoQuery',
+    status: 200,
+    response: { schema: 'BatchResult' },
+    handle: ({ backend, room: ref, body }) => backend.rooms.whitelist.add(ref!, body.uids),
+  }),
+  room('PUT', '/{id}/whitelist', 'replaceRoomWhitelist', "Replace a room's whitelist", 'whitelist.replace', {
+    body: 'UidsReplace',
+    query: 'NoQuery',
+    status: 200,
+    response: { page: 'UidEntry' },
+    handle: ({ backend, room: ref, body }) => backend.rooms.whitelist.replace(ref!, body.uids),
+  }),
+  room('DELETE', '/{id}/whitelist/{uid}', 'deleteRoomWhitelist', "Remove a member from a room's whitelist", 'whitelist.remove', {
+    ...noInput,
+    status: 204,
+    response: null,
+    handle: ({ backend, room: ref, params }) => backend.rooms.whitelist.remove(ref!, params.uid!),
+  }),
+  room('GET', '/{id}/blocks', 'listRoomBlocks', 'Users banned from a room', 'blocks.list', {
+    ...listInput,
+    status: 200,
+    response: { page: 'UidEntry' },
+    handle: ({ backend, room: ref, query }) => backend.rooms.blocks.list(ref!, list(query)),
+  }),
+  room('POST', '/{id}/blocks', 'addRoomBlocks', 'Ban users from a room (removes them)', 'blocks.add', {
+    body: 'UidsAdd',
+    query: 'NoQuery',
+    status: 200,
+    response: { schema: 'BatchResult' },
+    handle: ({ backend, room: ref, body }) => backend.rooms.blocks.add(ref!, body.uids),
+  }),
+  room('DELETE', '/{id}/blocks/{uid}', 'deleteRoomBlock', 'Lift a ban', 'blocks.remove', {
+    ...noInput,
+    status: 204,
+    response: null,
+    handle: ({ backend, room: ref, params }) => backend.rooms.blocks.remove(ref!, params.uid!),
+  }),
+];
+
+/** A single-item batch call answers the item's own error as the call's error. */
+function throwItemError(result: { results: Array<{ ok: boolean; error?: { code: string; message: string; retryable: boolean; details?: Record<string, unknown> } }> }): void {
+  const item = result.results[0];
+  if (item && !item.ok && item.error) {
+    throw new ImBridgeError(item.error.code as ImBridgeError['code'], item.error.message, {
+      retryable: item.error.retryable,
+      ...(item.error.details !== undefined ? { details: item.error.details } : {}),
+    });
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * `Idempotency-Key` for creating POSTs: the first answer is kept (24 h by default) under the key's
+ * scope (API key + backend + route); a repeat with the same body gets that answer again, a repeat
+ * with another body is IDEMPOTENCY_MISMATCH. A repeat that arrives while the first call still runs
+ * waits for it instead of running twice.
+ */
+import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
+import { ConflictError } from '../spec/index.js';
+
+export interface StoredAnswer {
+  status: number;
+  body: unknown;
+}
+
+interface Entry {
+  fingerprint: string;
+  answer: Promise<StoredAnswer>;
+}
+
+export class IdempotencyStore {
+  private readonly entries: LRUCache<string, Entry>;
+
+  constructor(options: { ttlMs?: number; maxEntries?: number } = {}) {
+    this.entries = new LRUCache<string, Entry>({ max: options.maxEntries ?? 100_000, ttl: options.ttlMs ?? 24 * 60 * 60 * 1000 });
+  }
+
+  static fingerprint(body: unknown): string {
+    return createHash('sha256').update(JSON.stringify(body ?? null)).digest('hex');
+  }
+
+  /**
+   * Runs `work` once per scope+key. Only successful answers are kept: a failed first attempt
+   * (a refusal, a vendor outage) may be retried with the same key.
+   */
+  async run(scope: string, key: string, body: unknown, work: () => Promise<StoredAnswer>): Promise<StoredAnswer & { replayed: boolean }> {
+    const id = `${scope}\u0000${key}`;
+    const fingerprint = IdempotencyStore.fingerprint(body);
+    const existing = this.entries.get(id);
+    if (existing) {
+      if (existing.fingerprint !== fingerprint) {
+        throw new ConflictError('IDEMPOTENCY_MISMATCH', 'this Idempotency-Key was used before with a different request body');
+      }
+      return { ...(await existing.answer), replayed: true };
+    }
+    const answer = work();
+    this.entries.set(id, { fingerprint, answer });
+    try {
+      return { ...(await answer), replayed: false };
+    } catch (error) {
+      this.entries.delete(id);
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * The JSON Schemas in `schemas/` are the one source for request validation, config validation
+ * and the OpenAPI document. This module loads them once and hands out compiled validators.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+
+type AddFormats = (ajv: Ajv2020) => unknown;
+// ajv-formats is CommonJS; under ESM interop its function may arrive wrapped in `default`.
+const addFormats: AddFormats =
+  (addFormatsModule as unknown as { default?: AddFormats }).default ?? (addFormatsModule as unknown as AddFormats);
+
+export const SCHEMA_DIRECTORY = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'schemas');
+export const API_SCHEMA_ID = 'https://imbridge.dev/schemas/api.schema.json';
+export const CONFIG_SCHEMA_ID = 'https://imbridge.dev/schemas/config.schema.json';
+
+export type JsonSchema = Record<string, unknown>;
+
+function readSchema(path: string): JsonSchema {
+  return JSON.parse(readFileSync(path, 'utf8')) as JsonSchema;
+}
+
+/** Every schema file below `schemas/`, parsed. */
+export function loadSchemaFiles(): JsonSchema[] {
+  const files = [
+    ...readdirSync(SCHEMA_DIRECTORY).filter((name) => name.endsWith('.json')).map((name) => join(SCHEMA_DIRECTORY, name)),
+    ...readdirSync(join(SCHEMA_DIRECTORY, 'backends')).filter((name) => name.endsWith('.json')).map((name) => join(SCHEMA_DIRECTORY, 'backends', name)),
+  ];
+  return files.map(readSchema);
+}
+
+let apiSchemaCache: JsonSchema | undefined;
+export function apiSchema(): JsonSchema {
+  apiSchemaCache ??= readSchema(join(SCHEMA_DIRECTORY, 'api.schema.json'));
+  return apiSchemaCache;
+}
+
+function createAjv(coerceTypes: boolean): Ajv2020 {
+  const ajv = new Ajv2020({ allErrors: true, strict: true, coerceTypes, useDefaults: true, allowUnionTypes: true });
+  addFormats(ajv);
+  for (const schema of loadSchemaFiles()) ajv.addSchema(schema);
+  return ajv;
+}
+
+let bodyAjv: Ajv2020 | undefined;
+let queryAjv: Ajv2020 | undefined;
+
+/** Validator of a `$defs` entry of the API schema; queries coerce strings to numbers. */
+export function definitionValidator(name: string, purpose: 'body' | 'query'): ValidateFunction {
+  const ajv = purpose === 'query' ? (queryAjv ??= createAjv(true)) : (bodyAjv ??= createAjv(false));
+  const validator = ajv.getSchema(`${API_SCHEMA_ID}#/$defs/${name}`);
+  if (!validator) throw new Error(`schemas/api.schema.json has no $defs/${name}`);
+  return validator;
+}
+
+export function configValidator(): ValidateFunction {
+  const validator = (bodyAjv ??= createAjv(false)).getSchema(CONFIG_SCHEMA_ID);
+  if (!validator) throw new Error('schemas/config.schema.json is missing');
+  return validator;
+}
+
+export type { ErrorObject };

@@ -1,0 +1,48 @@
+/**
+ * Builds the configured backends. Each vendor's adapter is loaded only when a backend uses it,
+ * from `adapters/<vendor>/index.ts`, whose `createBackend` receives its validated config block.
+ */
+import type { Logger } from 'pino';
+import type { Backend, BackendFactory, ChangeSink } from '../spec/index.js';
+import type { BackendConfig } from '../config/config-types.js';
+
+export const VENDORS = ['native', 'wukongim', 'agora', 'openim', 'wildfire'] as const;
+
+async function loadFactory(vendor: string): Promise<BackendFactory<BackendConfig>> {
+  if (!(VENDORS as readonly string[]).includes(vendor)) throw new Error(`unknown vendor "${vendor}"`);
+  const module = (await import(`../../adapters/${vendor}/index.js`)) as { createBackend?: BackendFactory<BackendConfig> };
+  if (typeof module.createBackend !== 'function') throw new Error(`adapters/${vendor} does not export createBackend`);
+  return module.createBackend;
+}
+
+export interface CreateBackendsOptions {
+  logger: Logger;
+  changes: ChangeSink;
+  now?: () => number;
+  /** Ready-made backends by name, used instead of building from config (tests, embedding). */
+  provided?: ReadonlyMap<string, Backend>;
+}
+
+export async function createBackends(configs: Record<string, BackendConfig>, options: CreateBackendsOptions): Promise<Map<string, Backend>> {
+  const backends = new Map<string, Backend>();
+  try {
+    for (const [name, config] of Object.entries(configs)) {
+      const provided = options.provided?.get(name);
+      if (provided) {
+        backends.set(name, provided);
+        continue;
+      }
+      const factory = await loadFactory(config.vendor);
+      const logger = options.logger.child({ backend: name, vendor: config.vendor });
+      try {
+        backends.set(name, await factory(config, { name, logger, changes: options.changes, now: options.now ?? Date.now }));
+      } catch (error) {
+        throw new Error(`backends.${name}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      }
+    }
+  } catch (error) {
+    await Promise.all([...backends.values()].map((backend) => backend.close()));
+    throw error;
+  }
+  return backends;
+}
