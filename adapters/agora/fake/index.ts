@@ -1,0 +1,827 @@
+/**
+ * A contract-faithful fake of Agora Chat's app-token REST API (vendor note §1–§16): both path
+ * prefixes (`/{org}/{app}` and `/app-id/{appId}`), AccessToken2 Bearer auth refused exactly as
+ * the vendor refuses it, the usergrid envelope and error body, the 60-per-call caps, the chat
+ * room 400 / group 403 split for non-members, object-vs-array answers of single vs batch calls,
+ * DELETE-with-body `user_channel`. FakeControl adds the request log, the fault hook and `/__fake/*`.
+ *
+ * Choices on the note's open questions (README): re-adding a friend, re-blocking, re-allow-listing
+ * and re-muting answer 200 (idempotent); a single-user allow-list DELETE answers an array; a
+ * permanent mute lists `expire: -1`; register requires a password; REST-sent messages are not
+ * policy-checked (the adapter checks) but do create conversations.
+ */
+import { randomUUID } from 'node:crypto';
+import express, { type Request, type Response } from 'express';
+import { FakeControl, listen } from '../../../src/runtime/index.js';
+import { AgoraFakeState, type FakeRoom, type FakeRoomResource, type FakeUser } from './fake-state.js';
+import { checkAuthorization } from './token-check.js';
+
+export interface AgoraFakeOptions {
+  orgName?: string;
+  appName?: string;
+  /** 32 hex characters (agora-token builds nothing for anything else). */
+  appId?: string;
+  appCertificate?: string;
+  /** Clock in ms; tests move it to expire tokens and mutes. */
+  now?: () => number;
+  /** Per-user contact cap (§6: plan dependent; free plan 100). */
+  contactLimit?: number;
+}
+
+export interface AgoraFakeCredentials {
+  orgName: string;
+  appName: string;
+  appId: string;
+  appCertificate: string;
+}
+
+export interface AgoraFake {
+  app: express.Express;
+  state: AgoraFakeState;
+  control: FakeControl;
+  credentials: AgoraFakeCredentials;
+  now: () => number;
+  /** The `backends:` block reaching this fake at `baseUrl`. */
+  backendConfigFor(baseUrl: string): Record<string, unknown>;
+  close(): Promise<void>;
+}
+
+export interface RunningAgoraFake extends AgoraFake {
+  url: string;
+  port: number;
+  backendConfig: Record<string, unknown>;
+}
+
+export const DEFAULT_FAKE_CREDENTIALS: AgoraFakeCredentials = {
+  orgName: 'imbridge-org',
+  appName: 'imbridge-app',
+  appId: '0123456789abcdef0123456789abcdef',
+  appCertificate: 'fedcba9876543210fedcba9876543210',
+};
+
+const ROOM_CAP = 60;
+const BLOCK_ADD_CAP = 50;
+const USERNAME = /^[a-z0-9_.-]+$/;
+
+const EXCEPTIONS: Record<string, string> = {
+  unauthorized: 'org.apache.usergrid.rest.exceptions.SecurityException',
+  auth_bad_access_token: 'org.apache.usergrid.rest.exceptions.SecurityException',
+  service_resource_not_found: 'UserNotFoundException',
+  resource_not_found: 'ResourceNotFoundException',
+  forbidden_op: 'EasemobForbiddenOpException',
+  exceed_limit: 'EasemobForbiddenOpException',
+  illegal_argument: 'IllegalArgumentException',
+  invalid_parameter: 'IllegalArgumentException',
+  duplicate_unique_property_exists: 'DuplicateUniquePropertyExistsException',
+  json_parse: 'JsonParseException',
+  invalid_request_body: 'InvalidRequestBodyException',
+  organization_application_not_found: 'OrganizationApplicationNotFoundException',
+  web_application: 'javax.ws.rs.WebApplicationException',
+};
+
+interface Locals {
+  json: unknown;
+  prefix: string;
+}
+
+function locals(response: Response): Locals {
+  return response.locals as Locals;
+}
+
+function fail(response: Response, status: number, error: string, description: string): void {
+  response.status(status).json({
+    error,
+    exception: EXCEPTIONS[error] ?? 'EasemobException',
+    timestamp: Date.now(),
+    duration: 0,
+    error_description: description,
+  });
+}
+
+function param(request: Request, name: string): string {
+  const value = request.params[name];
+  return typeof value === 'string' ? value : '';
+}
+
+function bodyRecord(response: Response): Record<string, unknown> {
+  const json = locals(response).json;
+  return json !== null && typeof json === 'object' && !Array.isArray(json) ? (json as Record<string, unknown>) : {};
+}
+
+function usernamesOf(response: Response): string[] | null {
+  const list = bodyRecord(response).usernames;
+  if (!Array.isArray(list) || list.some((item) => typeof item !== 'string')) return null;
+  return list as string[];
+}
+
+export function createFake(options: AgoraFakeOptions = {}): AgoraFake {
+  const credentials: AgoraFakeCredentials = {
+    orgName: options.orgName ?? DEFAULT_FAKE_CREDENTIALS.orgName,
+    appName: options.appName ?? DEFAULT_FAKE_CREDENTIALS.appName,
+    appId: options.appId ?? DEFAULT_FAKE_CREDENTIALS.appId,
+    appCertificate: options.appCertificate ?? DEFAULT_FAKE_CREDENTIALS.appCertificate,
+  };
+  const now = options.now ?? Date.now;
+  const contactLimit = options.contactLimit ?? 3000;
+  const state = new AgoraFakeState();
+  const control = new FakeControl();
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(control.rawBody());
+  app.use(control.router(() => state.snapshot(), () => state.reset()));
+  app.use(control.middleware());
+
+  // Prefix, auth, content type and JSON body — in the vendor's order: app, token, body.
+  app.use((request, response, next) => {
+    const path = request.path;
+    const byAppId = /^\/app-id\/([^/]+)(\/.*)?$/.exec(path);
+    const byKey = /^\/([^/]+)\/([^/]+)(\/.*)?$/.exec(path);
+    let rest: string | undefined;
+    let prefix = '';
+    if (byAppId && decodeURIComponent(byAppId[1]!) === credentials.appId) {
+      rest = byAppId[2];
+      prefix = `/app-id/${credentials.appId}`;
+    } else if (byKey && decodeURIComponent(byKey[1]!) === credentials.orgName && decodeURIComponent(byKey[2]!) === credentials.appName) {
+      rest = byKey[3];
+      prefix = `/${credentials.orgName}/${credentials.appName}`;
+    } else {
+      const shown = path.split('/').filter(Boolean).slice(0, 2).join('/');
+      fail(response, 404, 'organization_application_not_found', `Could not find application for ${shown} from URI: ${path.slice(1)}`);
+      return;
+    }
+    const verdict = checkAuthorization(request.headers.authorization, credentials.appId, credentials.appCertificate, Math.floor(now() / 1000));
+    if (!verdict.ok) {
+      fail(response, verdict.status, verdict.error, verdict.description);
+      return;
+    }
+    const raw = typeof request.body === 'string' ? request.body : '';
+    let json: unknown;
+    if (raw.trim() !== '') {
+      const type = request.headers['content-type'] ?? '';
+      if (!/application\/json/i.test(type)) {
+        fail(response, 415, 'web_application', 'Unsupported Media Type');
+        return;
+      }
+      try {
+        json = JSON.parse(raw);
+      } catch (error) {
+        fail(response, 400, 'json_parse', `Unexpected character: ${error instanceof Error ? error.message : 'bad JSON'}`);
+        return;
+      }
+    }
+    response.locals.json = json;
+    response.locals.prefix = prefix;
+    const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : '';
+    request.url = (rest ?? '/') + query;
+    next();
+  });
+
+  /** Usergrid success envelope (§2). */
+  function ok(request: Request, response: Response, fields: { action?: string; entities?: unknown[]; data?: unknown; count?: number; cursor?: string; extra?: Record<string, unknown> }): void {
+    const prefix = locals(response).prefix;
+    const body: Record<string, unknown> = {
+      action: fields.action ?? request.method.toLowerCase(),
+      application: state.applicationUuid,
+      path: request.path,
+      uri: `http://${request.headers.host ?? 'localhost'}${prefix}${request.path}`,
+      entities: fields.entities ?? [],
+      timestamp: now(),
+      duration: 0,
+      organization: credentials.orgName,
+      applicationName: credentials.appName,
+      ...fields.extra,
+    };
+    if (fields.data !== undefined) body.data = fields.data;
+    if (fields.count !== undefined) body.count = fields.count;
+    if (fields.cursor !== undefined) body.cursor = fields.cursor;
+    response.status(200).json(body);
+  }
+
+  function entity(user: FakeUser): Record<string, unknown> {
+    const view: Record<string, unknown> = {
+      uuid: user.uuid,
+      type: 'user',
+      created: user.created,
+      modified: user.modified,
+      username: user.username,
+      activated: user.activated,
+    };
+    if (user.nickname !== undefined) view.nickname = user.nickname;
+    return view;
+  }
+
+  function userOr404(response: Response, username: string): FakeUser | undefined {
+    const user = state.users.get(username);
+    if (!user) fail(response, 404, 'service_resource_not_found', 'Service resource not found');
+    return user;
+  }
+
+  function encodeCursor(offset: number): string {
+    return Buffer.from(`offset:${offset}`).toString('base64');
+  }
+
+  function decodeCursor(cursor: unknown): number {
+    if (typeof cursor !== 'string' || cursor === '') return 0;
+    const match = /^offset:(\d+)$/.exec(Buffer.from(cursor, 'base64').toString('utf8'));
+    return match ? Number(match[1]) : 0;
+  }
+
+  // ─────────── users (§5) ───────────
+
+  function register(input: unknown): FakeUser | { error: string; description: string; status: number } {
+    const record = input !== null && typeof input === 'object' ? (input as Record<string, unknown>) : {};
+    const username = record.username;
+    if (typeof username !== 'string' || username === '') return { status: 400, error: 'illegal_argument', description: 'username must be provided' };
+    if (Buffer.byteLength(username) > 64) return { status: 400, error: 'illegal_argument', description: 'USERNAME_TOO_LONG' };
+    if (!USERNAME.test(username)) return { status: 400, error: 'illegal_argument', description: `username ${username} is not legal` };
+    if (typeof record.password !== 'string' || record.password === '') return { status: 400, error: 'illegal_argument', description: 'password or pin must provided' };
+    if (state.users.has(username)) {
+      return {
+        status: 400,
+        error: 'duplicate_unique_property_exists',
+        description: `Application ${state.applicationUuid} Entity user requires that property named username be unique, value of ${username} exists`,
+      };
+    }
+    const at = now();
+    const user: FakeUser = { uuid: randomUUID(), username, password: record.password, created: at, modified: at, activated: true };
+    if (typeof record.nickname === 'string') user.nickname = record.nickname;
+    return user;
+  }
+
+  app.post('/users', (request, response) => {
+    const json = locals(response).json;
+    if (Array.isArray(json)) {
+      if (json.length > ROOM_CAP) return fail(response, 400, 'invalid_parameter', `usernames size is more than max limit : ${ROOM_CAP}`);
+      const created: FakeUser[] = [];
+      const failures: Array<{ username: unknown; registerUserFailReason: string }> = [];
+      for (const item of json) {
+        const outcome = register(item);
+        if ('error' in outcome) {
+          const username = (item as Record<string, unknown> | null)?.username;
+          failures.push({ username, registerUserFailReason: outcome.error === 'duplicate_unique_property_exists' ? `the ${String(username)} already exists` : outcome.description });
+        } else {
+          state.users.set(outcome.username, outcome);
+          created.push(outcome);
+        }
+      }
+      return ok(request, response, { entities: created.map(entity), data: failures });
+    }
+    const outcome = register(json);
+    if ('error' in outcome) return fail(response, outcome.status, outcome.error, outcome.description);
+    state.users.set(outcome.username, outcome);
+    ok(request, response, { entities: [entity(outcome)], data: [] });
+  });
+
+  app.get('/users/:username', (request, response) => {
+    const user = userOr404(response, param(request, 'username'));
+    if (user) ok(request, response, { entities: [entity(user)], count: 1 });
+  });
+
+  app.put('/users/:username', (request, response) => {
+    const user = userOr404(response, param(request, 'username'));
+    if (!user) return;
+    const nickname = bodyRecord(response).nickname;
+    if (typeof nickname === 'string') {
+      user.nickname = nickname;
+      user.modified = now();
+    }
+    ok(request, response, { entities: [entity(user)] });
+  });
+
+  app.delete('/users/:username', (request, response) => {
+    const user = userOr404(response, param(request, 'username'));
+    if (!user) return;
+    state.users.delete(user.username);
+    for (const list of state.contacts.values()) list.delete(user.username);
+    state.contacts.delete(user.username);
+    ok(request, response, { entities: [entity(user)] });
+  });
+
+  // ─────────── contacts (§6) ───────────
+
+  app.post('/users/:owner/contacts/users/:friend', (request, response) => {
+    const owner = userOr404(response, param(request, 'owner'));
+    if (!owner) return;
+    const friend = userOr404(response, param(request, 'friend'));
+    if (!friend) return;
+    if (owner.username === friend.username) return fail(response, 400, 'illegal_argument', 'This is an invalid request.');
+    const mine = state.contactsOf(owner.username);
+    const theirs = state.contactsOf(friend.username);
+    if (!mine.has(friend.username)) {
+      if (mine.size >= contactLimit) return fail(response, 403, 'exceed_limit', "Inviter's contact max count");
+      if (theirs.size >= contactLimit) return fail(response, 403, 'exceed_limit', "Invitee's contact max count");
+      // Two-way and immediate.
+      mine.set(friend.username, null);
+      theirs.set(owner.username, null);
+    }
+    ok(request, response, { entities: [entity(friend)] });
+  });
+
+  app.delete('/users/:owner/contacts/users/:friend', (request, response) => {
+    const owner = userOr404(response, param(request, 'owner'));
+    if (!owner) return;
+    const friend = userOr404(response, param(request, 'friend'));
+    if (!friend) return;
+    state.contactsOf(owner.username).delete(friend.username);
+    state.contactsOf(friend.username).delete(owner.username);
+    ok(request, response, { entities: [entity(friend)] });
+  });
+
+  app.get('/users/:owner/contacts/users', (request, response) => {
+    const owner = userOr404(response, param(request, 'owner'));
+    if (!owner) return;
+    const names = [...state.contactsOf(owner.username).keys()].reverse().slice(0, 3000);
+    ok(request, response, { data: names, count: names.length });
+  });
+
+  app.get('/user/:owner/contacts', (request, response) => {
+    const owner = userOr404(response, param(request, 'owner'));
+    if (!owner) return;
+    const limit = request.query.limit === undefined ? 10 : Number(request.query.limit);
+    if (!Number.isInteger(limit) || limit < 1) return fail(response, 400, 'illegal_argument', 'This is an invalid request.');
+    if (limit > 50) return fail(response, 400, 'illegal_argument', 'getContacts | page size more than max limit : 50');
+    const withRemark = request.query.needReturnRemark === 'true';
+    const all = [...state.contactsOf(owner.username)];
+    const offset = decodeCursor(request.query.cursor);
+    const page = all.slice(offset, offset + limit).map(([username, remark]) => (withRemark ? { username, remark } : { username }));
+    const next = offset + limit;
+    ok(request, response, {
+      data: { contacts: page },
+      count: page.length,
+      ...(next < all.length ? { cursor: encodeCursor(next) } : {}),
+      extra: { uri: `http://${request.headers.host ?? 'localhost'}${locals(response).prefix}/user/${owner.uuid}/rostersByPage` },
+    });
+  });
+
+  app.put('/user/:owner/contacts/users/:friend', (request, response) => {
+    const owner = userOr404(response, param(request, 'owner'));
+    if (!owner) return;
+    const friend = userOr404(response, param(request, 'friend'));
+    if (!friend) return;
+    const remark = bodyRecord(response).remark;
+    if (typeof remark !== 'string') return fail(response, 400, 'illegal_argument', 'remark must be provided');
+    if (remark.length > 100) return fail(response, 400, 'illegal_argument', 'remark length more than max limit : 100');
+    const mine = state.contactsOf(owner.username);
+    if (!mine.has(friend.username)) return fail(response, 400, 'illegal_argument', 'updateRemark they are not friends, please add as a friend first.');
+    mine.set(friend.username, remark === '' ? null : remark);
+    response.status(200).json({ action: 'put', status: 'ok', timestamp: now(), uri: `${locals(response).prefix}${request.path}`, duration: 0 });
+  });
+
+  // ─────────── user block list (§7) ───────────
+
+  app.post('/users/:owner/blocks/users', (request, response) => {
+    const owner = userOr404(response, param(request, 'owner'));
+    if (!owner) return;
+    const usernames = usernamesOf(response);
+    if (usernames === null) return fail(response, 400, 'invalid_parameter', 'usernames must be provided');
+    if (usernames.length > BLOCK_ADD_CAP) return fail(response, 400, 'invalid_parameter', `usernames size is more than max limit : ${BLOCK_ADD_CAP}`);
+    for (const name of usernames) if (!state.users.has(name)) return fail(response, 404, 'service_resource_not_found', 'Service resource not found');
+    const blocks = state.blocksOf(owner.username);
+    for (const name of usernames) {
+      if (name === owner.username || blocks.includes(name)) continue;
+      blocks.unshift(name);
+    }
+    ok(request, response, { data: usernames.filter((name) => name !== owner.username) });
+  });
+
+  app.get('/users/:owner/blocks/users', (request, response) => {
+    const owner = userOr404(response, param(request, 'owner'));
+    if (!owner) return;
+    pagedList(request, response, state.blocksOf(owner.username));
+  });
+
+  /** `pageSize` 1..50 + `cursor` (§7, §12); no params → up to the 500 newest. */
+  function pagedList(request: Request, response: Response, all: string[]): void {
+    if (request.query.pageSize === undefined) {
+      const items = all.slice(0, 500);
+      return ok(request, response, { data: items, count: items.length });
+    }
+    const size = Number(request.query.pageSize);
+    if (!Number.isInteger(size) || size < 1 || size > 50) return fail(response, 400, 'invalid_parameter', 'pageSize must be in 1..50');
+    const offset = decodeCursor(request.query.cursor);
+    const items = all.slice(offset, offset + size);
+    ok(request, response, { data: items, count: items.length, ...(offset + size < all.length ? { cursor: encodeCursor(offset + size) } : {}) });
+  }
+
+  app.delete('/users/:owner/blocks/users/:blocked', (request, response) => {
+    const owner = userOr404(response, param(request, 'owner'));
+    if (!owner) return;
+    const blocked = userOr404(response, param(request, 'blocked'));
+    if (!blocked) return;
+    const blocks = state.blocksOf(owner.username);
+    const index = blocks.indexOf(blocked.username);
+    if (index >= 0) blocks.splice(index, 1);
+    ok(request, response, { entities: [entity(blocked)] });
+  });
+
+  // ─────────── conversations (§13) ───────────
+
+  app.delete('/users/:username/user_channel', (request, response) => {
+    const user = userOr404(response, param(request, 'username'));
+    if (!user) return;
+    const json = locals(response).json;
+    if (json === null || typeof json !== 'object' || Array.isArray(json)) return fail(response, 400, 'invalid_request_body', 'Request body is invalid. Please check body is correct.');
+    const body = json as Record<string, unknown>;
+    if (typeof body.channel !== 'string' || body.channel === '') return fail(response, 400, 'illegal_argument', 'field channel cannot be null or empty');
+    if (body.type !== 'chat' && body.type !== 'groupchat') return fail(response, 400, 'illegal_argument', 'field type cannot be null or empty');
+    if (typeof body.delete_roam !== 'boolean') return fail(response, 400, 'illegal_argument', 'field delete_roam cannot be null');
+    state.conversationsOf(user.username).delete(`${body.type}:${body.channel}`);
+    ok(request, response, { data: { result: 'ok' } });
+  });
+
+  // ─────────── groups (§8) and chat rooms (§9–§12) ───────────
+
+  for (const resource of ['chatgroups', 'chatrooms'] as const) {
+    const isGroup = resource === 'chatgroups';
+    /** Not-a-member: 400 for chat rooms, 403 for groups (§10, §11). */
+    const notMemberStatus = isGroup ? 403 : 400;
+    const idKey = isGroup ? 'groupid' : 'chatroomid';
+
+    const roomOr404 = (response: Response, id: string): FakeRoom | undefined => {
+      const room = state.room(resource, id);
+      if (!room) fail(response, 404, 'resource_not_found', `grpID ${id} does not exist!`);
+      return room;
+    };
+    const notMembers = (response: Response, names: string[]): void =>
+      fail(response, notMemberStatus, 'forbidden_op', `users [${names.join(', ')}] are not members of this group!`);
+    const ownerRefused = (response: Response): void => fail(response, 403, 'forbidden_op', 'forbidden operation on group owner!');
+    const removeMember = (room: FakeRoom, name: string): void => {
+      room.members = room.members.filter((member) => member !== name);
+      room.white = room.white.filter((member) => member !== name);
+    };
+
+    app.post(`/${resource}`, (request, response) => {
+      const body = bodyRecord(response);
+      const name = isGroup ? body.groupname : body.name;
+      if (isGroup && typeof body.public !== 'boolean') return fail(response, 400, 'invalid_parameter', 'group must contain public field!');
+      if (!isGroup && typeof name !== 'string') return fail(response, 400, 'invalid_parameter', 'name must be provided');
+      if (!isGroup && typeof body.description !== 'string') return fail(response, 400, 'invalid_parameter', 'description must be provided');
+      if (typeof body.owner !== 'string' || body.owner === '') return fail(response, 400, 'invalid_parameter', 'owner must be provided');
+      const members = body.members === undefined ? [] : body.members;
+      if (!Array.isArray(members) || members.some((member) => typeof member !== 'string')) return fail(response, 400, 'invalid_parameter', 'members must be a list of usernames');
+      if (!isGroup && body.members !== undefined && members.length === 0) return fail(response, 400, 'invalid_parameter', 'members must contain at least one user');
+      for (const username of [body.owner, ...(members as string[])]) {
+        if (!state.users.has(username)) return fail(response, 404, 'resource_not_found', `username ${username} doesn't exist!`);
+      }
+      const maxusers = typeof body.maxusers === 'number' ? body.maxusers : isGroup ? 200 : 1000;
+      const unique = [...new Set(members as string[])].filter((member) => member !== body.owner);
+      if (unique.length + 1 > maxusers) return fail(response, 403, 'exceed_limit', 'members size is greater than max user size !');
+      const id = state.nextRoomId();
+      state.rooms.set(id, {
+        id,
+        resource,
+        name: typeof name === 'string' ? name : '',
+        description: typeof body.description === 'string' ? body.description : '',
+        owner: body.owner,
+        members: unique,
+        maxusers,
+        public: body.public === true,
+        custom: typeof body.custom === 'string' ? body.custom : '',
+        created: now(),
+        mute: false,
+        mutes: new Map(),
+        white: [],
+        blocks: [],
+      });
+      ok(request, response, { data: isGroup ? { groupid: id } : { id } });
+    });
+
+    app.get(`/${resource}/:ids`, (request, response) => {
+      const ids = param(request, 'ids').split(',').filter(Boolean);
+      const rooms = ids.map((id) => state.room(resource, id)).filter((room): room is FakeRoom => room !== undefined);
+      if (rooms.length === 0) {
+        // §16: 404 codes differ between chat room details and groups.
+        if (isGroup) return fail(response, 404, 'resource_not_found', `grpID ${ids.join(',')} does not exist!`);
+        return fail(response, 404, 'service_resource_not_found', `do not find this group:${ids.join(',')}`);
+      }
+      const data = rooms.map((room) => ({
+        id: room.id,
+        name: room.name,
+        description: room.description,
+        membersonly: false,
+        allowinvites: false,
+        maxusers: room.maxusers,
+        owner: room.owner,
+        created: room.created,
+        custom: room.custom,
+        mute: room.mute,
+        affiliations_count: room.members.length + 1,
+        ...(isGroup ? { disabled: false } : {}),
+        affiliations: [{ owner: room.owner }, ...room.members.map((member) => ({ member }))],
+        public: room.public,
+      }));
+      ok(request, response, { data, count: data.length });
+    });
+
+    app.delete(`/${resource}/:id`, (request, response) => {
+      const room = state.room(resource, param(request, 'id'));
+      if (!room) {
+        if (isGroup) return fail(response, 404, 'resource_not_found', `grpID ${param(request, 'id')} does not exist!`);
+        return fail(response, 404, 'service_resource_not_found', `do not find this group:${param(request, 'id')}`);
+      }
+      state.rooms.delete(room.id);
+      for (const conversations of state.conversations.values()) conversations.delete(`groupchat:${room.id}`);
+      ok(request, response, { data: isGroup ? { success: true, groupid: room.id } : { success: true, id: room.id } });
+    });
+
+    // Members.
+    app.get(`/${resource}/:id/users`, (request, response) => {
+      const room = roomOr404(response, param(request, 'id'));
+      if (!room) return;
+      const maxSize = isGroup ? 100 : 1000;
+      const size = request.query.pagesize === undefined ? (isGroup ? 10 : 1000) : Number(request.query.pagesize);
+      const pageNumber = request.query.pagenum === undefined ? 1 : Number(request.query.pagenum);
+      if (!Number.isInteger(size) || size < 1 || size > maxSize || !Number.isInteger(pageNumber) || pageNumber < 1) {
+        return fail(response, 400, 'invalid_parameter', `pagesize must be in 1..${maxSize}`);
+      }
+      const all = [{ owner: room.owner }, ...room.members.map((member) => ({ member }))];
+      const data = all.slice((pageNumber - 1) * size, pageNumber * size);
+      ok(request, response, { data, count: data.length, extra: { params: { pagesize: [String(size)], pagenum: [String(pageNumber)] } } });
+    });
+
+    app.post(`/${resource}/:id/users/:username`, (request, response) => {
+      const room = roomOr404(response, param(request, 'id'));
+      if (!room) return;
+      const username = param(request, 'username');
+      if (!state.users.has(username)) return fail(response, 404, 'resource_not_found', `username ${username} doesn't exist!`);
+      if (room.blocks.includes(username)) return fail(response, 403, 'forbidden_op', `user ${username} is in the blacklist of group ${room.id}`);
+      if (state.isMember(room, username)) {
+        return fail(response, isGroup ? 403 : 400, 'forbidden_op', `can not join this group, reason:user: ${username} already in group: ${room.id}\n`);
+      }
+      room.members.push(username);
+      ok(request, response, { data: { result: true, action: 'add_member', user: username, ...(isGroup ? { groupid: room.id } : { id: room.id }) } });
+    });
+
+    app.post(`/${resource}/:id/users`, (request, response) => {
+      const room = roomOr404(response, param(request, 'id'));
+      if (!room) return;
+      const usernames = usernamesOf(response);
+      if (usernames === null) return fail(response, 400, 'invalid_parameter', 'usernames must be provided');
+      if (usernames.length > ROOM_CAP) return fail(response, 400, 'invalid_parameter', `addMembers: addMembers number more than maxSize : ${ROOM_CAP}`);
+      for (const name of usernames) if (!state.users.has(name)) return fail(response, 404, 'resource_not_found', `username ${name} doesn't exist!`);
+      const added: string[] = [];
+      for (const name of usernames) {
+        if (state.isMember(room, name) || room.blocks.includes(name) || added.includes(name)) continue;
+        if (room.members.length + 1 >= room.maxusers) return fail(response, 403, 'exceed_limit', 'members size is greater than max user size !');
+        room.members.push(name);
+        added.push(name);
+      }
+      ok(request, response, { data: { newmembers: added, action: 'add_member', ...(isGroup ? { groupid: room.id } : { id: room.id }) } });
+    });
+
+    app.delete(`/${resource}/:id/users/:usernames`, (request, response) => {
+      const room = roomOr404(response, param(request, 'id'));
+      if (!room) return;
+      const names = param(request, 'usernames').split(',').filter(Boolean);
+      if (names.length > ROOM_CAP) return fail(response, 400, 'invalid_parameter', `kickMember: kickMembers number more than maxSize : ${ROOM_CAP}`);
+      const where = isGroup ? { groupid: room.id } : { id: room.id };
+      if (names.length === 1) {
+        const name = names[0]!;
+        if (name === room.owner) return ownerRefused(response);
+        if (!state.isMember(room, name)) return notMembers(response, [name]);
+        removeMember(room, name);
+        return ok(request, response, { data: { result: true, action: 'remove_member', user: name, ...where } });
+      }
+      const data = names.map((name) => {
+        if (name === room.owner) return { result: false, action: 'remove_member', reason: 'forbidden operation on group owner!', user: name, ...where };
+        if (!state.isMember(room, name)) return { result: false, action: 'remove_member', reason: `user ${name} doesn't exist.`, user: name, ...where };
+        removeMember(room, name);
+        return { result: true, action: 'remove_member', user: name, ...where };
+      });
+      ok(request, response, { data });
+    });
+
+    // Allow list (§10).
+    app.get(`/${resource}/:id/white/users`, (request, response) => {
+      const room = roomOr404(response, param(request, 'id'));
+      if (room) ok(request, response, { data: [...room.white], count: room.white.length });
+    });
+
+    const whitelistAdd = (room: FakeRoom, name: string): Record<string, unknown> => {
+      if (!room.white.includes(name)) room.white.push(name);
+      return { result: true, action: 'add_user_whitelist', user: name, [idKey]: room.id };
+    };
+
+    app.post(`/${resource}/:id/white/users/:username`, (request, response) => {
+      const room = roomOr404(response, param(request, 'id'));
+      if (!room) return;
+      const name = param(request, 'username');
+      if (!state.isMember(room, name)) return notMembers(response, [name]);
+      ok(request, response, { data: whitelistAdd(room, name) });
+    });
+
+    app.post(`/${resource}/:id/white/users`, (request, response) => {
+      const room = roomOr404(response, param(request, 'id'));
+      if (!room) return;
+      const usernames = usernamesOf(response);
+      if (usernames === null) return fail(response, 400, 'invalid_parameter', 'usernames must be provided');
+      if (usernames.length > ROOM_CAP) return fail(response, 400, 'invalid_parameter', `usernames size is more than max limit : ${ROOM_CAP}`);
+      const outsiders = usernames.filter((name) => !state.isMember(room, name));
+      if (outsiders.length > 0) return notMembers(response, outsiders);
+      ok(request, response, { data: usernames.map((name) => whitelistAdd(room, name)) });
+    });
+
+    app.delete(`/${resource}/:id/white/users/:usernames`, (request, response) => {
+      const room = roomOr404(response, param(request, 'id'));
+      if (!room) return;
+      const names = param(request, 'usernames').split(',').filter(Boolean);
+      if (names.length > ROOM_CAP) return fail(response, 400, 'invalid_parameter', `removeWhitelist size is more than max limit : ${ROOM_CAP}`);
+      const data = names.map((name) => {
+        room.white = room.white.filter((listed) => listed !== name);
+        return { result: true, action: 'remove_user_whitelist', user: name, [idKey]: room.id };
+      });
+      ok(request, response, { data });
+    });
+
+    // Mutes and mute-all (§11).
+    app.post(`/${resource}/:id/mute`, (request, response) => {
+      const room = roomOr404(response, param(request, 'id'));
+      if (!room) return;
+      const usernames = usernamesOf(response);
+      if (usernames === null) return fail(response, 400, 'invalid_parameter', 'usernames must be provided');
+      if (usernames.length > ROOM_CAP) return fail(response, 400, 'invalid_parameter', `userNames size is more than max limit : ${ROOM_CAP}`);
+      const duration = bodyRecord(response).mute_duration;
+      if (typeof duration !== 'number' || !Number.isInteger(duration) || duration < -1) return fail(response, 400, 'invalid_parameter', 'mute_duration must be provided');
+      if (usernames.includes(room.owner)) return ownerRefused(response);
+      const outsiders = usernames.filter((name) => !state.isMember(room, name));
+      if (outsiders.length > 0) return notMembers(response, outsiders);
+      const data = usernames.map((user) => {
+        if (duration === 0) {
+          room.mutes.delete(user);
+          return { result: true, expire: 0, user };
+        }
+        const expire = duration === -1 ? -1 : now() + duration;
+        room.mutes.set(user, expire);
+        return { result: true, expire, user };
+      });
+      ok(request, response, { data });
+    });
+
+    app.delete(`/${resource}/:id/mute/:usernames`, (request, response) => {
+      const room = roomOr404(response, param(request, 'id'));
+      if (!room) return;
+      const names = param(request, 'usernames').split(',').filter(Boolean);
+      if (names.length > ROOM_CAP) return fail(response, 400, 'invalid_parameter', `removeMute member size more than max limit : ${ROOM_CAP}`);
+      const data = names.map((user) => {
+        room.mutes.delete(user);
+        return { result: true, user };
+      });
+      ok(request, response, { data });
+    });
+
+    app.get(`/${resource}/:id/mute`, (request, response) => {
+      const room = roomOr404(response, param(request, 'id'));
+      if (room) ok(request, response, { action: 'post', data: state.activeMutes(room, now()) });
+    });
+
+    app.post(`/${resource}/:id/ban`, (request, response) => {
+      const room = roomOr404(response, param(request, 'id'));
+      if (!room) return;
+      room.mute = true;
+      ok(request, response, { action: 'put', data: { mute: true } });
+    });
+
+    app.delete(`/${resource}/:id/ban`, (request, response) => {
+      const room = roomOr404(response, param(request, 'id'));
+      if (!room) return;
+      room.mute = false;
+      ok(request, response, { action: 'put', data: { mute: false } });
+    });
+
+    // Room block lists (§12).
+    app.get(`/${resource}/:id/blocks/users`, (request, response) => {
+      const room = roomOr404(response, param(request, 'id'));
+      if (!room) return;
+      if (!isGroup) return ok(request, response, { data: [...room.blocks], count: room.blocks.length });
+      pagedList(request, response, room.blocks);
+    });
+
+    const ban = (room: FakeRoom, name: string): Record<string, unknown> => {
+      const base = { action: 'add_blocks', user: name, [idKey]: room.id };
+      if (room.blocks.includes(name)) return { result: true, ...base };
+      if (name === room.owner) return { result: false, reason: 'forbidden operation on group owner!', ...base };
+      if (!state.isMember(room, name)) {
+        return { result: false, reason: `user: ${name} doesn't exist in ${isGroup ? 'group' : 'chatroom'}: ${room.id}`, ...base };
+      }
+      removeMember(room, name);
+      room.blocks.unshift(name);
+      return { result: true, ...base };
+    };
+
+    app.post(`/${resource}/:id/blocks/users/:username`, (request, response) => {
+      const room = roomOr404(response, param(request, 'id'));
+      if (!room) return;
+      const name = param(request, 'username');
+      if (name === room.owner) return ownerRefused(response);
+      if (!state.isMember(room, name) && !room.blocks.includes(name)) return notMembers(response, [name]);
+      ok(request, response, { data: ban(room, name) });
+    });
+
+    app.post(`/${resource}/:id/blocks/users`, (request, response) => {
+      const room = roomOr404(response, param(request, 'id'));
+      if (!room) return;
+      const usernames = usernamesOf(response);
+      if (usernames === null) return fail(response, 400, 'invalid_parameter', 'usernames must be provided');
+      if (usernames.length > ROOM_CAP) return fail(response, 400, 'invalid_parameter', `userNames is more than max limit : ${ROOM_CAP}`);
+      ok(request, response, { data: usernames.map((name) => ban(room, name)) });
+    });
+
+    app.delete(`/${resource}/:id/blocks/users/:usernames`, (request, response) => {
+      const room = roomOr404(response, param(request, 'id'));
+      if (!room) return;
+      const names = param(request, 'usernames').split(',').filter(Boolean);
+      if (names.length > ROOM_CAP) return fail(response, 400, 'invalid_parameter', `removeBlacklist: list size more than max limit : ${ROOM_CAP}`);
+      const results = names.map((name) => {
+        room.blocks = room.blocks.filter((banned) => banned !== name);
+        return { result: true, action: 'remove_blocks', user: name, [idKey]: room.id };
+      });
+      // §12: a single-user remove answers an object, a comma list an array.
+      ok(request, response, { data: names.length === 1 ? results[0] : results });
+    });
+  }
+
+  // ─────────── messages (§14) ───────────
+
+  for (const kind of ['users', 'chatgroups', 'chatrooms'] as const) {
+    app.post(`/messages/${kind}`, (request, response) => {
+      const body = bodyRecord(response);
+      const from = body.from === undefined ? 'admin' : body.from;
+      if (typeof from !== 'string' || from === '') return fail(response, 400, 'illegal_argument', 'from must not be empty');
+      const targets = body.to;
+      if (!Array.isArray(targets) || targets.length === 0 || targets.some((target) => typeof target !== 'string')) {
+        return fail(response, 400, 'invalid_parameter', 'to must be provided');
+      }
+      const content = body.body as Record<string, unknown> | undefined;
+      if (body.type !== 'txt' || typeof content?.msg !== 'string') return fail(response, 400, 'invalid_parameter', 'body must be provided');
+      if (from !== 'admin' && !state.users.has(from)) return fail(response, 404, 'service_resource_not_found', 'Service resource not found');
+      const data: Record<string, string> = {};
+      const at = now();
+      for (const target of targets as string[]) {
+        const id = state.nextMessageId();
+        if (kind === 'users') {
+          if (!state.users.has(target)) return fail(response, 404, 'service_resource_not_found', 'Service resource not found');
+          touch(from, 'chat', target, 0, at);
+          touch(target, 'chat', from, 1, at);
+        } else {
+          const room = state.room(kind, target);
+          if (!room) return fail(response, 404, 'resource_not_found', `grpID ${target} does not exist!`);
+          // Chat rooms keep no per-user conversation; groups do, for every member.
+          if (kind === 'chatgroups') for (const member of [room.owner, ...room.members]) touch(member, 'groupchat', room.id, member === from ? 0 : 1, at);
+        }
+        state.messages.push({ id, kind, from, to: target, msg: content.msg, at, ...(typeof body.chatroom_msg_level === 'string' ? { level: body.chatroom_msg_level } : {}) });
+        data[target] = id;
+      }
+      ok(request, response, { data });
+    });
+  }
+
+  function touch(owner: string, type: 'chat' | 'groupchat', channel: string, unreadDelta: number, at: number): void {
+    const conversations = state.conversationsOf(owner);
+    const key = `${type}:${channel}`;
+    const existing = conversations.get(key);
+    conversations.delete(key);
+    conversations.set(key, { type, channel, unread: unreadDelta === 0 ? 0 : (existing?.unread ?? 0) + unreadDelta, lastAt: at });
+  }
+
+  // Unknown URL or method under the app: the vendor's JAX-RS answer.
+  app.use((_request, response) => {
+    fail(response, 500, 'web_application', 'javax.ws.rs.WebApplicationException');
+  });
+
+  return {
+    app,
+    state,
+    control,
+    credentials,
+    now,
+    backendConfigFor: (baseUrl: string) => ({
+      vendor: 'agora',
+      baseUrl,
+      orgName: credentials.orgName,
+      appName: credentials.appName,
+      appId: credentials.appId,
+      appCertificate: credentials.appCertificate,
+    }),
+    close: async () => {
+      control.releaseHanging();
+    },
+  };
+}
+
+export async function startFake(options: AgoraFakeOptions & { port?: number; host?: string } = {}): Promise<RunningAgoraFake> {
+  const fake = createFake(options);
+  const server = await listen(fake.app, options.port ?? 0, options.host ?? '127.0.0.1');
+  return {
+    ...fake,
+    url: server.url,
+    port: server.port,
+    backendConfig: fake.backendConfigFor(server.url),
+    close: async () => {
+      fake.control.releaseHanging();
+      await server.close();
+    },
+  };
+}
+
+export type { FakeRoomResource };
