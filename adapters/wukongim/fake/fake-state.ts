@@ -1,0 +1,200 @@
+/**
+ * The WuKongIM fake's in-memory state, in WuKongIM's own terms (vendor note §2–§9, v2.2.5):
+ * channels keyed by (channel_id, channel_type) with info flags, subscribers, a whitelist
+ * (allowlist) and a blacklist (denylist); message logs keyed by the INTERNAL channel id (person
+ * chats live under the `X@Y` fake id); conversation rows per user. Nothing here knows imbridge.
+ */
+import { crc32 } from 'node:zlib';
+
+export const SYSTEM_UID = '____system';
+export const PERSON = 1;
+export const GROUP = 2;
+
+export interface ChannelInfo {
+  large: number;
+  ban: number;
+  disband: number;
+  send_ban: number;
+  allow_stranger: number;
+}
+
+export interface ListMember {
+  /** FNV-64a hash of the uid (uint64): can exceed 2^53, as on the real server. */
+  id: bigint;
+  uid: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface FakeChannel {
+  channelId: string;
+  channelType: number;
+  /** False until `/channel`, `/channel/info` or a subscriber call created the info row. */
+  hasInfo: boolean;
+  info: ChannelInfo;
+  subscribers: Set<string>;
+  whitelist: Map<string, ListMember>;
+  blacklist: Map<string, ListMember>;
+}
+
+export interface StoredMessage {
+  messageId: bigint;
+  messageSeq: number;
+  clientMsgNo: string;
+  fromUid: string;
+  /** Channel id as the sender addressed it (peer uid for person chats). */
+  channelId: string;
+  channelType: number;
+  timestamp: number;
+  payload: string;
+  header: { no_persist: number; red_dot: number; sync_once: number };
+}
+
+export interface MessageLog {
+  lastSeq: number;
+  messages: StoredMessage[];
+}
+
+export interface ConversationRow {
+  /** Internal channel id (the fake `X@Y` id for person chats). */
+  channelId: string;
+  channelType: number;
+  readSeq: number;
+  /** Soft-delete mark (v2.1.4+): messages up to this seq are hidden. */
+  deletedAtSeq: number;
+  version: bigint;
+}
+
+export interface FakeServerOptions {
+  /** `managerToken`; empty = no auth (the vendor default). */
+  managerToken: string;
+  /** Vendor default true: person whitelists are not enforced. */
+  whitelistOffOfPerson: boolean;
+  version: string;
+}
+
+export const EMPTY_INFO: ChannelInfo = { large: 0, ban: 0, disband: 0, send_ban: 0, allow_stranger: 0 };
+
+/** FNV-64a of the uid, the key WuKongIM stores list rows under. */
+export function fnv64a(text: string): bigint {
+  let hash = 0xcbf29ce484222325n;
+  for (const byte of Buffer.from(text, 'utf8')) {
+    hash ^= BigInt(byte);
+    hash = (hash * 0x100000001b3n) & 0xffffffffffffffffn;
+  }
+  return hash;
+}
+
+/** The internal id of a 1:1 chat: the uid with the larger CRC32 first (note §2). */
+export function personFakeChannelId(first: string, second: string): string {
+  const firstHash = crc32(first);
+  const secondHash = crc32(second);
+  // v2: on a tie the argument order decides (note §2).
+  return firstHash >= secondHash ? `${first}@${second}` : `${second}@${first}`;
+}
+
+export class FakeState {
+  users = new Map<string, { tokens: Map<number, string> }>();
+  systemUids = new Set<string>([SYSTEM_UID]);
+  channels = new Map<string, FakeChannel>();
+  logs = new Map<string, MessageLog>();
+  conversations = new Map<string, Map<string, ConversationRow>>();
+  private nextMessageId = 2n ** 60n + 7n;
+  private versionCounter = 0n;
+
+  constructor(readonly options: FakeServerOptions) {}
+
+  reset(): void {
+    this.users.clear();
+    this.systemUids = new Set([SYSTEM_UID]);
+    this.channels.clear();
+    this.logs.clear();
+    this.conversations.clear();
+  }
+
+  static key(channelId: string, channelType: number): string {
+    return `${channelType}/${channelId}`;
+  }
+
+  channel(channelId: string, channelType: number): FakeChannel | undefined {
+    return this.channels.get(FakeState.key(channelId, channelType));
+  }
+
+  ensureChannel(channelId: string, channelType: number): FakeChannel {
+    const key = FakeState.key(channelId, channelType);
+    let channel = this.channels.get(key);
+    if (!channel) {
+      channel = {
+        channelId,
+        channelType,
+        hasInfo: false,
+        info: { ...EMPTY_INFO },
+        subscribers: new Set(),
+        whitelist: new Map(),
+        blacklist: new Map(),
+      };
+      this.channels.set(key, channel);
+    }
+    return channel;
+  }
+
+  upsertListMember(list: Map<string, ListMember>, uid: string): void {
+    const now = new Date();
+    const existing = list.get(uid);
+    if (existing) existing.updatedAt = now;
+    else list.set(uid, { id: fnv64a(uid), uid, createdAt: now, updatedAt: now });
+  }
+
+  log(internalId: string, channelType: number): MessageLog {
+    const key = FakeState.key(internalId, channelType);
+    let log = this.logs.get(key);
+    if (!log) {
+      log = { lastSeq: 0, messages: [] };
+      this.logs.set(key, log);
+    }
+    return log;
+  }
+
+  lastSeq(internalId: string, channelType: number): number {
+    return this.logs.get(FakeState.key(internalId, channelType))?.lastSeq ?? 0;
+  }
+
+  rowsOf(uid: string): Map<string, ConversationRow> {
+    let rows = this.conversations.get(uid);
+    if (!rows) {
+      rows = new Map();
+      this.conversations.set(uid, rows);
+    }
+    return rows;
+  }
+
+  conversation(uid: string, internalId: string, channelType: number): ConversationRow | undefined {
+    return this.conversations.get(uid)?.get(FakeState.key(internalId, channelType));
+  }
+
+  /** Creates the row when missing; the read position starts at `readSeq`. */
+  ensureConversation(uid: string, internalId: string, channelType: number, readSeq: number): ConversationRow {
+    const rows = this.rowsOf(uid);
+    const key = FakeState.key(internalId, channelType);
+    let row = rows.get(key);
+    if (!row) {
+      row = { channelId: internalId, channelType, readSeq, deletedAtSeq: 0, version: this.nextVersion() };
+      rows.set(key, row);
+    }
+    return row;
+  }
+
+  deleteConversation(uid: string, internalId: string, channelType: number): void {
+    this.conversations.get(uid)?.delete(FakeState.key(internalId, channelType));
+  }
+
+  nextVersion(): bigint {
+    this.versionCounter += 1n;
+    return BigInt(Date.now()) * 1_000_000n + this.versionCounter;
+  }
+
+  newMessageId(): bigint {
+    this.nextMessageId += 1n;
+    return this.nextMessageId;
+  }
+}

@@ -1,0 +1,636 @@
+/**
+ * A contract-faithful simulator of the WuKongIM v2 HTTP API (vendor note, v2.2.5 baseline):
+ * the `token` header check (401, empty body), bare-value success bodies, every handler error as
+ * HTTP 400 `{"msg","status":400}` with the vendor's texts, framework 404 for unknown routes, and
+ * the quirks — REST sends never refused, `msg_count` ≤ 0 gives `[]`, `a@b` conversation deletes
+ * are silent no-ops, soft-deleted conversations, whitelist member ids above 2^53, `/channel`
+ * overwriting every flag, `/channel/delete` only setting `disband`.
+ */
+import { randomBytes } from 'node:crypto';
+import express, { type Express, type Request, type Response } from 'express';
+import { FakeControl, listen, parseJson, stringifyJson } from '../../../src/runtime/index.js';
+import {
+  EMPTY_INFO,
+  FakeState,
+  GROUP,
+  PERSON,
+  SYSTEM_UID,
+  personFakeChannelId,
+  type ChannelInfo,
+  type FakeServerOptions,
+  type ListMember,
+  type StoredMessage,
+} from './fake-state.js';
+
+export { FakeState } from './fake-state.js';
+
+export interface CreateFakeOptions {
+  /** The server's `managerToken`; default a random one. Pass '' to run without auth (vendor default). */
+  managerToken?: string;
+  /** Default true, as on the vendor. */
+  whitelistOffOfPerson?: boolean;
+  /** Emulated server version, default `2.2.5` (`*_remove_all` exist from 2.2.2). */
+  version?: string;
+}
+
+export interface WukongimFake {
+  app: Express;
+  state: FakeState;
+  control: FakeControl;
+  options: FakeServerOptions;
+  close(): Promise<void>;
+}
+
+export interface RunningWukongimFake extends WukongimFake {
+  url: string;
+  port: number;
+  /** The block to put under `backends:` in the imbridge config to reach this fake. */
+  backendConfig: Record<string, unknown>;
+}
+
+/** A handler failure: answered as HTTP 400 `{"msg","status":400}` like `wkhttp` does. */
+class VendorFailure extends Error {}
+
+const SPECIAL = /[@#&]/;
+
+function versionAtLeast(version: string, wanted: [number, number, number]): boolean {
+  const parts = version.split(/[.-]/).map((part) => Number.parseInt(part, 10));
+  for (let index = 0; index < 3; index += 1) {
+    const have = parts[index] ?? 0;
+    if (have !== wanted[index]) return have > wanted[index]!;
+  }
+  return true;
+}
+
+/** Go's RFC3339Nano in the server's zone (+08:00 here), fraction trimmed like Go does. */
+function goTime(date: Date): string {
+  const shifted = new Date(date.getTime() + 8 * 3_600_000);
+  const base = shifted.toISOString().slice(0, 19);
+  const millis = shifted.getUTCMilliseconds();
+  const fraction = millis === 0 ? '' : `.${String(millis).padStart(3, '0').replace(/0+$/, '')}`;
+  return `${base}${fraction}+08:00`;
+}
+
+function sendJson(response: Response, status: number, value: unknown): void {
+  response.status(status).type('application/json; charset=utf-8').send(stringifyJson(value));
+}
+
+type Json = Record<string, unknown>;
+
+/** Decodes the body like Go's json.Decoder into a struct: wrong types fail with the decoder text. */
+function decode(request: Request, numberFields: readonly string[] = [], prefix = ''): Json {
+  const raw = typeof request.body === 'string' ? request.body : '';
+  if (raw.trim() === '') throw new VendorFailure(`${prefix}EOF`);
+  let value: unknown;
+  try {
+    value = parseJson(raw);
+  } catch (error) {
+    throw new VendorFailure(`${prefix}invalid character in JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new VendorFailure(`${prefix}json: cannot unmarshal ${Array.isArray(value) ? 'array' : typeof value} into Go value of type struct`);
+  }
+  const body = value as Json;
+  for (const field of numberFields) {
+    const fieldValue = body[field];
+    if (fieldValue !== undefined && fieldValue !== null && typeof fieldValue !== 'number' && typeof fieldValue !== 'bigint') {
+      throw new VendorFailure(`${prefix}json: cannot unmarshal ${typeof fieldValue} into Go struct field .${field} of type uint8`);
+    }
+  }
+  return body;
+}
+
+function text(body: Json, field: string): string {
+  const value = body[field];
+  if (value === undefined || value === null) return '';
+  if (typeof value !== 'string') throw new VendorFailure(`json: cannot unmarshal ${typeof value} into Go struct field .${field} of type string`);
+  return value;
+}
+
+function number(body: Json, field: string): number {
+  const value = body[field];
+  if (typeof value === 'bigint') return Number(value);
+  return typeof value === 'number' ? value : 0;
+}
+
+function strings(body: Json, field: string): string[] {
+  const value = body[field];
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value) || value.some((item) => typeof item !== 'string')) {
+    throw new VendorFailure(`json: cannot unmarshal into Go struct field .${field} of type []string`);
+  }
+  return value as string[];
+}
+
+function infoFrom(body: Json): ChannelInfo {
+  // A full overwrite: every flag not sent becomes 0 (note §6).
+  return {
+    large: number(body, 'large'),
+    ban: number(body, 'ban'),
+    disband: number(body, 'disband'),
+    send_ban: number(body, 'send_ban'),
+    allow_stranger: number(body, 'allow_stranger'),
+  };
+}
+
+export function createFake(options: CreateFakeOptions = {}): WukongimFake {
+  const serverOptions: FakeServerOptions = {
+    managerToken: options.managerToken ?? `wk-fake-${randomBytes(8).toString('hex')}`,
+    whitelistOffOfPerson: options.whitelistOffOfPerson ?? true,
+    version: options.version ?? '2.2.5',
+  };
+  const state = new FakeState(serverOptions);
+  const control = new FakeControl();
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(control.rawBody());
+  app.use(control.router(() => snapshot(state), () => state.reset()));
+  app.use(control.middleware());
+
+  // Token middleware (server_http.go): every request, OPTIONS and /health included.
+  app.use((request, response, next) => {
+    if (serverOptions.managerToken !== '' && request.header('token') !== serverOptions.managerToken) {
+      response.status(401).end();
+      return;
+    }
+    next();
+  });
+
+  const route = (method: 'get' | 'post', path: string, handler: (request: Request) => unknown) => {
+    app[method](path, (request: Request, response: Response) => {
+      try {
+        const result = handler(request);
+        sendJson(response, 200, result === undefined ? { status: 200 } : result);
+      } catch (error) {
+        if (error instanceof VendorFailure) sendJson(response, 400, { msg: error.message, status: 400 });
+        else sendJson(response, 400, { msg: error instanceof Error ? error.message : String(error), status: 400 });
+      }
+    });
+  };
+
+  app.get('/health', (_request, response) => sendJson(response, 200, { status: 'ok' }));
+
+  // ---- whitelist / blacklist (note §3) ----
+  const listBody = (request: Request) => decode(request, ['channel_type']);
+  const checkAdd = (body: Json, withSpecialCheck: boolean) => {
+    const channelId = text(body, 'channel_id');
+    if (channelId.trim() === '') throw new VendorFailure('channel_id不能为空！');
+    if (withSpecialCheck && SPECIAL.test(channelId)) throw new VendorFailure('频道ID不能包含特殊字符！');
+    if (number(body, 'channel_type') === 0) throw new VendorFailure('频道类型不能为0！');
+    const uids = strings(body, 'uids');
+    if (uids.length === 0 || uids.every((uid) => uid.trim() === '')) throw new VendorFailure('uids不能为空！');
+    return { channelId, channelType: number(body, 'channel_type'), uids: uids.filter((uid) => uid.trim() !== '') };
+  };
+
+  route('post', '/channel/whitelist_add', (request) => {
+    const { channelId, channelType, uids } = checkAdd(listBody(request), true);
+    const channel = state.ensureChannel(channelId, channelType);
+    for (const uid of uids) {
+      state.upsertListMember(channel.whitelist, uid);
+      // v2.1.4+: a conversation row on the fake id for each uid ≠ channel_id; in v2.2.5 it
+      // belongs to the whitelisted uid (note §3).
+      if (channelType === PERSON && uid !== channelId) {
+        const internal = personFakeChannelId(channelId, uid);
+        state.ensureConversation(uid, internal, PERSON, state.lastSeq(internal, PERSON));
+      }
+    }
+  });
+  route('post', '/channel/whitelist_remove', (request) => {
+    const { channelId, channelType, uids } = checkAdd(listBody(request), true);
+    const channel = state.channel(channelId, channelType);
+    for (const uid of uids) channel?.whitelist.delete(uid);
+  });
+  route('post', '/channel/whitelist_set', (request) => {
+    const body = listBody(request);
+    const channelId = text(body, 'channel_id');
+    if (channelId.trim() === '') throw new VendorFailure('频道ID不能为空！');
+    const channel = state.ensureChannel(channelId, number(body, 'channel_type'));
+    channel.whitelist.clear();
+    for (const uid of strings(body, 'uids')) state.upsertListMember(channel.whitelist, uid);
+  });
+  route('get', '/channel/whitelist', (request) => {
+    const channelId = typeof request.query.channel_id === 'string' ? request.query.channel_id : '';
+    const channelType = Number(typeof request.query.channel_type === 'string' ? request.query.channel_type : '0') || 0;
+    const members = [...(state.channel(channelId, channelType)?.whitelist.values() ?? [])];
+    return members.map((member: ListMember) => ({
+      id: member.id,
+      uid: member.uid,
+      created_at: goTime(member.createdAt),
+      updated_at: goTime(member.updatedAt),
+    }));
+  });
+  route('post', '/channel/blacklist_add', (request) => {
+    const { channelId, channelType, uids } = checkAdd(listBody(request), false);
+    const channel = state.ensureChannel(channelId, channelType);
+    for (const uid of uids) {
+      state.upsertListMember(channel.blacklist, uid);
+      // Hard-deletes the uid's conversation for (channel_id, type) — the raw id, so for
+      // person channels nothing is found (note §3).
+      if (channelType !== 9) state.deleteConversation(uid, channelId, channelType);
+    }
+  });
+  route('post', '/channel/blacklist_remove', (request) => {
+    const { channelId, channelType, uids } = checkAdd(listBody(request), false);
+    const channel = state.channel(channelId, channelType);
+    for (const uid of uids) {
+      channel?.blacklist.delete(uid);
+      // Recreates a row when missing (raw id again for person channels: a stray row that
+      // /conversation/sync never returns, as it has no messages).
+      state.ensureConversation(uid, channelId, channelType, state.lastSeq(channelId, channelType));
+    }
+  });
+  route('post', '/channel/blacklist_set', (request) => {
+    const body = listBody(request);
+    const channelId = text(body, 'channel_id');
+    if (channelId.trim() === '') throw new VendorFailure('频道ID不能为空！');
+    const channelType = number(body, 'channel_type');
+    const channel = state.ensureChannel(channelId, channelType);
+    channel.blacklist.clear();
+    for (const uid of strings(body, 'uids')) {
+      state.upsertListMember(channel.blacklist, uid);
+      state.deleteConversation(uid, channelId, channelType);
+    }
+  });
+  if (versionAtLeast(serverOptions.version, [2, 2, 2])) {
+    const removeAll = (list: 'whitelist' | 'blacklist') => (request: Request) => {
+      const body = listBody(request);
+      const channelId = text(body, 'channel_id');
+      if (channelId.trim() === '') throw new VendorFailure('channel_id不能为空！');
+      if (number(body, 'channel_type') === 0) throw new VendorFailure('频道类型不能为0！');
+      state.channel(channelId, number(body, 'channel_type'))?.[list].clear();
+    };
+    route('post', '/channel/whitelist_remove_all', removeAll('whitelist'));
+    route('post', '/channel/blacklist_remove_all', removeAll('blacklist'));
+  }
+
+  // ---- cluster admin lists (note §3 "Listing") ----
+  for (const [segment, pick] of [
+    ['denylist', (channel: ReturnType<FakeState['channel']>) => [...(channel?.blacklist.keys() ?? [])]],
+    ['allowlist', (channel: ReturnType<FakeState['channel']>) => [...(channel?.whitelist.keys() ?? [])]],
+    ['subscribers', (channel: ReturnType<FakeState['channel']>) => [...(channel?.subscribers ?? [])]],
+  ] as const) {
+    route('get', `/cluster/channels/:channelId/:channelType/${segment}`, (request) => {
+      const channelId = String(request.params.channelId);
+      const channelType = Number(request.params.channelType) || 0;
+      return pick(state.channel(channelId, channelType));
+    });
+  }
+
+  // ---- channels and subscribers (note §6) ----
+  const addSubscribers = (channelId: string, channelType: number, subscribers: string[], reset: boolean) => {
+    const channel = state.ensureChannel(channelId, channelType);
+    if (reset) channel.subscribers.clear();
+    const lastSeq = state.lastSeq(channelId, channelType);
+    for (const uid of subscribers) {
+      if (!channel.subscribers.has(uid)) state.ensureConversation(uid, channelId, channelType, lastSeq);
+      channel.subscribers.add(uid);
+    }
+  };
+  route('post', '/channel', (request) => {
+    const body = decode(request, ['channel_type', 'large', 'ban', 'disband', 'send_ban', 'allow_stranger', 'reset']);
+    const channelId = text(body, 'channel_id');
+    const channelType = number(body, 'channel_type');
+    if (channelId.trim() === '') throw new VendorFailure('频道ID不能为空！');
+    if (channelType === 0) throw new VendorFailure('频道类型错误！');
+    if (SPECIAL.test(channelId)) throw new VendorFailure('频道ID不能包含特殊字符！');
+    const subscribers = strings(body, 'subscribers');
+    if (channelType === PERSON && subscribers.length > 0) throw new VendorFailure('不支持个人频道添加订阅者！');
+    const channel = state.ensureChannel(channelId, channelType);
+    channel.hasInfo = true;
+    channel.info = infoFrom(body);
+    if (number(body, 'reset') === 1 || subscribers.length > 0) addSubscribers(channelId, channelType, subscribers, number(body, 'reset') === 1);
+  });
+  route('post', '/channel/info', (request) => {
+    const body = decode(request, ['channel_type', 'large', 'ban', 'disband', 'send_ban', 'allow_stranger'], '数据格式有误！: ');
+    const channel = state.ensureChannel(text(body, 'channel_id'), number(body, 'channel_type'));
+    channel.hasInfo = true;
+    channel.info = infoFrom(body);
+  });
+  route('post', '/channel/delete', (request) => {
+    const body = decode(request, ['channel_type']);
+    const channelType = number(body, 'channel_type');
+    if (channelType === PERSON) throw new VendorFailure('个人频道不支持添加订阅者！');
+    const channel = state.channel(text(body, 'channel_id'), channelType);
+    // Unknown → 200, nothing done; otherwise only `disband` is set (the purge is a no-op in 2.2.5).
+    if (channel && channel.hasInfo) channel.info = { ...channel.info, disband: 1 };
+  });
+  const subscriberBody = (request: Request) => {
+    const body = decode(request, ['channel_type', 'reset', 'temp_subscriber']);
+    const channelId = text(body, 'channel_id');
+    if (channelId.trim() === '') throw new VendorFailure('频道ID不能为空！');
+    if (SPECIAL.test(channelId)) throw new VendorFailure('频道ID不能包含特殊字符！');
+    const subscribers = strings(body, 'subscribers');
+    if (subscribers.length === 0) throw new VendorFailure('订阅者不能为空！');
+    const channelType = number(body, 'channel_type') || GROUP;
+    if (channelType === PERSON) throw new VendorFailure('个人频道不支持添加订阅者！');
+    return { body, channelId, channelType, subscribers };
+  };
+  route('post', '/channel/subscriber_add', (request) => {
+    const { body, channelId, channelType, subscribers } = subscriberBody(request);
+    if (number(body, 'temp_subscriber') === 1) throw new VendorFailure('新版本临时订阅者已不支持！');
+    const channel = state.ensureChannel(channelId, channelType);
+    channel.hasInfo = true;
+    addSubscribers(channelId, channelType, subscribers, number(body, 'reset') === 1);
+  });
+  route('post', '/channel/subscriber_remove', (request) => {
+    const { channelId, channelType, subscribers } = subscriberBody(request);
+    const channel = state.channel(channelId, channelType);
+    for (const uid of subscribers) {
+      channel?.subscribers.delete(uid);
+      state.deleteConversation(uid, channelId, channelType);
+    }
+  });
+  if (versionAtLeast(serverOptions.version, [2, 2, 2])) {
+    route('post', '/channel/subscriber_remove_all', (request) => {
+      const body = decode(request, ['channel_type']);
+      if (number(body, 'channel_type') === PERSON) throw new VendorFailure('个人频道不支持此操作！');
+      state.channel(text(body, 'channel_id'), number(body, 'channel_type'))?.subscribers.clear();
+    });
+  }
+
+  // ---- users (note §8) ----
+  route('post', '/user/token', (request) => {
+    const body = decode(request, ['device_flag', 'device_level']);
+    const uid = text(body, 'uid');
+    if (uid.trim() === '') throw new VendorFailure('uid不能为空！');
+    if (text(body, 'token').trim() === '') throw new VendorFailure('token不能为空！');
+    if (SPECIAL.test(uid)) throw new VendorFailure('uid不能包含特殊字符！');
+    if (state.systemUids.has(uid)) throw new VendorFailure('系统账号不允许更新token！');
+    const user = state.users.get(uid) ?? { tokens: new Map<number, string>() };
+    user.tokens.set(number(body, 'device_flag'), text(body, 'token'));
+    state.users.set(uid, user);
+    if (state.channel(uid, PERSON)?.info.ban === 1) return { status: 19 };
+    return undefined;
+  });
+  route('post', '/user/device_quit', (request) => {
+    const body = decode(request, ['device_flag']);
+    const user = state.users.get(text(body, 'uid'));
+    const flag = number(body, 'device_flag');
+    if (user) for (const deviceFlag of [...user.tokens.keys()]) if (flag === -1 || deviceFlag === flag) user.tokens.set(deviceFlag, '');
+  });
+  route('post', '/user/onlinestatus', (request) => {
+    const raw = typeof request.body === 'string' ? request.body : '';
+    const uids = raw.trim() === '' ? [] : (parseJson(raw) as unknown);
+    if (!Array.isArray(uids)) throw new VendorFailure('json: cannot unmarshal object into Go value of type []string');
+    // The fake has no client connections: everyone is offline and omitted.
+    return uids.length === 0 ? { status: 200 } : [];
+  });
+  route('get', '/user/systemuids', () => [...state.systemUids]);
+  route('post', '/user/systemuids_add', (request) => {
+    for (const uid of strings(decode(request), 'uids')) state.systemUids.add(uid);
+  });
+  route('post', '/user/systemuids_remove', (request) => {
+    for (const uid of strings(decode(request), 'uids')) state.systemUids.delete(uid);
+  });
+
+  // ---- messages (note §9): asynchronous system-device send, never refused by policy ----
+  route('post', '/message/send', (request) => {
+    const body = decode(request, ['channel_type', 'expire', 'is_stream']);
+    const payload = text(body, 'payload');
+    if (payload === '') throw new VendorFailure('payload不能为空！');
+    const channelId = text(body, 'channel_id');
+    const channelType = number(body, 'channel_type');
+    const subscribers = strings(body, 'subscribers');
+    const rawHeader = (body.header ?? {}) as Json;
+    const header = { no_persist: number(rawHeader, 'no_persist'), red_dot: number(rawHeader, 'red_dot'), sync_once: number(rawHeader, 'sync_once') };
+    if (channelId === '' && subscribers.length === 0) throw new VendorFailure('无法处理发送消息请求！');
+    if (channelId !== '' && subscribers.length > 0) throw new VendorFailure('无法处理发送消息请求！');
+    if (subscribers.length > 0 && header.sync_once !== 1) throw new VendorFailure('无法处理发送消息请求！');
+    if (SPECIAL.test(channelId)) throw new VendorFailure('频道ID不合法！');
+    const fromUid = text(body, 'from_uid') || SYSTEM_UID;
+    const clientMsgNo = text(body, 'client_msg_no') || randomBytes(16).toString('hex');
+    const messageId = state.newMessageId();
+    if (channelId !== '') deliver(state, { fromUid, channelId, channelType, payload, clientMsgNo, messageId, header });
+    return { status: 200, data: { message_id: messageId, client_msg_no: clientMsgNo } };
+  });
+
+  // ---- conversations (note §7) ----
+  route('post', '/conversation/sync', (request) => {
+    const body = decode(request, ['msg_count', 'only_unread', 'page', 'page_size', 'version']);
+    return syncConversations(state, body);
+  });
+  route('post', '/conversations/delete', (request) => {
+    const body = decode(request, ['channel_type']);
+    const uid = text(body, 'uid');
+    if (uid === '') throw new VendorFailure('Uid cannot be empty');
+    const channelId = text(body, 'channel_id');
+    const channelType = number(body, 'channel_type');
+    if (channelId === '' || channelType === 0) throw new VendorFailure('channel_id or channel_type cannot be empty');
+    // For person chats the server builds the fake id from (uid, channel_id): an `a@b` id gives
+    // `uid@a@b`, matches nothing, and the call is a 200 no-op (issue #198, note §2).
+    const internal = channelType === PERSON ? personFakeChannelId(uid, channelId) : channelId;
+    const row = state.conversation(uid, internal, channelType);
+    if (row) {
+      row.deletedAtSeq = state.lastSeq(internal, channelType);
+      row.version = state.nextVersion();
+    }
+  });
+  route('post', '/conversations/clearUnread', (request) => {
+    const body = decode(request, ['channel_type', 'message_seq']);
+    const uid = text(body, 'uid');
+    if (uid === '') throw new VendorFailure('uid cannot be empty');
+    const channelId = text(body, 'channel_id');
+    const channelType = number(body, 'channel_type');
+    if (channelId === '' || channelType === 0) throw new VendorFailure('channel_id or channel_type cannot be empty');
+    const internal = channelType === PERSON ? personFakeChannelId(uid, channelId) : channelId;
+    const lastSeq = state.lastSeq(internal, channelType);
+    if (lastSeq === 0) return undefined;
+    state.ensureConversation(uid, internal, channelType, lastSeq).readSeq = lastSeq;
+    return undefined;
+  });
+
+  // Unknown route: the framework's plain-text 404.
+  app.use((_request, response) => {
+    response.status(404).type('text/plain').send('404 page not found');
+  });
+
+  return {
+    app,
+    state,
+    control,
+    options: serverOptions,
+    close: async () => {
+      control.releaseHanging();
+    },
+  };
+}
+
+function deliver(
+  state: FakeState,
+  message: { fromUid: string; channelId: string; channelType: number; payload: string; clientMsgNo: string; messageId: bigint; header: StoredMessage['header'] },
+): void {
+  const { fromUid, channelId, channelType } = message;
+  if (channelType === PERSON) {
+    const internal = personFakeChannelId(fromUid, channelId);
+    const stored = append(state, internal, message);
+    for (const uid of [fromUid, channelId]) {
+      if (uid === SYSTEM_UID) continue;
+      const existing = state.conversation(uid, internal, PERSON);
+      // With whitelistOffOfPerson=false v2 does not create person conversations on a message
+      // (it expects whitelist_add to have made them, note §4).
+      const row = existing ?? (state.options.whitelistOffOfPerson ? state.ensureConversation(uid, internal, PERSON, stored.messageSeq - 1) : undefined);
+      if (!row) continue;
+      row.version = state.nextVersion();
+      if (uid === fromUid) row.readSeq = stored.messageSeq;
+    }
+    return;
+  }
+  const channel = state.channel(channelId, channelType);
+  // Ban or disband drops the message silently after the 200 (note §4, §9).
+  if (channel && (channel.info.ban === 1 || channel.info.disband === 1)) return;
+  const stored = append(state, channelId, message);
+  for (const uid of channel?.subscribers ?? []) {
+    const row = state.ensureConversation(uid, channelId, channelType, stored.messageSeq - 1);
+    row.version = state.nextVersion();
+    if (uid === fromUid) row.readSeq = stored.messageSeq;
+  }
+}
+
+function append(
+  state: FakeState,
+  internalId: string,
+  message: { fromUid: string; channelId: string; channelType: number; payload: string; clientMsgNo: string; messageId: bigint; header: StoredMessage['header'] },
+): StoredMessage {
+  const log = state.log(internalId, message.channelType);
+  log.lastSeq += 1;
+  const stored: StoredMessage = {
+    messageId: message.messageId,
+    messageSeq: log.lastSeq,
+    clientMsgNo: message.clientMsgNo,
+    fromUid: message.fromUid,
+    channelId: message.channelId,
+    channelType: message.channelType,
+    timestamp: Math.floor(Date.now() / 1000),
+    payload: message.payload,
+    header: message.header,
+  };
+  log.messages.push(stored);
+  return stored;
+}
+
+function parseLastMsgSeqs(value: string): Map<string, number> {
+  const seqs = new Map<string, number>();
+  for (const part of value.split('|')) {
+    const [channelId, channelType, seq] = part.split(':');
+    if (channelId && channelType && seq) seqs.set(FakeState.key(channelId, Number(channelType)), Number(seq));
+  }
+  return seqs;
+}
+
+function syncConversations(state: FakeState, body: Json): unknown[] {
+  const uid = text(body, 'uid');
+  const msgCount = number(body, 'msg_count');
+  if (msgCount <= 0) return [];
+  const onlyUnread = number(body, 'only_unread') === 1;
+  const version = number(body, 'version');
+  const clientSeqs = parseLastMsgSeqs(text(body, 'last_msg_seqs'));
+  const excluded = new Set((Array.isArray(body.exclude_channel_types) ? body.exclude_channel_types : []).map(Number));
+  const rows = [...(state.conversations.get(uid)?.values() ?? [])].slice(0, 1000);
+  const result: Array<{ version: bigint; item: Json }> = [];
+  for (const row of rows) {
+    if (excluded.has(row.channelType)) continue;
+    const peer = row.channelType === PERSON ? peerOf(row.channelId, uid) : row.channelId;
+    if (peer === SYSTEM_UID) continue;
+    const log = state.logs.get(FakeState.key(row.channelId, row.channelType));
+    if (!log || log.lastSeq === 0) continue;
+    const clientSeq = clientSeqs.get(FakeState.key(peer, row.channelType));
+    let start = clientSeq !== undefined ? clientSeq + 1 : version > 0 || onlyUnread ? row.readSeq + 1 : 1;
+    start = Math.max(start, row.deletedAtSeq + 1);
+    if (log.lastSeq < start) continue;
+    const last = log.messages[log.messages.length - 1]!;
+    const unread = last.fromUid === uid ? 0 : Math.max(0, log.lastSeq - row.readSeq);
+    if (onlyUnread && unread === 0) continue;
+    const recents = log.messages.filter((message) => message.messageSeq >= start).slice(-msgCount).reverse();
+    result.push({
+      version: row.version,
+      item: {
+        channel_id: peer,
+        channel_type: row.channelType,
+        unread,
+        timestamp: last.timestamp,
+        last_msg_seq: log.lastSeq,
+        last_client_msg_no: last.clientMsgNo,
+        offset_msg_seq: 0,
+        readed_to_msg_seq: row.readSeq,
+        version: row.version,
+        recents: recents.map((message) => ({
+          header: message.header,
+          setting: 0,
+          message_id: message.messageId,
+          message_idstr: message.messageId.toString(),
+          client_msg_no: message.clientMsgNo,
+          message_seq: message.messageSeq,
+          from_uid: message.fromUid,
+          channel_id: peer,
+          channel_type: message.channelType,
+          expire: 0,
+          timestamp: message.timestamp,
+          payload: message.payload,
+        })),
+      },
+    });
+  }
+  result.sort((left, right) => (left.version === right.version ? 0 : left.version > right.version ? -1 : 1));
+  let items = result.map((entry) => entry.item);
+  const page = number(body, 'page');
+  if (page >= 1) {
+    let pageSize = number(body, 'page_size');
+    if (pageSize <= 0) pageSize = 100;
+    pageSize = Math.min(pageSize, 500);
+    items = items.slice((page - 1) * pageSize, page * pageSize);
+  }
+  return items;
+}
+
+/** The other uid of a fake `X@Y` id, seen from `uid`. */
+function peerOf(internalId: string, uid: string): string {
+  if (internalId.startsWith(`${uid}@`)) return internalId.slice(uid.length + 1);
+  if (internalId.endsWith(`@${uid}`)) return internalId.slice(0, internalId.length - uid.length - 1);
+  return internalId;
+}
+
+/** The `/__fake/state` view: the vendor's own terms, sets as arrays. */
+export function snapshot(state: FakeState): unknown {
+  return {
+    options: { ...state.options, managerToken: undefined },
+    channels: [...state.channels.values()].map((channel) => ({
+      channel_id: channel.channelId,
+      channel_type: channel.channelType,
+      info: channel.hasInfo ? channel.info : null,
+      subscribers: [...channel.subscribers],
+      whitelist: [...channel.whitelist.keys()],
+      blacklist: [...channel.blacklist.keys()],
+    })),
+    conversations: Object.fromEntries(
+      [...state.conversations.entries()].map(([uid, rows]) => [
+        uid,
+        [...rows.values()].map((row) => ({ ...row, last_msg_seq: state.lastSeq(row.channelId, row.channelType) })),
+      ]),
+    ),
+  };
+}
+
+/** Starts the fake on a port; `backendConfig` is the imbridge backend block that reaches it. */
+export async function startFake(options: CreateFakeOptions & { port?: number; host?: string } = {}): Promise<RunningWukongimFake> {
+  const fake = createFake(options);
+  const running = await listen(fake.app, options.port ?? 0, options.host ?? '127.0.0.1');
+  return {
+    ...fake,
+    url: running.url,
+    port: running.port,
+    backendConfig: {
+      vendor: 'wukongim',
+      baseUrl: running.url,
+      token: fake.options.managerToken,
+      whitelistOffOfPerson: fake.options.whitelistOffOfPerson,
+      version: fake.options.version,
+    },
+    close: async () => {
+      fake.control.releaseHanging();
+      await running.close();
+    },
+  };
+}
+
+export { EMPTY_INFO };
