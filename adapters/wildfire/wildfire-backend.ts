@@ -26,7 +26,9 @@ import {
   type Capabilities,
   type CapabilityName,
   type ChangeType,
+  type Conversation,
   type FriendRemoveMode,
+  type FriendRequestDirection,
   type FriendRequest,
   type Friendship,
   type FriendshipInput,
@@ -538,18 +540,18 @@ export class WildfireBackend implements Backend {
       this.emit('friendRequest.added', { from, to }, null, request);
       return request;
     },
-    list: async (): Promise<Page<FriendRequest>> => {
+    list: async (_uid: string, _direction: FriendRequestDirection, _options: ListOptions): Promise<Page<FriendRequest>> => {
       this.require('friendRequests.list');
       return { items: [], nextCursor: null };
     },
-    withdraw: async (): Promise<void> => {
+    withdraw: async (_from: string, _to: string): Promise<void> => {
       this.require('friendRequests.withdraw');
     },
-    accept: async (): Promise<Friendship> => {
+    accept: async (_to: string, _from: string): Promise<Friendship> => {
       this.require('friendRequests.accept');
       throw new UpstreamError('UPSTREAM_ERROR', 'unreachable');
     },
-    reject: async (): Promise<FriendRequest> => {
+    reject: async (_to: string, _from: string): Promise<FriendRequest> => {
       this.require('friendRequests.reject');
       throw new UpstreamError('UPSTREAM_ERROR', 'unreachable');
     },
@@ -622,19 +624,19 @@ export class WildfireBackend implements Backend {
 
   /** Wildfire has no per-user "who may message me" list: every operation is UNSUPPORTED. */
   readonly userWhitelist = {
-    list: async (): Promise<Page<UidEntry>> => {
+    list: async (_uid: string, _options: ListOptions): Promise<Page<UidEntry>> => {
       this.require('users.whitelist.list');
       return { items: [], nextCursor: null };
     },
-    replace: async (): Promise<Page<UidEntry>> => {
+    replace: async (_uid: string, _uids: string[]): Promise<Page<UidEntry>> => {
       this.require('users.whitelist.replace');
       return { items: [], nextCursor: null };
     },
-    add: async (): Promise<BatchResult> => {
+    add: async (_uid: string, _uids: string[]): Promise<BatchResult> => {
       this.require('users.whitelist.add');
       return { results: [] };
     },
-    remove: async (): Promise<void> => {
+    remove: async (_uid: string, _other: string): Promise<void> => {
       this.require('users.whitelist.remove');
     },
   };
@@ -926,15 +928,15 @@ export class WildfireBackend implements Backend {
 
     /** Wildfire has no group ban list (§6). */
     blocks: {
-      list: async (room: RoomRef): Promise<Page<UidEntry>> => {
+      list: async (room: RoomRef, _options: ListOptions): Promise<Page<UidEntry>> => {
         this.requireRoomOperation(room, 'blocks.list');
         return { items: [], nextCursor: null };
       },
-      add: async (room: RoomRef): Promise<BatchResult> => {
+      add: async (room: RoomRef, _uids: string[]): Promise<BatchResult> => {
         this.requireRoomOperation(room, 'blocks.add');
         return { results: [] };
       },
-      remove: async (room: RoomRef): Promise<void> => {
+      remove: async (room: RoomRef, _uid: string): Promise<void> => {
         this.requireRoomOperation(room, 'blocks.remove');
       },
     },
@@ -943,7 +945,7 @@ export class WildfireBackend implements Backend {
   // ---- conversations and messages ---------------------------------------------------------------
 
   readonly conversations = {
-    list: async (): Promise<Page<never>> => {
+    list: async (_uid: string, _options: ListOptions): Promise<Page<Conversation>> => {
       this.require('conversations.list');
       return { items: [], nextCursor: null };
     },
