@@ -6,7 +6,7 @@
  * rate-limit path so idempotent calls are retried after backoff.
  */
 import { createHash, randomInt } from 'node:crypto';
-import type { BackendLogger } from '../../src/spec/index.js';
+import { UpstreamError, type BackendLogger } from '../../src/spec/index.js';
 import { VendorHttpClient, retryAfterMs, type RetryOptions, type VendorResponse } from '../../src/runtime/index.js';
 import { errorFromEnvelope, errorFromHttp, VENDOR } from './errors.js';
 
@@ -33,6 +33,16 @@ export function wildfireRateLimitDelay(response: VendorResponse): number | null 
   if (response.status === 429) return retryAfterMs(response.headers['retry-after']) ?? 0;
   if (response.status === 200 && envelopeCode(response.body) === 250) return 0;
   return null;
+}
+
+/** The shared client reports a throttle without the vendor's code; a 200 throttle is Wildfire's 250 "over frequency". */
+function withVendorThrottleCode(error: unknown): unknown {
+  if (!(error instanceof UpstreamError) || error.code !== 'RATE_LIMITED' || error.upstream?.status !== 200) return error;
+  return new UpstreamError('RATE_LIMITED', error.message, {
+    upstream: { ...error.upstream, code: '250', message: 'over frequency' },
+    ...(error.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: error.retryAfterSeconds }),
+    cause: error,
+  });
 }
 
 export interface WildfireClientOptions {
@@ -72,13 +82,18 @@ export class WildfireClient {
    */
   async call<Result = unknown>(route: string, body: Record<string, unknown>, options: CallOptions): Promise<Result> {
     const secret = this.secret;
-    const response = await this.http.request({
-      method: 'POST',
-      path: route,
-      headers: () => signedHeaders(secret),
-      body,
-      idempotent: options.idempotent,
-    });
+    let response: VendorResponse;
+    try {
+      response = await this.http.request({
+        method: 'POST',
+        path: route,
+        headers: () => signedHeaders(secret),
+        body,
+        idempotent: options.idempotent,
+      });
+    } catch (error) {
+      throw withVendorThrottleCode(error);
+    }
     if (response.status !== 200) throw errorFromHttp(route, response.status, response.text, options.capability);
     const envelope = response.body as { code?: unknown; msg?: unknown; result?: unknown } | undefined;
     if (typeof envelope !== 'object' || envelope === null || typeof envelope.code !== 'number') {
