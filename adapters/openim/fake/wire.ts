@@ -1,0 +1,157 @@
+/**
+ * How an OpenIM server reads requests and writes answers (vendor note §2–§4): Go
+ * `encoding/json` decoding into proto structs (absent = zero value, wrong type = 1001 with the
+ * JSON error text), `Check()` failures as 1001 ArgsError, and the errCode envelope.
+ */
+
+/** Short names OpenIM puts in `errMsg` (note §4). */
+export const ERROR_NAMES: Readonly<Record<number, string>> = {
+  500: 'ServerInternalError',
+  1001: 'ArgsError',
+  1002: 'NoPermissionError',
+  1003: 'DuplicateKeyError',
+  1004: 'RecordNotFoundError',
+  1101: 'UserIDNotFoundError',
+  1102: 'RegisteredAlreadyError',
+  1201: 'GroupIDNotFoundError',
+  1202: 'GroupIDExisted',
+  1203: 'NotInGroupYetError',
+  1204: 'DismissedAlreadyError',
+  1301: 'CanNotAddYourselfError',
+  1302: 'BlockedByPeer',
+  1303: 'NotPeersFriend',
+  1304: 'RelationshipAlreadyError',
+  1305: 'FriendRequestHandled',
+  1401: 'MessageHasReadDisable',
+  1402: 'MutedInGroup',
+  1403: 'MutedGroup',
+  1404: 'MsgAlreadyRevoke',
+  1501: 'TokenExpiredError',
+  1502: 'TokenInvalidError',
+  1503: 'TokenMalformedError',
+  1504: 'TokenNotValidYetError',
+  1505: 'TokenUnknownError',
+  1506: 'TokenKickedError',
+  1507: 'TokenNotExistError',
+};
+
+/** A business refusal: answered with HTTP 200 and `{errCode, errMsg, errDlt}` (no `data`). */
+export class FakeError extends Error {
+  constructor(
+    readonly errCode: number,
+    readonly errDlt: string,
+    /** Decoding errors put the JSON error text in errMsg instead of the code's name. */
+    readonly errMsgOverride?: string,
+  ) {
+    super(errDlt);
+  }
+
+  get errMsg(): string {
+    return this.errMsgOverride ?? ERROR_NAMES[this.errCode] ?? 'UnknownError';
+  }
+}
+
+export const argsError = (detail: string): FakeError => new FakeError(1001, detail);
+export const notFound = (detail: string): FakeError => new FakeError(1004, detail);
+export const noPermission = (detail: string): FakeError => new FakeError(1002, detail);
+
+export type Body = Record<string, unknown>;
+
+function jsonKind(value: unknown): string {
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'boolean') return 'bool';
+  return typeof value;
+}
+
+function mismatch(key: string, value: unknown, goType: string): FakeError {
+  const text = `json: cannot unmarshal ${jsonKind(value)} into Go struct field .${key} of type ${goType}`;
+  return new FakeError(1001, text, text);
+}
+
+/** A string field; absent or null is Go's zero value "". */
+export function text(body: Body, key: string): string {
+  const value = body[key];
+  if (value === undefined || value === null) return '';
+  if (typeof value !== 'string') throw mismatch(key, value, 'string');
+  return value;
+}
+
+/** A wrapper field (`StringValue`) sent as a bare value: absent or null = "don't change". */
+export function optionalText(body: Body, key: string): string | undefined {
+  const value = body[key];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw mismatch(key, value, 'string');
+  return value;
+}
+
+export function integer(body: Body, key: string, goType = 'int32', min = -(2 ** 63), max = 2 ** 63): number {
+  const value = body[key];
+  if (value === undefined || value === null) return 0;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) throw mismatch(key, value, goType);
+  return value;
+}
+
+export function optionalInteger(body: Body, key: string): number | undefined {
+  return body[key] === undefined || body[key] === null ? undefined : integer(body, key);
+}
+
+export function flag(body: Body, key: string): boolean {
+  const value = body[key];
+  if (value === undefined || value === null) return false;
+  if (typeof value !== 'boolean') throw mismatch(key, value, 'bool');
+  return value;
+}
+
+export function optionalFlag(body: Body, key: string): boolean | undefined {
+  return body[key] === undefined || body[key] === null ? undefined : flag(body, key);
+}
+
+export function texts(body: Body, key: string): string[] {
+  const value = body[key];
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) throw mismatch(key, value, '[]string');
+  for (const item of value) if (typeof item !== 'string') throw mismatch(key, item, 'string');
+  return value as string[];
+}
+
+export function object(body: Body, key: string): Body | null {
+  const value = body[key];
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'object' || Array.isArray(value)) throw mismatch(key, value, 'struct');
+  return value as Body;
+}
+
+export function objects(body: Body, key: string): Body[] {
+  const value = body[key];
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) throw mismatch(key, value, '[]struct');
+  for (const item of value) if (typeof item !== 'object' || item === null || Array.isArray(item)) throw mismatch(key, item, 'struct');
+  return value as Body[];
+}
+
+/** `pagination: {pageNumber ≥ 1, showNumber}` (note §3). */
+export function pagination(body: Body): { pageNumber: number; showNumber: number } {
+  const page = object(body, 'pagination');
+  if (!page) throw argsError('pagination is empty');
+  const pageNumber = integer(page, 'pageNumber');
+  const showNumber = integer(page, 'showNumber');
+  if (pageNumber < 1) throw argsError('pageNumber is invalid');
+  return { pageNumber, showNumber };
+}
+
+/** One page; `showNumber <= 0` or past the end gives an empty page (note §3). */
+export function pageOf<T>(items: readonly T[], page: { pageNumber: number; showNumber: number }): T[] {
+  if (page.showNumber <= 0) return [];
+  const start = (page.pageNumber - 1) * page.showNumber;
+  return items.slice(start, start + page.showNumber);
+}
+
+/** gRPC turns an empty repeated field into nil: JSON `null` (note §3). */
+export function nilIfEmpty<T>(items: readonly T[]): T[] | null {
+  return items.length === 0 ? null : [...items];
+}
+
+/** Duplicates in an ID array are refused by `Check()` (1001). */
+export function requireDistinct(ids: readonly string[], field: string): void {
+  if (new Set(ids).size !== ids.length) throw argsError(`${field} has duplicate`);
+}
