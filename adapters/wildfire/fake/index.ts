@@ -68,7 +68,8 @@ function sendEnvelope(response: Response, answer: Answer): void {
   const body: Json = { code: answer.code };
   if (answer.msg !== undefined) body.msg = answer.msg;
   if (answer.result !== undefined) body.result = answer.result;
-  response.send(stringifyJson(body));
+  // end(), not send(): express would rewrite the content type to `application/json; charset=utf-8`.
+  response.end(stringifyJson(body));
 }
 
 /** Pre-check failures carry the envelope nested inside `result` too (§3). */
