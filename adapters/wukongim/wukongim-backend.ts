@@ -17,6 +17,7 @@ import {
   ConflictError,
   ImBridgeError,
   InvalidArgumentError,
+  InvalidIdError,
   NotFoundError,
   PolicyError,
   SPEC_VERSION,
@@ -35,6 +36,7 @@ import {
   type ChangeType,
   type Conversation,
   type FriendRemoveMode,
+  type FriendRequestsFacet,
   type Friendship,
   type FriendshipInput,
   type ListOptions,
@@ -52,6 +54,7 @@ import {
   type UidEntry,
   type User,
   type UserInput,
+  type UserWhitelistFacet,
 } from '../../src/spec/index.js';
 import { assertId, paginate, runSteps, type ChangeStep, type RetryOptions } from '../../src/runtime/index.js';
 import { parseServerVersion, wukongimCapabilities } from './capabilities.js';
@@ -143,7 +146,20 @@ export class WukongimBackend implements Backend {
   }
 
   private id(value: string, field: string): void {
+    // '@' is the one unified-id character WuKongIM refuses; an id holding it is most likely the
+    // vendor's internal `a@b` conversation id, so say what to pass instead.
+    if (value.includes('@')) {
+      throw new InvalidIdError(
+        `${field} "${value}" contains '@', which WuKongIM does not allow in ids ('a@b' is its internal 1:1 conversation id: pass the bare peer uid instead)`,
+        { details: { field, rule: this.idRule.pattern } },
+      );
+    }
     assertId(this.idRule, value, field);
+  }
+
+  /** A relation of a user with itself is meaningless (the HTTP layer refuses it too). */
+  private distinct(uid: string, other: string, field: string): void {
+    if (uid === other) throw new InvalidArgumentError(`${field} must differ from uid`, { details: { errors: [{ path: `/${field}`, message: 'same as uid' }] } });
   }
 
   private roomCapability(room: RoomRef, operation: string): void {
@@ -303,6 +319,7 @@ export class WukongimBackend implements Backend {
       this.require('friends.put');
       this.id(uid, 'uid');
       this.id(friend, 'friend');
+      this.distinct(uid, friend, 'friend');
       await this.requireUsers([uid, friend]);
       const [ownList, otherList, metadata] = await Promise.all([this.friendList(uid), this.friendList(friend), this.userMetadata(uid)]);
       const existing = ownList.find((row) => row.uid === friend);
@@ -344,6 +361,7 @@ export class WukongimBackend implements Backend {
       this.require('friends.remove', mode === 'one-way' ? 'oneWay' : undefined);
       this.id(uid, 'uid');
       this.id(friend, 'friend');
+      this.distinct(uid, friend, 'friend');
       await this.requireUsers([uid, friend]);
       const [ownList, otherList, ownMetadata, otherMetadata] = await Promise.all([
         this.friendList(uid),
@@ -400,6 +418,7 @@ export class WukongimBackend implements Backend {
       this.require('friends.get');
       this.id(uid, 'uid');
       this.id(friend, 'friend');
+      this.distinct(uid, friend, 'friend');
       await this.requireUsers([uid, friend]);
       const [rows, metadata] = await Promise.all([this.friendList(uid), this.userMetadata(uid)]);
       const row = rows.find((candidate) => candidate.uid === friend);
@@ -410,6 +429,7 @@ export class WukongimBackend implements Backend {
       this.require('friends.update');
       this.id(uid, 'uid');
       this.id(friend, 'friend');
+      this.distinct(uid, friend, 'friend');
       await this.requireUsers([uid, friend]);
       const [rows, metadata] = await Promise.all([this.friendList(uid), this.userMetadata(uid)]);
       const row = rows.find((candidate) => candidate.uid === friend);
@@ -431,7 +451,7 @@ export class WukongimBackend implements Backend {
     throw new UnsupportedError(name, VENDOR);
   }
 
-  readonly friendRequests = {
+  readonly friendRequests: FriendRequestsFacet = {
     send: async (): Promise<never> => this.unsupported('friendRequests.send'),
     list: async (): Promise<never> => this.unsupported('friendRequests.list'),
     withdraw: async (): Promise<never> => this.unsupported('friendRequests.withdraw'),
@@ -439,7 +459,7 @@ export class WukongimBackend implements Backend {
     reject: async (): Promise<never> => this.unsupported('friendRequests.reject'),
   };
 
-  readonly userWhitelist = {
+  readonly userWhitelist: UserWhitelistFacet = {
     list: async (): Promise<never> => this.unsupported('users.whitelist.list'),
     replace: async (): Promise<never> => this.unsupported('users.whitelist.replace'),
     add: async (): Promise<never> => this.unsupported('users.whitelist.add'),
@@ -453,6 +473,7 @@ export class WukongimBackend implements Backend {
       this.require('blocks.put');
       this.id(uid, 'uid');
       this.id(blocked, 'blocked');
+      this.distinct(uid, blocked, 'blocked');
       await this.requireUsers([uid, blocked]);
       const denied = await this.client.clusterList(uid, PERSON_CHANNEL, 'denylist');
       const block: Block = { uid, blocked, since: UNKNOWN_SINCE };
@@ -491,6 +512,7 @@ export class WukongimBackend implements Backend {
       this.require('blocks.remove');
       this.id(uid, 'uid');
       this.id(blocked, 'blocked');
+      this.distinct(uid, blocked, 'blocked');
       await this.requireUsers([uid, blocked]);
       const denied = await this.client.clusterList(uid, PERSON_CHANNEL, 'denylist');
       if (!denied.includes(blocked)) return;
@@ -514,6 +536,7 @@ export class WukongimBackend implements Backend {
       this.require('relations.get');
       this.id(uid, 'uid');
       this.id(other, 'other');
+      this.distinct(uid, other, 'other');
       await this.requireUsers([uid, other]);
       const [ownList, otherList, ownDenied, otherDenied, metadata] = await Promise.all([
         this.friendList(uid),

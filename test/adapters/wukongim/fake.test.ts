@@ -26,7 +26,7 @@ async function call(method: string, path: string, body?: unknown, headers: Recor
 
 describe('auth and envelopes', () => {
   it('refuses a missing or wrong token with 401 and an empty body, /health included', async () => {
-    for (const headers of [{}, { token: 'wrong' }]) {
+    for (const headers of [{}, { token: 'wrong' }] as Array<Record<string, string>>) {
       const answer = await call('POST', '/channel/whitelist_add', { channel_id: 'a', channel_type: 1, uids: ['b'] }, headers);
       expect(answer).toMatchObject({ status: 401, text: '' });
       expect((await call('GET', '/health', undefined, headers)).status).toBe(401);
