@@ -9,6 +9,7 @@ import { LRUCache } from 'lru-cache';
 import {
   ImBridgeError,
   InvalidArgumentError,
+  InvalidIdError,
   NotFoundError,
   PolicyError,
   SPEC_VERSION,
@@ -1157,8 +1158,7 @@ export class AgoraBackend implements Backend {
     delete: async (uid: string, peerType: PeerType, peerId: string): Promise<void> => {
       this.require('conversations.delete');
       await this.ensureUser(uid, 'uid');
-      if (peerType === 'user') await this.ensureUser(peerId, 'peerId');
-      else await this.roomDetails({ kind: peerType, id: peerId });
+      await this.ensurePeer(peerType, peerId);
       // Agora keeps no server-side conversation for chat rooms; there is nothing to hide.
       if (peerType === 'chatroom') return;
       await this.client.call({
@@ -1172,6 +1172,23 @@ export class AgoraBackend implements Backend {
       this.emit('conversation.deleted', { uid, peer: `${peerType}:${peerId}` }, null, null);
     },
   };
+
+  /**
+   * The peer must be a bare, existing id. A vendor composite (`a@b`, `si_…`, `sg_…`) is refused
+   * with INVALID_ID saying what to pass; an existing id always wins (docs/api.md).
+   */
+  private async ensurePeer(peerType: PeerType, peerId: string): Promise<void> {
+    const hint = `pass the bare peer id (the ${peerType === 'user' ? 'user' : 'room'} id itself), not a composite conversation id`;
+    if (peerId.includes('@')) throw new InvalidIdError(`peerId "${peerId}" is a composite conversation id: ${hint}`, { details: { field: 'peerId' } });
+    try {
+      if (peerType === 'user') await this.ensureUser(peerId, 'peerId');
+      else await this.roomDetails({ kind: peerType, id: peerId });
+    } catch (error) {
+      const missing = error instanceof ImBridgeError && (error.code === 'USER_NOT_FOUND' || error.code === 'GROUP_NOT_FOUND');
+      if (missing && /^s[ig]_/.test(peerId)) throw new InvalidIdError(`peerId "${peerId}" looks like a composite conversation id: ${hint}`, { details: { field: 'peerId' } });
+      throw error;
+    }
+  }
 
   // ───────────────────────── messages ─────────────────────────
 

@@ -20,6 +20,14 @@ export const AGORA_CAPABILITIES: Capabilities = defineCapabilities(true, {
   'users.whitelist.remove': false,
   // §13: no documented app-token call lists conversations.
   'conversations.list': false,
+  // §5–§6: a user entity holds a (push) nickname only, a contact a remark only: no free `extra`.
+  // Not options the spec lists yet; declared so the capability document says it (README).
+  'users.put': { extra: false },
+  'friends.put': { extra: false },
+  'friends.update': { extra: false },
+  // §8, §9: the server generates group and chat room ids; a caller-chosen id cannot be kept.
+  'groups.create': { id: false },
+  'chatrooms.create': { id: false },
   // The note documents no admin-role calls for groups or chat rooms.
   'groups.members.setRole': false,
   'chatrooms.members.setRole': false,
