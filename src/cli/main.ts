@@ -68,9 +68,15 @@ async function fake(argv: string[]): Promise<void> {
   if (!vendor || !['wukongim', 'agora', 'openim', 'wildfire'].includes(vendor)) fail(USAGE);
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port: "${values.port}" is not a port number`);
+  const fakes: Record<string, () => Promise<unknown>> = {
+    wukongim: () => import('../../adapters/wukongim/fake/index.js'),
+    agora: () => import('../../adapters/agora/fake/index.js'),
+    openim: () => import('../../adapters/openim/fake/index.js'),
+    wildfire: () => import('../../adapters/wildfire/fake/index.js'),
+  };
   let module: FakeModule;
   try {
-    module = (await import(`../../adapters/${vendor}/fake/index.js`)) as FakeModule;
+    module = (await fakes[vendor]!()) as FakeModule;
   } catch (error) {
     fail(`the ${vendor} fake is not available: ${error instanceof Error ? error.message : String(error)}`, 1);
   }

@@ -60,7 +60,8 @@ function describeSchemaErrors(errors: ErrorObject[], where: 'body' | 'query'): {
     }
     return { path, keyword: error.keyword, message: error.message ?? 'is invalid' };
   });
-  const onlyIds = errors.length > 0 && errors.every((error) => error.schemaPath.includes('/$defs/Id/'));
+  // Only a break of the ID rule itself (not a wrong type) is INVALID_ID.
+  const onlyIds = errors.length > 0 && errors.every((error) => error.schemaPath.includes('/$defs/Id/') && ['pattern', 'minLength', 'maxLength'].includes(error.keyword));
   return { list, onlyIds };
 }
 

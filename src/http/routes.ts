@@ -20,6 +20,7 @@ import {
   type RoomRef,
   type UserCapability,
 } from '../spec/index.js';
+import { compositePeerIdError, looksLikeCompositePeerId } from '../runtime/index.js';
 
 export type HttpMethod = 'GET' | 'PUT' | 'POST' | 'DELETE' | 'PATCH';
 
@@ -93,17 +94,13 @@ function list(query: Record<string, unknown>): { limit: number; cursor: string |
 
 /** Refuses a vendor-composite peer id that names no existing user or room (docs/api.md, Conversations). */
 async function checkPeerId(backend: Backend, uid: string, type: PeerType, peerId: string): Promise<void> {
-  const looksComposite = peerId.startsWith(`${uid}@`) || peerId.endsWith(`@${uid}`) || /^s[ig]_/.test(peerId);
-  if (!looksComposite) return;
+  if (!looksLikeCompositePeerId(uid, peerId)) return;
   try {
     if (type === 'user') await backend.users.get(peerId);
     else await backend.rooms.get({ kind: type, id: peerId });
   } catch (error) {
     if (!(error instanceof ImBridgeError) || !['USER_NOT_FOUND', 'GROUP_NOT_FOUND', 'UNSUPPORTED'].includes(error.code)) throw error;
-    const what = type === 'user' ? "the peer's bare user id" : "the room's bare id";
-    throw new InvalidIdError(`"${peerId}" looks like a vendor conversation id; pass ${what} instead (for example "bob", not "${uid}@bob" or "si_${uid}_bob")`, {
-      details: { peerId },
-    });
+    throw compositePeerIdError(uid, type, peerId);
   }
 }
 

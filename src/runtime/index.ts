@@ -9,3 +9,4 @@ export * from './token-cache.js';
 export * from './vendor-http-client.js';
 export * from './paginate.js';
 export * from './idempotency-store.js';
+export * from './peer-id.js';

@@ -6,11 +6,23 @@ import type { Logger } from 'pino';
 import type { Backend, BackendFactory, ChangeSink } from '../spec/index.js';
 import type { BackendConfig } from '../config/config-types.js';
 
-export const VENDORS = ['native', 'wukongim', 'agora', 'openim', 'wildfire'] as const;
+type AdapterModule = { createBackend?: BackendFactory<BackendConfig> };
+
+// Literal paths (not a template) so that every bundler and test runner can see each adapter.
+const ADAPTERS: Readonly<Record<string, () => Promise<AdapterModule>>> = {
+  native: () => import('../../adapters/native/index.js') as unknown as Promise<AdapterModule>,
+  wukongim: () => import('../../adapters/wukongim/index.js') as unknown as Promise<AdapterModule>,
+  agora: () => import('../../adapters/agora/index.js') as unknown as Promise<AdapterModule>,
+  openim: () => import('../../adapters/openim/index.js') as unknown as Promise<AdapterModule>,
+  wildfire: () => import('../../adapters/wildfire/index.js') as unknown as Promise<AdapterModule>,
+};
+
+export const VENDORS = Object.keys(ADAPTERS);
 
 async function loadFactory(vendor: string): Promise<BackendFactory<BackendConfig>> {
-  if (!(VENDORS as readonly string[]).includes(vendor)) throw new Error(`unknown vendor "${vendor}"`);
-  const module = (await import(`../../adapters/${vendor}/index.js`)) as { createBackend?: BackendFactory<BackendConfig> };
+  const load = ADAPTERS[vendor];
+  if (!load) throw new Error(`unknown vendor "${vendor}"`);
+  const module = await load();
   if (typeof module.createBackend !== 'function') throw new Error(`adapters/${vendor} does not export createBackend`);
   return module.createBackend;
 }

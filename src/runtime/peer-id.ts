@@ -1,0 +1,17 @@
+/**
+ * The unified API takes a conversation peer as its bare id. Vendor composites (WuKongIM's
+ * `a@b` person-channel id, OpenIM's `si_a_b` / `sg_g`) are refused with a message saying what to
+ * pass — but only when the id names no existing user or room: an existing id always wins.
+ */
+import { InvalidIdError, type PeerType } from '../spec/index.js';
+
+export function looksLikeCompositePeerId(uid: string, peerId: string): boolean {
+  return peerId.startsWith(`${uid}@`) || peerId.endsWith(`@${uid}`) || /^s[ig]_/.test(peerId);
+}
+
+export function compositePeerIdError(uid: string, type: PeerType, peerId: string): InvalidIdError {
+  const what = type === 'user' ? "the peer's bare user id" : "the room's bare id";
+  return new InvalidIdError(`"${peerId}" looks like a vendor conversation id; pass ${what} instead (for example "bob", not "${uid}@bob" or "si_${uid}_bob")`, {
+    details: { peerId },
+  });
+}
