@@ -56,7 +56,8 @@ import { WildfireClient } from './client.js';
 import { VENDOR } from './errors.js';
 import { CONVERSATION_TYPE, MEMBER_TYPE, WILDFIRE_ID_RULE } from './ids.js';
 
-export interface WildfireConfig {
+/** The validated config block (schemas/backends/wildfire.schema.json); a type alias so it fits the host's `BackendConfig`. */
+export type WildfireConfig = {
   vendor: 'wildfire';
   baseUrl: string;
   /** `http.admin.secret_key` of the server. */
@@ -65,7 +66,7 @@ export interface WildfireConfig {
   timeoutMs?: number;
   retry?: Partial<RetryOptions>;
   policy?: { requireFriendship?: boolean };
-}
+};
 
 /** `InputOutputUserInfo` (§7). */
 export interface WildfireUser {
@@ -184,6 +185,11 @@ export class WildfireBackend implements Backend {
     const kind = typeof room === 'string' ? room : room.kind;
     this.require(`${ROOM_KIND_PATHS[kind]}.${operation}` as CapabilityName, option);
     if (typeof room !== 'string') assertId(this.idRule, room.id, 'room id');
+  }
+
+  /** A user cannot befriend, block or message themselves (the reference answers INVALID_ARGUMENT). */
+  private requireDistinct(first: string, second: string, what: string): void {
+    if (first === second) throw new InvalidArgumentError(`a user cannot ${what} themselves`, { details: { uid: first } });
   }
 
   private nowIso(): string {
@@ -418,6 +424,7 @@ export class WildfireBackend implements Backend {
     put: async (uid: string, friend: string, input: FriendshipInput): Promise<Friendship> => {
       const capability = 'friends.put';
       this.require(capability);
+      this.requireDistinct(uid, friend, 'befriend');
       await this.ensureUsers(capability, uid, friend);
       const [forward, backward] = await Promise.all([this.relation(uid, friend, capability), this.relation(friend, uid, capability)]);
       const wasFriend = forward.isFriend === true;
@@ -450,6 +457,7 @@ export class WildfireBackend implements Backend {
     remove: async (uid: string, friend: string, mode: FriendRemoveMode): Promise<void> => {
       const capability = 'friends.remove';
       this.require(capability, mode === 'one-way' ? 'oneWay' : undefined);
+      this.requireDistinct(uid, friend, 'unfriend');
       await this.ensureUsers(capability, uid, friend);
       const [forward, backward] = await Promise.all([this.relation(uid, friend, capability), this.relation(friend, uid, capability)]);
       if (mode === 'mutual') {
@@ -528,6 +536,7 @@ export class WildfireBackend implements Backend {
     send: async (from: string, to: string, message: string | null): Promise<FriendRequest> => {
       const capability = 'friendRequests.send';
       this.require(capability);
+      this.requireDistinct(from, to, 'send a friend request to');
       await this.ensureUsers(capability, from, to);
       const [forward, backward] = await Promise.all([this.relation(from, to, capability), this.relation(to, from, capability)]);
       // The unified order: BLOCKED, then ALREADY_FRIENDS (mutual), then REQUEST_PENDING (the vendor's 16).
@@ -560,6 +569,7 @@ export class WildfireBackend implements Backend {
   // ---- blocks and relations ---------------------------------------------------------------------
 
   private async putBlock(uid: string, blocked: string, capability: string): Promise<Block> {
+    this.requireDistinct(uid, blocked, 'block');
     await this.ensureUsers(capability, uid, blocked);
     const before = await this.relation(uid, blocked, capability);
     if (!before.isBlacked) {
@@ -605,6 +615,7 @@ export class WildfireBackend implements Backend {
     get: async (uid: string, other: string): Promise<Relation> => {
       const capability = 'relations.get';
       this.require(capability);
+      this.requireDistinct(uid, other, 'have a relation with');
       await this.ensureUsers(capability, uid, other);
       // relation/get is directional (§5): one call per side.
       const [forward, backward] = await Promise.all([this.relation(uid, other, capability), this.relation(other, uid, capability)]);
@@ -649,10 +660,12 @@ export class WildfireBackend implements Backend {
     const member = await this.groupMember(room.id, uid, capability);
     if (member.type === MEMBER_TYPE.owner) throw new InvalidArgumentError(`the owner of group "${room.id}" cannot be muted`);
     if (member.type === MEMBER_TYPE.manager) throw exclusiveTypeError(uid, 'an admin', 'muted');
-    if (member.type === MEMBER_TYPE.allowed) throw exclusiveTypeError(uid, 'on the mute whitelist', 'muted');
     if (member.type !== MEMBER_TYPE.silent) {
+      // A whitelisted member can be muted (the mute wins over the whitelist, as the contract says),
+      // but Wildfire keeps one type per member: type 5 becomes 3 and the whitelist entry is gone.
       await this.groupMemberSwitch('/admin/group/manager/mute', group, [uid], true, capability);
       this.emit('member.muted', { room: roomLabel(room), uid }, null, { uid, mutedUntil: 'forever' });
+      if (member.type === MEMBER_TYPE.allowed) this.emit('roomWhitelist.changed', { room: roomLabel(room) }, [uid], null);
     }
     return { uid, mutedUntil: 'forever' };
   }
@@ -972,7 +985,7 @@ export class WildfireBackend implements Backend {
       await this.ensureUsers(capability, from);
       // /admin/message/send bypasses every policy (§9): the whole unified policy is checked here first.
       if (to.type === 'user') {
-        if (from === to.id) throw new InvalidArgumentError('a user cannot message themselves', { details: { uid: from } });
+        this.requireDistinct(from, to.id, 'message');
         await this.ensureUsers(capability, to.id);
         const [forward, backward] = await Promise.all([this.relation(from, to.id, capability), this.relation(to.id, from, capability)]);
         if (backward.isBlacked) throw new PolicyError('BLOCKED', `"${to.id}" blocks "${from}"`);
