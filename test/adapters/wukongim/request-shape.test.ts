@@ -106,6 +106,9 @@ describe('request shapes', () => {
     await h.backend.messages.send({ from: a!, to: { type: 'user', id: owner! }, text: 'hi' });
     await h.backend.conversations.list(owner!, {});
     await h.backend.conversations.delete(owner!, 'user', a!);
+    // A dismiss whose second call fails is undone with /channel/info (every flag sent).
+    h.fake.control.addFault({ route: 'POST /channel/whitelist_set', kind: 'status', status: 500 });
+    await expect(h.backend.rooms.dismiss(room)).rejects.toMatchObject({ code: 'UPSTREAM_ERROR' });
     await h.backend.rooms.dismiss(room);
     await h.backend.health();
 
@@ -143,6 +146,7 @@ describe('request shapes', () => {
         'POST /channel/blacklist_remove',
         'POST /channel/blacklist_set',
         'POST /channel/delete',
+        'POST /channel/info',
         'POST /channel/subscriber_add',
         'POST /channel/subscriber_remove',
         'POST /channel/whitelist_add',
