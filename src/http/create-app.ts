@@ -171,6 +171,17 @@ export function createApp(options: AppOptions): Express {
     response.type(registry.contentType).send(await registry.metrics());
   });
 
+  // Listing backends selects none, so a key limited to some backends may still list them.
+  app.get('/v1/backends', async (_request, response) => {
+    locals(response).routeLabel = '/v1/backends';
+    const caller = locals(response).caller!;
+    const visible = [...backends].filter(([name]) => caller.backends.includes('*') || caller.backends.includes(name));
+    const items = await Promise.all(
+      visible.map(async ([name, backend]) => ({ name, vendor: backend.vendor, default: name === config.defaultBackend, health: await healthOf(backend) })),
+    );
+    response.json({ default: config.defaultBackend, items });
+  });
+
   // ---- which backend
   app.use('/v1', (request: Request, response: Response, next: NextFunction) => {
     const name = request.get('x-im-backend') ?? config.defaultBackend;
@@ -192,16 +203,6 @@ export function createApp(options: AppOptions): Express {
     const document: CapabilityDocument = { backend: backend.name, vendor: backend.vendor, capabilities: backend.capabilities, idRule: backend.idRule };
     response.json(document);
   });
-  app.get('/v1/backends', async (_request, response) => {
-    locals(response).routeLabel = '/v1/backends';
-    const caller = locals(response).caller!;
-    const visible = [...backends].filter(([name]) => caller.backends.includes('*') || caller.backends.includes(name));
-    const items = await Promise.all(
-      visible.map(async ([name, backend]) => ({ name, vendor: backend.vendor, default: name === config.defaultBackend, health: await healthOf(backend) })),
-    );
-    response.json({ default: config.defaultBackend, items });
-  });
-
   // ---- the unified operations
   for (const route of ROUTES) {
     const validateBody = definitionValidator(route.body, 'body');
