@@ -271,3 +271,25 @@ describe('messages and conversations', () => {
     expect(items.map((item) => item.peer.id).sort()).toEqual([b, c].sort());
   });
 });
+
+describe('change records and health', () => {
+  it('one change record per successful write, none for an idempotent repeat', async () => {
+    const { backend, fake, changes } = harness;
+    const [a, b] = [rid(), rid()];
+    seedUsers(fake, a, b);
+    const before = changes.length;
+    await backend.blocks.put(a, b);
+    await backend.blocks.put(a, b);
+    await backend.friends.put(a, b, {});
+    const records = changes.slice(before).map((record) => [record.type, record.target, record.backend]);
+    expect(records).toEqual([
+      ['block.added', { uid: a, blocked: b }, 'oim'],
+      ['friend.added', { uid: a, friend: b }, 'oim'],
+      ['friend.added', { uid: b, friend: a }, 'oim'],
+    ]);
+  });
+
+  it('health is ok while the fake answers', async () => {
+    expect(await harness.backend.health()).toEqual({ ok: true });
+  });
+});
