@@ -189,7 +189,12 @@ export function createFake(options: WildfireFakeOptions = {}): WildfireFake {
 
 /** Starts the fake on `host:port` (port 0 = any free port); `imbridge fake wildfire` runs this. */
 export async function startFake(options: WildfireFakeOptions & { port?: number; host?: string } = {}): Promise<RunningWildfireFake> {
-  const fake = createFake(options);
+  // `imbridge fake wildfire` passes only port and host; the edition and secret may come from the environment.
+  const fromEnvironment: WildfireFakeOptions = {};
+  const edition = process.env.IMBRIDGE_WILDFIRE_EDITION;
+  if (edition === 'community' || edition === 'pro') fromEnvironment.edition = edition;
+  if (process.env.IMBRIDGE_WILDFIRE_SECRET) fromEnvironment.secret = process.env.IMBRIDGE_WILDFIRE_SECRET;
+  const fake = createFake({ ...fromEnvironment, ...options });
   const server = await listen(fake.app, options.port ?? 0, options.host ?? '127.0.0.1');
   return {
     ...fake,

@@ -22,7 +22,7 @@ export async function setup(options: { fake?: WildfireFakeOptions; config?: Part
   const log = (level: string) => (object: Record<string, unknown>, message?: string) => void logs.push(JSON.stringify({ level, object, message }));
   const config = {
     ...(fake.backendConfig as unknown as WildfireConfig),
-    timeoutMs: 400,
+    timeoutMs: 1_000,
     retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20, maxRetryAfterMs: 2_000 },
     ...options.config,
   };
