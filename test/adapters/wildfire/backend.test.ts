@@ -64,6 +64,9 @@ describe('wildfire backend (community)', () => {
     expect(await backdoor.friends(b!)).toEqual([{ friend: a, alias: null }]);
     expect(h.fake.state.row(b!, a!)!.extra).toBe('');
     expect(await h.backend.relations.get(b!, a!)).toEqual({ uid: b, other: a, friend: true, friendOf: true, blocking: false, blockedBy: false, alias: null, extra: null });
+    // One change record per successful write; a repeat that changes nothing emits none.
+    const records = h.changes.filter((record) => record.target.uid === a && record.target.friend === b);
+    expect(records.map((record) => [record.type, record.backend])).toEqual([['friend.added', 'wf']]);
   });
 
   it('friends.update and set-alias on a non-friend are NOT_FRIENDS and create no one-way row', async () => {
