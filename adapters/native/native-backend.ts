@@ -49,7 +49,7 @@ import {
   type User,
   type UserInput,
 } from '../../src/spec/index.js';
-import { paginate } from '../../src/runtime/index.js';
+import { compositePeerIdError, looksLikeCompositePeerId, paginate } from '../../src/runtime/index.js';
 
 export interface NativePolicy {
   /** Direct messages need mutual friendship. */
@@ -760,6 +760,8 @@ export class NativeBackend implements Backend {
     },
     delete: async (uid: string, peerType: PeerType, peerId: string): Promise<void> => {
       this.requireUsers(uid);
+      const exists = peerType === 'user' ? this.findUser(peerId) !== undefined : this.findRoom({ kind: peerType, id: peerId }) !== undefined;
+      if (!exists && looksLikeCompositePeerId(uid, peerId)) throw compositePeerIdError(uid, peerType, peerId);
       if (peerType === 'user') this.requireUsers(peerId);
       else this.requireRoom({ kind: peerType, id: peerId });
       const removed = this.sql('DELETE FROM conversations WHERE owner = ? AND peer_type = ? AND peer_id = ?').run(uid, peerType, peerId).changes;
