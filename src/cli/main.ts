@@ -29,7 +29,8 @@ async function serve(argv: string[]): Promise<void> {
   const { values } = parseArgs({ args: argv, options: { config: { type: 'string' } }, strict: true });
   const config = loadConfig(configPath(values.config));
   const running = await startServer(config);
-  const logger = createLogger(config.server.logLevel);
+  // Start-up and shutdown are announced even when the configured level quiets request logs.
+  const logger = createLogger(config.server.logLevel === 'silent' ? 'silent' : 'info');
   logger.info({ url: running.url, backends: [...running.backends.keys()], defaultBackend: config.defaultBackend }, 'imbridge listening');
   let stopping = false;
   const stop = (signal: string) => {

@@ -1,0 +1,127 @@
+/**
+ * `npm run bench`: requests/s and p50/p99 latency of imbridge's native backend (sqlite store)
+ * against a bare express route answering the same JSON, measured in the same run on the same
+ * machine, one server at a time, the load generator in this process and each server in its own.
+ *
+ * Environment: BENCH_SECONDS (default 8), BENCH_CONNECTIONS (default 16).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
+
+interface Started {
+  url: string;
+  child: ChildProcess;
+}
+
+function start(args: string[], pattern: RegExp, environment: NodeJS.ProcessEnv = {}): Promise<Started> {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env: { ...process.env, ...environment }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = pattern.exec(output);
+      if (match) resolve({ url: match[1]!, child });
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}: ${output}`)));
+  });
+}
+
+function stop(started: Started): Promise<void> {
+  return new Promise((resolve) => {
+    started.child.once('exit', () => resolve());
+    started.child.kill('SIGTERM');
+  });
+}
+
+interface Measured {
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+}
+
+async function measure(url: string, method: 'GET' | 'PUT', path: string, body?: unknown): Promise<Measured> {
+  const options = {
+    url: url + path,
+    method,
+    connections: CONNECTIONS,
+    duration: SECONDS,
+    headers: { 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  };
+  // A short warm-up lets V8 optimise the hot path before the measured run.
+  await autocannon({ ...options, duration: 2 });
+  const result = await autocannon(options);
+  return {
+    requestsPerSecond: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+  };
+}
+
+async function call(url: string, method: string, path: string, body?: unknown): Promise<void> {
+  const response = await fetch(url + path, { method, headers: { 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+}
+
+function line(label: string, measured: Measured): string {
+  return `${label.padEnd(34)} ${measured.requestsPerSecond.toFixed(0).padStart(8)} req/s   p50 ${String(measured.p50).padStart(3)} ms   p99 ${String(measured.p99).padStart(3)} ms   errors ${measured.errors + measured.non2xx}`;
+}
+
+async function main(): Promise<void> {
+  const directory = mkdtempSync(join(tmpdir(), 'imbridge-bench-'));
+  const config = join(directory, 'bench.yaml');
+  writeFileSync(config, `backends:\n  local: { vendor: native, store: { driver: sqlite, path: "${join(directory, 'bench.db')}" } }\n`);
+  const results: Record<string, Measured> = {};
+  try {
+    process.stdout.write(`imbridge bench: ${SECONDS} s per run after a 2 s warm-up, ${CONNECTIONS} connections, Node ${process.version}\n\n`);
+    const bare = await start(['bench/bare-server.ts'], /listening (http:\/\/\S+)/);
+    results.bareGet = await measure(bare.url, 'GET', '/v1/users/bench_a/relations/bench_b');
+    results.barePut = await measure(bare.url, 'PUT', '/v1/users/bench_a/friends/bench_b', { alias: 'Bee' });
+    await stop(bare);
+
+    // Request logging off: the bench measures the API, not the speed of stdout.
+    const imbridge = await start(['src/cli/main.ts', 'serve', '--config', config], /"url":"(http:\/\/[^"]+)"/, { PORT: '0', LOG_LEVEL: 'warn' });
+    await call(imbridge.url, 'PUT', '/v1/users/bench_a', { name: 'A' });
+    await call(imbridge.url, 'PUT', '/v1/users/bench_b', { name: 'B' });
+    await call(imbridge.url, 'PUT', '/v1/users/bench_a/friends/bench_b', { alias: 'Bee' });
+    results.nativeGet = await measure(imbridge.url, 'GET', '/v1/users/bench_a/relations/bench_b');
+    results.nativePut = await measure(imbridge.url, 'PUT', '/v1/users/bench_a/friends/bench_b', { alias: 'Bee' });
+    await stop(imbridge);
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
+
+  const { bareGet, barePut, nativeGet, nativePut } = results as Record<'bareGet' | 'barePut' | 'nativeGet' | 'nativePut', Measured>;
+  process.stdout.write(
+    [
+      line('bare express  GET relation', bareGet),
+      line('native/sqlite GET relation', nativeGet),
+      line('bare express  PUT friend', barePut),
+      line('native/sqlite PUT friend', nativePut),
+      '',
+      `ratio GET relation (native / bare req/s): ${(nativeGet.requestsPerSecond / bareGet.requestsPerSecond).toFixed(2)}   (target >= 0.50)`,
+      `ratio PUT friend   (native / bare req/s): ${(nativePut.requestsPerSecond / barePut.requestsPerSecond).toFixed(2)}`,
+      `p50 added GET: ${nativeGet.p50 - bareGet.p50} ms, p99 added GET: ${nativeGet.p99 - bareGet.p99} ms`,
+      '',
+    ].join('\n'),
+  );
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
