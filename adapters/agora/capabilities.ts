@@ -20,6 +20,8 @@ export const AGORA_CAPABILITIES: Capabilities = defineCapabilities(true, {
   'users.whitelist.remove': false,
   // §13: no documented app-token call lists conversations.
   'conversations.list': false,
+  // §13: conversations exist for one-to-one chats and groups only; chat rooms keep none.
+  'conversations.delete': { user: true, group: true, chatroom: false },
   // §5–§6: a user entity holds a (push) nickname only, a contact a remark only: no free `extra`.
   // Not options the spec lists yet; declared so the capability document says it (README).
   'users.put': { extra: false },

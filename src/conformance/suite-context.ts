@@ -135,10 +135,16 @@ export async function newUsers(backend: Backend, count: number, prefix = 'u'): P
   return uids;
 }
 
-/** Creates a room owned by `owner` with `members`, returning its reference. */
+/** Creates a room owned by `owner` with `members`, returning its reference (a vendor may choose the id). */
 export async function newRoom(backend: Backend, kind: RoomKind, owner: string, members: string[] = []): Promise<RoomRef> {
+  const capability = kind === 'group' ? 'groups.create' : 'chatrooms.create';
+  const name = `Room ${randomId('r')}`;
+  if (!isOptionSupported(backend.capabilities, capability, 'id')) {
+    const room = await backend.rooms.create(kind, { name, owner, members });
+    return { kind, id: room.id };
+  }
   const id = randomId(kind === 'group' ? 'g' : 'c');
-  await backend.rooms.create(kind, { id, name: `Room ${id}`, owner, members });
+  await backend.rooms.create(kind, { id, name, owner, members });
   return { kind, id };
 }
 

@@ -99,7 +99,8 @@ async function checkPeerId(backend: Backend, uid: string, type: PeerType, peerId
     if (type === 'user') await backend.users.get(peerId);
     else await backend.rooms.get({ kind: type, id: peerId });
   } catch (error) {
-    if (!(error instanceof ImBridgeError) || !['USER_NOT_FOUND', 'GROUP_NOT_FOUND', 'UNSUPPORTED'].includes(error.code)) throw error;
+    // A backend with a stricter ID rule refuses the composite as INVALID_ID: it names nothing there either.
+    if (!(error instanceof ImBridgeError) || !['USER_NOT_FOUND', 'GROUP_NOT_FOUND', 'UNSUPPORTED', 'INVALID_ID'].includes(error.code)) throw error;
     throw compositePeerIdError(uid, type, peerId);
   }
 }
@@ -139,6 +140,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     query: 'NoQuery',
     status: 200,
     response: { schema: 'User' },
+    options: ({ body }) => (body.extra !== undefined ? ['extra'] : []),
     handle: ({ backend, params, body }) => backend.users.put(params.uid!, body),
   }),
   user('POST', '/v1/users', 'putUsers', 'Register or update several users', 'Users', 'users.batchPut', {
@@ -160,6 +162,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     query: 'NoQuery',
     status: 200,
     response: { schema: 'Friendship' },
+    options: ({ body }) => (body.extra !== undefined ? ['extra'] : []),
     handle: ({ backend, params, body }) => backend.friends.put(params.uid!, params.friend!, body),
   }),
   user('DELETE', '/v1/users/{uid}/friends/{friend}', 'deleteFriend', 'Remove a friend (mutual or one-way)', 'Friends', 'friends.remove', {
@@ -194,6 +197,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     query: 'NoQuery',
     status: 200,
     response: { schema: 'Friendship' },
+    options: ({ body }) => (body.extra !== undefined ? ['extra'] : []),
     handle: ({ backend, params, body }) => backend.friends.update(params.uid!, params.friend!, body),
   }),
   // ---- friend requests
@@ -301,11 +305,14 @@ export const ROUTES: readonly RouteDefinition[] = [
     ...noInput,
     status: 204,
     response: null,
-    handle: async ({ backend, params }) => {
-      const type = params.type as PeerType;
-      if (!['user', 'group', 'chatroom'].includes(type)) {
+    options: ({ params }) => {
+      if (!['user', 'group', 'chatroom'].includes(params.type!)) {
         throw new InvalidArgumentError('conversation type must be user, group or chatroom', { details: { errors: [{ path: '/type', message: 'unknown type' }] } });
       }
+      return [params.type!];
+    },
+    handle: async ({ backend, params }) => {
+      const type = params.type as PeerType;
       await checkPeerId(backend, params.uid!, type, params.peerId!);
       await backend.conversations.delete(params.uid!, type, params.peerId!);
     },
@@ -326,6 +333,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     status: 201,
     response: { schema: 'Room' },
     idempotent: true,
+    options: ({ body }) => (body.id !== undefined ? ['id'] : []),
     handle: ({ backend, room: ref, body }) =>
       backend.rooms.create(ref!.kind, {
         name: body.name,

@@ -101,13 +101,18 @@ export class FakeControl {
     };
   }
 
+  /**
+   * Every fault counts every call of its route, whether or not another fault answered it, so
+   * two faults on one route each count from the moment they were added.
+   */
   private dueFault(route: string): ActiveFault | undefined {
+    let due: ActiveFault | undefined;
     for (const fault of this.faults) {
       if (fault.route !== '*' && fault.route !== route) continue;
       fault.seen += 1;
-      if (fault.seen >= fault.nth && fault.seen < fault.nth + fault.times) return fault;
+      if (!due && fault.seen >= fault.nth && fault.seen < fault.nth + fault.times) due = fault;
     }
-    return undefined;
+    return due;
   }
 
   /** Ends hanging responses so a fake can shut down promptly. */

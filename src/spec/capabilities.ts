@@ -71,16 +71,23 @@ export const CAPABILITY_NAMES: readonly CapabilityName[] = [
 ];
 
 /**
- * Options an operation may accept, by capability. A backend that supports the operation lists
+ * Options an operation may accept, by capability (`extra`: the field is stored; `id`: the caller
+ * chooses the room id; a peer type: conversations with that kind of peer exist). A backend that supports the operation lists
  * here which of these options it supports; an unsupported option answers 422 UNSUPPORTED_OPTION.
  */
 export const CAPABILITY_OPTIONS = {
+  'users.put': ['extra'],
+  'friends.put': ['extra'],
+  'friends.update': ['extra'],
   'friends.remove': ['oneWay'],
   'friends.list': ['query', 'uids'],
   'groups.mutes.set': ['duration'],
   'groups.mutes.batchSet': ['duration'],
   'chatrooms.mutes.set': ['duration'],
   'chatrooms.mutes.batchSet': ['duration'],
+  'groups.create': ['id'],
+  'chatrooms.create': ['id'],
+  'conversations.delete': ['user', 'group', 'chatroom'],
   'messages.send': ['toUser', 'toGroup', 'toChatroom'],
 } as const satisfies Partial<Record<CapabilityName, readonly string[]>>;
 

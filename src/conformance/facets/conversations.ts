@@ -19,7 +19,7 @@ export function conversationsFacet(runner: ConformanceRunner, factory: TargetFac
       expect(received.items[0]!.lastMessageAt).not.toBeNull();
     });
 
-    facet.test('delete hides the conversation for that user only; the next message brings it back', [['messages.send', 'toUser'], 'conversations.delete'], async ({ backend, backdoor }) => {
+    facet.test('delete hides the conversation for that user only; the next message brings it back', [['messages.send', 'toUser'], ['conversations.delete', 'user']], async ({ backend, backdoor }) => {
       const [a, b] = await newUsers(backend, 2);
       await backend.messages.send({ from: a!, to: { type: 'user', id: b! }, text: 'hi' });
       await backend.conversations.delete(b!, 'user', a!);
@@ -32,7 +32,7 @@ export function conversationsFacet(runner: ConformanceRunner, factory: TargetFac
 
     for (const kind of ['group', 'chatroom'] as const) {
       const prefix = kind === 'group' ? 'groups' : 'chatrooms';
-      facet.test(`a ${kind} message puts the room in every member's list; delete hides it for one member`, [`${prefix}.create`, ['messages.send', kind === 'group' ? 'toGroup' : 'toChatroom'], 'conversations.delete'], async ({ backend, backdoor }) => {
+      facet.test(`a ${kind} message puts the room in every member's list; delete hides it for one member`, [`${prefix}.create`, ['messages.send', kind === 'group' ? 'toGroup' : 'toChatroom'], ['conversations.delete', kind]], async ({ backend, backdoor }) => {
         const [owner, a] = await newUsers(backend, 2);
         const ref = await newRoom(backend, kind, owner!, [a!]);
         await backend.messages.send({ from: owner!, to: { type: kind, id: ref.id }, text: 'welcome' });

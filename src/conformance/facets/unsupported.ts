@@ -75,6 +75,14 @@ function invocationFor(name: CapabilityName): Invocation {
 }
 
 const OPTION_INVOCATIONS: Record<string, Invocation> = {
+  'users.put:extra': (backend, { a }) => backend.users.put(a, { extra: 'x' }),
+  'friends.put:extra': (backend, { a, b }) => backend.friends.put(a, b, { extra: 'x' }),
+  'friends.update:extra': (backend, { a, b }) => backend.friends.update(a, b, { extra: 'x' }),
+  'groups.create:id': (backend, { a, room }) => backend.rooms.create('group', { id: room, name: 'x', owner: a }),
+  'chatrooms.create:id': (backend, { a, room }) => backend.rooms.create('chatroom', { id: room, name: 'x', owner: a }),
+  'conversations.delete:user': (backend, { a, b }) => backend.conversations.delete(a, 'user', b),
+  'conversations.delete:group': (backend, { a, room }) => backend.conversations.delete(a, 'group', room),
+  'conversations.delete:chatroom': (backend, { a, room }) => backend.conversations.delete(a, 'chatroom', room),
   'friends.remove:oneWay': (backend, { a, b }) => backend.friends.remove(a, b, 'one-way'),
   'friends.list:query': (backend, { a }) => backend.friends.list(a, { query: 'x' }),
   'friends.list:uids': (backend, { a, b }) => backend.friends.list(a, { uids: [b] }),

@@ -13,13 +13,21 @@ export function usersFacet(runner: ConformanceRunner, factory: TargetFactory, op
       expect(await backend.users.get(uid)).toEqual(user);
     });
 
-    facet.test('PUT updates only the fields it is given', ['users.put', 'users.get'], async ({ backend, backdoor }) => {
+    facet.test('PUT without a name keeps the stored name', ['users.put', 'users.get'], async ({ backend, backdoor }) => {
+      const uid = randomId('u');
+      await backend.users.put(uid, { name: 'First' });
+      expect((await backend.users.put(uid, {})).name).toBe('First');
+      expect((await backdoor.user(uid))?.name).toBe('First');
+      expect((await backend.users.put(uid, { name: 'Second' })).name).toBe('Second');
+      expect((await backdoor.user(uid))?.name).toBe('Second');
+    });
+
+    facet.test('PUT updates only the fields it is given (extra kept when only the name changes)', [['users.put', 'extra'], 'users.get'], async ({ backend }) => {
       const uid = randomId('u');
       await backend.users.put(uid, { name: 'First', extra: 'keep me' });
       const updated = await backend.users.put(uid, { name: 'Second' });
-      expect(updated.extra).toBe('keep me');
-      expect(updated.name).toBe('Second');
-      expect((await backdoor.user(uid))?.name).toBe('Second');
+      expect(updated).toEqual({ uid, name: 'Second', extra: 'keep me' });
+      expect((await backend.users.put(uid, { extra: 'changed' })).name).toBe('Second');
     });
 
     facet.test('POST /users registers every user of the batch', ['users.batchPut'], async ({ backend, backdoor }) => {

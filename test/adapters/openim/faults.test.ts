@@ -95,8 +95,8 @@ describe('retries', () => {
     seedUsers(fake, a);
     fake.control.clearRequests();
     fake.control.addFault({ route: 'POST /user/get_users_info', kind: 'status', status: 503, body: 'busy' });
-    // A fault counts only the calls that reach it: the first is taken by the 503 above.
-    fake.control.addFault({ route: 'POST /user/get_users_info', nth: 1, kind: 'drop' });
+    // Every fault counts every call of its route: the second call gets the drop.
+    fake.control.addFault({ route: 'POST /user/get_users_info', nth: 2, kind: 'drop' });
     expect(await backend.users.get(a)).toMatchObject({ uid: a });
     expect(fake.control.requestsTo('POST /user/get_users_info')).toHaveLength(3);
   });
