@@ -25,7 +25,7 @@ export const AGORA_CAPABILITIES: Capabilities = defineCapabilities(true, {
   // §5–§6: a user entity holds a (push) nickname only, a contact a remark only: no free `extra`.
   // Not options the spec lists yet; declared so the capability document says it (README).
   'users.put': { extra: false },
-  'friends.put': { extra: false },
+  'friends.put': { extra: false, oneWay: false },
   'friends.update': { extra: false },
   // §8, §9: the server generates group and chat room ids; a caller-chosen id cannot be kept.
   'groups.create': { id: false },

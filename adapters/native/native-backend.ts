@@ -25,6 +25,7 @@ import {
   type Block,
   type ChangeType,
   type Conversation,
+  type FriendAddMode,
   type FriendRemoveMode,
   type FriendRequest,
   type FriendRequestDirection,
@@ -273,8 +274,8 @@ export class NativeBackend implements Backend {
 
   // ---- friends --------------------------------------------------------------------------------
 
-  /** Makes both entries exist; sets `owner`'s view from `input`. Call inside a transaction. */
-  private linkFriends(owner: string, friend: string, input: FriendshipInput): FriendRow {
+  /** Makes `owner`'s entry (and, unless one-way, the reverse) exist; sets `owner`'s view from `input`. Call inside a transaction. */
+  private linkFriends(owner: string, friend: string, input: FriendshipInput, mode: FriendAddMode = 'mutual'): FriendRow {
     const now = this.context.now();
     const before = this.findFriend(owner, friend);
     const insert = this.sql('INSERT INTO friends (owner, friend, alias, extra, since) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING');
@@ -294,7 +295,7 @@ export class NativeBackend implements Backend {
     } else {
       insert.run(owner, friend, input.alias ?? null, input.extra ?? null, now);
     }
-    const reverseExisted = this.findFriend(friend, owner) !== undefined;
+    const reverseExisted = mode === 'one-way' || this.findFriend(friend, owner) !== undefined;
     if (!reverseExisted) insert.run(friend, owner, null, null, now);
     const after = this.findFriend(owner, friend)!;
     if (!before || !reverseExisted) this.emit('friend.added', { uid: owner, friend }, before ?? null, toFriendship(after));
@@ -305,10 +306,10 @@ export class NativeBackend implements Backend {
   }
 
   readonly friends = {
-    put: async (uid: string, friend: string, input: FriendshipInput): Promise<Friendship> => {
+    put: async (uid: string, friend: string, input: FriendshipInput, mode: FriendAddMode = 'mutual'): Promise<Friendship> => {
       this.requireDistinct(uid, friend, 'befriend');
       this.requireUsers(uid, friend);
-      return toFriendship(this.transaction(() => this.linkFriends(uid, friend, input)));
+      return toFriendship(this.transaction(() => this.linkFriends(uid, friend, input, mode)));
     },
     remove: async (uid: string, friend: string, mode: FriendRemoveMode): Promise<void> => {
       this.requireDistinct(uid, friend, 'unfriend');

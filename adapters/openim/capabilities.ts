@@ -31,6 +31,8 @@ export function openImCapabilities(): Capabilities {
     // stays listed by get_sorted_conversation_list (note §10). See README "Conversations".
     'conversations.delete': false,
     'friends.remove': { oneWay: true },
+    // One-way adds (compat facades) are not implemented on this vendor yet.
+    'friends.put': { extra: true, oneWay: false },
     'friends.list': { query: true, uids: true },
     'groups.mutes.set': { duration: true },
     'groups.mutes.batchSet': { duration: true },

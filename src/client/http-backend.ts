@@ -16,6 +16,7 @@ import {
   type CapabilityDocument,
   type Conversation,
   type ErrorBody,
+  type FriendAddMode,
   type FriendRemoveMode,
   type FriendRequest,
   type FriendRequestDirection,
@@ -124,8 +125,8 @@ export class HttpBackend implements Backend {
   };
 
   readonly friends = {
-    put: async (uid: string, friend: string, input: FriendshipInput) =>
-      (await this.call('PUT', `/v1/users/${segment(uid)}/friends/${segment(friend)}`, input)) as Friendship,
+    put: async (uid: string, friend: string, input: FriendshipInput, mode?: FriendAddMode) =>
+      (await this.call('PUT', `/v1/users/${segment(uid)}/friends/${segment(friend)}`, input, mode === undefined ? {} : { mode })) as Friendship,
     remove: async (uid: string, friend: string, mode: FriendRemoveMode) => {
       await this.call('DELETE', `/v1/users/${segment(uid)}/friends/${segment(friend)}`, undefined, { mode });
     },

@@ -10,6 +10,7 @@ import {
   UNIFIED_ID_RULE,
   type Backend,
   type CapabilityName,
+  type FriendAddMode,
   type FriendRemoveMode,
   type FriendRequestDirection,
   type MemberRole,
@@ -157,13 +158,13 @@ export const ROUTES: readonly RouteDefinition[] = [
     handle: ({ backend, params }) => backend.users.get(params.uid!),
   }),
   // ---- friends
-  user('PUT', '/v1/users/{uid}/friends/{friend}', 'putFriend', 'Make two users friends of each other', 'Friends', 'friends.put', {
+  user('PUT', '/v1/users/{uid}/friends/{friend}', 'putFriend', 'Make two users friends of each other (or, ?mode=one-way, b a friend of a only)', 'Friends', 'friends.put', {
     body: 'FriendshipInput',
-    query: 'NoQuery',
+    query: 'FriendPutQuery',
     status: 200,
     response: { schema: 'Friendship' },
-    options: ({ body }) => (body.extra !== undefined ? ['extra'] : []),
-    handle: ({ backend, params, body }) => backend.friends.put(params.uid!, params.friend!, body),
+    options: ({ body, query }) => [...(body.extra !== undefined ? ['extra'] : []), ...(query.mode === 'one-way' ? ['oneWay'] : [])],
+    handle: ({ backend, params, body, query }) => backend.friends.put(params.uid!, params.friend!, body, query.mode as FriendAddMode),
   }),
   user('DELETE', '/v1/users/{uid}/friends/{friend}', 'deleteFriend', 'Remove a friend (mutual or one-way)', 'Friends', 'friends.remove', {
     body: 'NoBody',

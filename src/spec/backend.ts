@@ -18,6 +18,7 @@ import type {
   BatchResult,
   Block,
   Conversation,
+  FriendAddMode,
   FriendRemoveMode,
   FriendRequest,
   FriendRequestDirection,
@@ -52,8 +53,13 @@ export interface UsersFacet {
 }
 
 export interface FriendsFacet {
-  /** Makes `uid` and `friend` friends of each other (admin force-add); `input` sets `uid`'s view. */
-  put(uid: string, friend: string, input: FriendshipInput): Promise<Friendship>;
+  /**
+   * Makes `uid` and `friend` friends of each other (admin force-add); `input` sets `uid`'s view.
+   * `mode: 'one-way'` (capability option `friends.put:oneWay`) puts `friend` in `uid`'s list only,
+   * leaving `friend`'s list as it is: the state OpenIM stores per direction and one WuKongIM
+   * person-channel `whitelist_add` creates.
+   */
+  put(uid: string, friend: string, input: FriendshipInput, mode?: FriendAddMode): Promise<Friendship>;
   /** `mutual` removes both entries; `one-way` only `friend` from `uid`'s list. Idempotent. */
   remove(uid: string, friend: string, mode: FriendRemoveMode): Promise<void>;
   /** `uid`'s list. `query` matches uid, name or alias (case-insensitive); `uids` keeps just those. */
@@ -152,6 +158,20 @@ export interface MessagesFacet {
   send(message: MessageInput): Promise<SentMessage>;
 }
 
+/**
+ * How a pass-through proxy reaches this backend's vendor as the backend itself would: the compat
+ * facades forward routes they do not translate here, swapping the client's credentials for these.
+ */
+export interface UpstreamAccess {
+  vendor: string;
+  /** The vendor's base URL, including any path prefix the backend uses (Agora's `/{org}/{app}`). */
+  baseUrl: string;
+  /** Headers authenticating one call, fresh per call (Wildfire signs each; tokens may refresh). */
+  authHeaders(): Promise<Record<string, string>>;
+  /** Lower-case names of request headers that carry vendor credentials, removed before forwarding. */
+  credentialHeaders: readonly string[];
+}
+
 export interface Backend {
   readonly specVersion: typeof SPEC_VERSION;
   /** The name this backend has in the config (`local`, `wk`, …). */
@@ -169,6 +189,8 @@ export interface Backend {
   readonly rooms: RoomsFacet;
   readonly conversations: ConversationsFacet;
   readonly messages: MessagesFacet;
+  /** Present on vendor backends that can serve as a pass-through upstream. */
+  readonly upstream?: UpstreamAccess;
   /** Cheap reachability check for `/readyz`; never throws. */
   health(): Promise<BackendHealth>;
   /** Releases connections and files; the backend is unusable afterwards. */

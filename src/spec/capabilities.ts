@@ -77,7 +77,7 @@ export const CAPABILITY_NAMES: readonly CapabilityName[] = [
  */
 export const CAPABILITY_OPTIONS = {
   'users.put': ['extra'],
-  'friends.put': ['extra'],
+  'friends.put': ['extra', 'oneWay'],
   'friends.update': ['extra'],
   'friends.remove': ['oneWay'],
   'friends.list': ['query', 'uids'],

@@ -41,6 +41,9 @@ export interface FriendshipInput {
 /** `mutual` removes both entries; `one-way` removes the friend from the caller's list only. */
 export type FriendRemoveMode = 'mutual' | 'one-way';
 
+/** `mutual` (the default) writes both entries; `one-way` only the caller's. */
+export type FriendAddMode = 'mutual' | 'one-way';
+
 export type FriendRequestStatus = 'pending' | 'accepted' | 'rejected';
 
 /** A friend request from `from` to `to`. At most one request per ordered pair is kept. */

@@ -50,6 +50,19 @@ export function friendsFacet(runner: ConformanceRunner, factory: TargetFactory, 
       expect({ friend: relation.friend, friendOf: relation.friendOf }).toEqual({ friend: false, friendOf: true });
     });
 
+    facet.test('PUT ?mode=one-way puts b in a’s list only, and a later mutual PUT completes the pair', [['friends.put', 'oneWay']], async ({ backend, backdoor }) => {
+      const [a, b] = await newUsers(backend, 2);
+      const entry = await backend.friends.put(a!, b!, { alias: 'one side' }, 'one-way');
+      expect(entry).toMatchObject({ uid: a, friend: b, alias: 'one side' });
+      expect(await backdoor.friends(a!)).toEqual([{ friend: b, alias: 'one side' }]);
+      expect(await backdoor.friends(b!)).toEqual([]);
+      const relation = await backend.relations.get(b!, a!);
+      expect({ friend: relation.friend, friendOf: relation.friendOf }).toEqual({ friend: false, friendOf: true });
+      await backend.friends.put(b!, a!, {});
+      expect(await friendIds(backdoor.friends, b!)).toEqual([a]);
+      expect(await backdoor.friends(a!)).toEqual([{ friend: b, alias: 'one side' }]);
+    });
+
     facet.test('GET one entry, or NOT_FRIENDS (404) when b is not in a’s list', ['friends.put', 'friends.get'], async ({ backend }) => {
       const [a, b, c] = await newUsers(backend, 3);
       await backend.friends.put(a!, b!, { alias: 'B' });

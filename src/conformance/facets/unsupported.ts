@@ -77,6 +77,7 @@ function invocationFor(name: CapabilityName): Invocation {
 const OPTION_INVOCATIONS: Record<string, Invocation> = {
   'users.put:extra': (backend, { a }) => backend.users.put(a, { extra: 'x' }),
   'friends.put:extra': (backend, { a, b }) => backend.friends.put(a, b, { extra: 'x' }),
+  'friends.put:oneWay': (backend, { a, b }) => backend.friends.put(a, b, {}, 'one-way'),
   'friends.update:extra': (backend, { a, b }) => backend.friends.update(a, b, { extra: 'x' }),
   'groups.create:id': (backend, { a, room }) => backend.rooms.create('group', { id: room, name: 'x', owner: a }),
   'chatrooms.create:id': (backend, { a, room }) => backend.rooms.create('chatroom', { id: room, name: 'x', owner: a }),
