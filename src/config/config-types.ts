@@ -13,11 +13,24 @@ export interface BackendConfig {
   [key: string]: unknown;
 }
 
+/** One vendor-compatible facade (`compat.<vendor>`); the vendor's own credential keys are in `[key]`. */
+export interface CompatConfig {
+  /** Backend holding the data (default: defaultBackend). */
+  backend: string;
+  /** Backend of the same vendor for pass-through, if any. */
+  upstream?: string;
+  timeoutMs?: number;
+  [key: string]: unknown;
+}
+
+export type CompatVendor = 'wukongim' | 'agora' | 'openim' | 'wildfire';
+
 export interface ImbridgeConfig {
   server: { host: string; port: number; bodyLimitBytes: number; logLevel: string };
   auth: { apiKeys: ApiKeyConfig[] };
   defaultBackend: string;
   backends: Record<string, BackendConfig>;
+  compat: Partial<Record<CompatVendor, CompatConfig>>;
 }
 
 export const DEFAULT_PORT = 8080;

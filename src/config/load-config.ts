@@ -14,6 +14,8 @@ import {
   MAX_BODY_BYTES,
   type ApiKeyConfig,
   type BackendConfig,
+  type CompatConfig,
+  type CompatVendor,
   type ImbridgeConfig,
 } from './config-types.js';
 
@@ -98,6 +100,7 @@ export function validateConfig(raw: unknown, environment: NodeJS.ProcessEnv = pr
     auth?: { apiKeys?: Array<{ key: string; name?: string; backends?: string[] }> | null };
     defaultBackend?: string;
     backends?: Record<string, BackendConfig>;
+    compat?: Partial<Record<CompatVendor, Omit<CompatConfig, 'backend'> & { backend?: string }>>;
   };
   const backends = config.backends ?? (defaultRawConfig().backends as Record<string, BackendConfig>);
   const names = Object.keys(backends);
@@ -113,6 +116,19 @@ export function validateConfig(raw: unknown, environment: NodeJS.ProcessEnv = pr
       if (name !== '*' && !(name in backends)) problems.push(`auth.apiKeys[${index}].backends: "${name}" is not a configured backend`);
     }
   });
+  const compat: Partial<Record<CompatVendor, CompatConfig>> = {};
+  for (const [vendor, block] of Object.entries(config.compat ?? {}) as Array<[CompatVendor, Omit<CompatConfig, 'backend'> & { backend?: string }]>) {
+    const backend = block.backend ?? defaultBackend;
+    if (!(backend in backends)) problems.push(`compat.${vendor}.backend: "${backend}" is not a configured backend`);
+    // The schema made `upstream` a string when present.
+    const upstreamName = block.upstream as string | undefined;
+    if (upstreamName !== undefined) {
+      const upstream = backends[upstreamName];
+      if (!upstream) problems.push(`compat.${vendor}.upstream: "${upstreamName}" is not a configured backend`);
+      else if (upstream.vendor !== vendor) problems.push(`compat.${vendor}.upstream: "${upstreamName}" is a ${upstream.vendor} backend, not ${vendor}`);
+    }
+    compat[vendor] = { ...block, backend };
+  }
   const host = environment.HOST ?? config.server?.host ?? DEFAULT_HOST;
   const portText = environment.PORT;
   const port = portText !== undefined ? Number(portText) : (config.server?.port ?? DEFAULT_PORT);
@@ -131,6 +147,7 @@ export function validateConfig(raw: unknown, environment: NodeJS.ProcessEnv = pr
     auth: { apiKeys },
     defaultBackend,
     backends,
+    compat,
   };
 }
 

@@ -28,6 +28,7 @@ import { authenticate, type Caller } from './authenticate.js';
 import { httpStatusFor } from './error-status.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { mountDocs } from './docs-page.js';
+import { mountCompat } from '../compat/mount-compat.js';
 import { ROUTES, capabilityFor, roomKindOf, type HandlerContext, type RouteDefinition } from './routes.js';
 
 export interface AppOptions {
@@ -159,6 +160,9 @@ export function createApp(options: AppOptions): Express {
     response.json(openApiDocument);
   });
   mountDocs(app);
+
+  // ---- vendor-compatible facades: they check the vendor's own credentials, not API keys
+  mountCompat(app, config, backends, logger);
 
   // ---- who is calling
   app.use((request: Request, response: Response, next: NextFunction) => {

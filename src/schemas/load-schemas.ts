@@ -27,7 +27,11 @@ function readSchema(path: string): JsonSchema {
 export function loadSchemaFiles(): JsonSchema[] {
   const files = [
     ...readdirSync(SCHEMA_DIRECTORY).filter((name) => name.endsWith('.json')).map((name) => join(SCHEMA_DIRECTORY, name)),
-    ...readdirSync(join(SCHEMA_DIRECTORY, 'backends')).filter((name) => name.endsWith('.json')).map((name) => join(SCHEMA_DIRECTORY, 'backends', name)),
+    ...['backends', 'compat'].flatMap((folder) =>
+      readdirSync(join(SCHEMA_DIRECTORY, folder))
+        .filter((name) => name.endsWith('.json'))
+        .map((name) => join(SCHEMA_DIRECTORY, folder, name)),
+    ),
   ];
   return files.map(readSchema);
 }

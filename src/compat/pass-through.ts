@@ -1,0 +1,62 @@
+/**
+ * Pass-through for routes a facade does not translate: the request goes, unchanged and streamed,
+ * to the vendor upstream, with the client's vendor credentials removed and the upstream backend's
+ * own applied (a fresh signature for Wildfire, the backend's token for the others). The answer
+ * comes back unchanged; a timeout or an unreachable upstream is answered in the vendor's shape.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Request, RequestHandler, Response } from 'express';
+import { createProxyMiddleware } from 'http-proxy-middleware';
+import type { Logger } from 'pino';
+import type { UpstreamAccess } from '../spec/index.js';
+
+export type PassThroughFailure = 'timeout' | 'unreachable';
+
+export interface PassThroughOptions {
+  upstream: UpstreamAccess;
+  /** The upstream path (query included) for a facade-relative request URL; default: unchanged. */
+  rewritePath?: (path: string, request: Request) => string;
+  /** Writes the vendor's own error answer for an upstream that did not answer. */
+  answerFailure: (response: Response, failure: PassThroughFailure) => void;
+  timeoutMs?: number;
+  logger: Logger;
+}
+
+export function createPassThrough(options: PassThroughOptions): RequestHandler {
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const proxy = createProxyMiddleware<Request, Response>({
+    target: options.upstream.baseUrl,
+    changeOrigin: true,
+    xfwd: false,
+    proxyTimeout: timeoutMs,
+    timeout: timeoutMs,
+    ...(options.rewritePath ? { pathRewrite: (path: string, request: Request) => options.rewritePath!(path, request) } : {}),
+    on: {
+      error: (error: Error & { code?: string }, request: IncomingMessage, response: ServerResponse | unknown) => {
+        const started = (request as Request & { passThroughStarted?: number }).passThroughStarted ?? Date.now();
+        const failure: PassThroughFailure = Date.now() - started >= timeoutMs - 50 ? 'timeout' : 'unreachable';
+        options.logger.warn({ vendor: options.upstream.vendor, path: (request as Request).path, failure, reason: error.code ?? error.message }, 'pass-through failed');
+        const answer = response as Response;
+        if (typeof answer.status !== 'function' || answer.headersSent) {
+          (response as ServerResponse).destroy?.();
+          return;
+        }
+        options.answerFailure(answer, failure);
+      },
+    },
+  });
+  return async (request, response, next) => {
+    let headers: Record<string, string>;
+    try {
+      headers = await options.upstream.authHeaders();
+    } catch (error) {
+      options.logger.warn({ vendor: options.upstream.vendor, reason: error instanceof Error ? error.message : String(error) }, 'pass-through could not authenticate upstream');
+      options.answerFailure(response, 'unreachable');
+      return;
+    }
+    for (const name of options.upstream.credentialHeaders) delete request.headers[name];
+    Object.assign(request.headers, headers);
+    (request as Request & { passThroughStarted?: number }).passThroughStarted = Date.now();
+    await proxy(request, response, next);
+  };
+}
