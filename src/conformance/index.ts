@@ -30,6 +30,7 @@ import { roomsFacet } from './facets/rooms.js';
 import { unsupportedFacet } from './facets/unsupported.js';
 import { userWhitelistFacet } from './facets/user-whitelist.js';
 import { usersFacet } from './facets/users.js';
+import type { Backdoor } from './backdoor.js';
 import type { ConformanceOptions, ConformanceRunner, TargetFactory } from './suite-context.js';
 
 export type { Backdoor, BackdoorRoom } from './backdoor.js';
@@ -84,6 +85,44 @@ export function runConformanceSuite(runner: ConformanceRunner, factory: TargetFa
 export async function serveImbridge(config: Record<string, unknown>, options: { provided?: ReadonlyMap<string, Backend> } = {}): Promise<RunningImbridge> {
   const validated = validateConfig({ ...config, server: { host: '127.0.0.1', port: 0, ...(config.server as object | undefined) } }, {});
   return startServer(validated, { logger: createLogger(process.env.IMBRIDGE_TEST_LOG ?? 'silent'), ...(options.provided ? { provided: options.provided } : {}) });
+}
+
+/** What a vendor fake's `startFake` gives back (see docs/adapter-brief.md). */
+export interface RunningFake {
+  backendConfig: Record<string, unknown>;
+  close(): Promise<void>;
+}
+
+/** Retries fast enough for tests, still exercising the retry path. */
+export const TEST_RETRY = { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20, maxRetryAfterMs: 5_000 } as const;
+
+/**
+ * A target on a vendor fake, through real HTTP: the fake, imbridge serving a backend configured
+ * from the fake's own `backendConfig` (plus `overrides`), and the fake's backdoor.
+ */
+export function fakeTarget<Fake extends RunningFake>(
+  startFake: () => Promise<Fake>,
+  backdoor: (fake: Fake) => Backdoor,
+  overrides: Record<string, unknown> = {},
+): TargetFactory {
+  return async () => {
+    const fake = await startFake();
+    try {
+      const server = await serveImbridge({ defaultBackend: 'x', backends: { x: { ...fake.backendConfig, timeoutMs: 2_000, retry: TEST_RETRY, ...overrides } } });
+      const backend = await connectHttpBackend({ url: server.url });
+      return {
+        backend,
+        backdoor: backdoor(fake),
+        close: async () => {
+          await server.close();
+          await fake.close();
+        },
+      };
+    } catch (error) {
+      await fake.close();
+      throw error;
+    }
+  };
 }
 
 /** A Backend speaking to an imbridge server over HTTP. */
