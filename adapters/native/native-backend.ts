@@ -16,7 +16,7 @@ import {
   SPEC_VERSION,
   UNIFIED_ID_RULE,
   defineCapabilities,
-  toErrorBody,
+  failedBatchItem,
   type Backend,
   type BackendContext,
   type BackendHealth,
@@ -121,11 +121,6 @@ function roomLabel(room: RoomRef): string {
   return `${room.kind}:${room.id}`;
 }
 
-function failure(id: string, error: unknown): BatchItemResult {
-  if (error instanceof ImBridgeError) return { id, ok: false, error: toErrorBody(error) };
-  throw error;
-}
-
 export class NativeBackend implements Backend {
   readonly specVersion = SPEC_VERSION;
   readonly vendor = 'native';
@@ -225,7 +220,7 @@ export class NativeBackend implements Backend {
         this.transaction(() => work(id));
         results.push({ id, ok: true });
       } catch (error) {
-        results.push(failure(id, error));
+        results.push(failedBatchItem(id, error));
       }
     }
     return { results };

@@ -187,6 +187,12 @@ export function toErrorBody(error: ImBridgeError): ErrorBody {
   return body;
 }
 
+/** A unified error as the failed item of a batch result; anything else is a bug and is rethrown. */
+export function failedBatchItem(id: string, error: unknown): { id: string; ok: false; error: ErrorBody } {
+  if (error instanceof ImBridgeError) return { id, ok: false, error: toErrorBody(error) };
+  throw error;
+}
+
 /** Rebuilds the error a remote imbridge answered, so clients of the HTTP API see the same class. */
 export function fromErrorBody(body: ErrorBody): ImBridgeError {
   const options: ImBridgeErrorOptions = { retryable: body.retryable };
