@@ -69,4 +69,31 @@ describe('loadConfig', () => {
       'auth.apiKeys[0].backends: "ghost" is not a configured backend',
     ]);
   });
+
+  it('checks compat facades: their backend exists, and an upstream is a backend of the same vendor', () => {
+    const problems = problemsOf(() =>
+      validateConfig(
+        {
+          backends: { local: { vendor: 'native' }, wf: { vendor: 'wildfire', baseUrl: 'http://127.0.0.1:1', secret: 's' } },
+          compat: {
+            wukongim: { backend: 'nowhere' },
+            openim: { secret: 'x', upstream: 'wf' },
+            wildfire: { secret: 'y', upstream: 'ghost' },
+          },
+        },
+        {},
+      ),
+    );
+    expect(problems).toEqual([
+      'compat.wukongim.backend: "nowhere" is not a configured backend',
+      'compat.openim.upstream: "wf" is a wildfire backend, not openim',
+      'compat.wildfire.upstream: "ghost" is not a configured backend',
+    ]);
+  });
+
+  it('defaults a facade to the default backend', () => {
+    const config = validateConfig({ backends: { local: { vendor: 'native' } }, compat: { wukongim: { token: 't' } } }, {});
+    expect(config.compat.wukongim).toEqual({ token: 't', backend: 'local' });
+  });
 });
+
