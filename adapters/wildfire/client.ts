@@ -5,22 +5,12 @@
  * (§3). Code 250 "over frequency" is the vendor's throttle: it goes through the client's
  * rate-limit path so idempotent calls are retried after backoff.
  */
-import { createHash, randomInt } from 'node:crypto';
 import { UpstreamError, type BackendLogger } from '../../src/spec/index.js';
 import { VendorHttpClient, retryAfterMs, type RetryOptions, type VendorResponse } from '../../src/runtime/index.js';
 import { errorFromEnvelope, errorFromHttp, VENDOR } from './errors.js';
+import { signedHeaders } from './protocol.js';
 
-/** `sha1_hex(nonce + "|" + secret + "|" + timestamp)`, lower-case, exactly as the server compares it. */
-export function wildfireSign(nonce: string, secret: string, timestamp: string): string {
-  return createHash('sha1').update(`${nonce}|${secret}|${timestamp}`, 'utf8').digest('hex');
-}
-
-/** Fresh signing headers; a new nonce and timestamp for every attempt, so a retry is never stale. */
-export function signedHeaders(secret: string, now: () => number = Date.now): Record<string, string> {
-  const nonce = String(randomInt(1, 1_000_000));
-  const timestamp = String(now());
-  return { nonce, timestamp, sign: wildfireSign(nonce, secret, timestamp) };
-}
+export { signedHeaders, wildfireSign } from './protocol.js';
 
 /** The throttle answer of Wildfire: envelope code 250, plain or nested in `result` (§2, §3). */
 function envelopeCode(body: unknown): number | null {

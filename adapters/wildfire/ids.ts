@@ -12,8 +12,9 @@ export const WILDFIRE_ID_RULE: IdRule = {
   description: '1–64 characters of A-Z a-z 0-9 _ - . @ : (Wildfire user and group ids)',
 };
 
-/** Wildfire conversation types (`Conversation.type`, vendor note §8). */
-export const CONVERSATION_TYPE = { user: 0, group: 1, chatroom: 2 } as const satisfies Record<PeerType, number>;
+import { CONVERSATION_TYPE as WIRE_CONVERSATION_TYPE } from './protocol.js';
 
-/** Wildfire group member types (`GroupMemberType`, vendor note §6). */
-export const MEMBER_TYPE = { normal: 0, manager: 1, owner: 2, silent: 3, removed: 4, allowed: 5 } as const;
+/** Wildfire conversation types (`Conversation.type`, vendor note §8), one per unified peer type. */
+export const CONVERSATION_TYPE: Readonly<Record<PeerType, number>> = WIRE_CONVERSATION_TYPE;
+
+export { MEMBER_TYPE } from './protocol.js';

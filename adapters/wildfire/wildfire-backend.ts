@@ -47,6 +47,7 @@ import {
   type RoomRef,
   type SentMessage,
   type UidEntry,
+  type UpstreamAccess,
   type User,
   type UserInput,
 } from '../../src/spec/index.js';
@@ -55,6 +56,7 @@ import { wildfireCapabilities, type WildfireEdition } from './capabilities.js';
 import { WildfireClient } from './client.js';
 import { VENDOR } from './errors.js';
 import { CONVERSATION_TYPE, MEMBER_TYPE, WILDFIRE_ID_RULE } from './ids.js';
+import { SIGN_HEADERS, signedHeaders } from './protocol.js';
 
 /** The validated config block (schemas/backends/wildfire.schema.json); a type alias so it fits the host's `BackendConfig`. */
 export type WildfireConfig = {
@@ -149,6 +151,8 @@ export class WildfireBackend implements Backend {
   readonly capabilities: Capabilities;
   readonly idRule = WILDFIRE_ID_RULE;
   readonly edition: WildfireEdition;
+  /** How `/compat/wildfire` passes untranslated routes to this server: re-signed with this backend's secret per call. */
+  readonly upstream: UpstreamAccess;
   private readonly client: WildfireClient;
   private readonly requireFriendship: boolean;
   private readonly userCache = new LRUCache<string, WildfireUser>({ max: 10_000, ttl: USER_CACHE_TTL_MS });
@@ -166,6 +170,15 @@ export class WildfireBackend implements Backend {
     this.edition = config.edition ?? 'community';
     this.capabilities = wildfireCapabilities(this.edition);
     this.requireFriendship = config.policy?.requireFriendship ?? false;
+    const secret = config.secret;
+    this.upstream = {
+      vendor: VENDOR,
+      // Admin paths are absolute (`/admin/...`), so the base URL carries no prefix.
+      baseUrl: config.baseUrl.replace(/\/+$/, ''),
+      // A fresh nonce and timestamp for every forwarded request: a signature is only good for 2 h (§2).
+      authHeaders: async () => signedHeaders(secret),
+      credentialHeaders: SIGN_HEADERS,
+    };
     this.client = new WildfireClient({
       baseUrl: config.baseUrl,
       secret: config.secret,

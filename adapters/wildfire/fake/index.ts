@@ -7,12 +7,12 @@
  * for malformed bodies, and the state quirks of §5–§9. FakeControl adds the request log, the fault
  * hook and the `/__fake/*` routes.
  */
-import { createHash } from 'node:crypto';
 import express, { type Express, type Request, type Response } from 'express';
-import { FakeControl, listen, parseJson, stringifyJson } from '../../../src/runtime/index.js';
+import { FakeControl, listen, parseJson } from '../../../src/runtime/index.js';
 import type { WildfireEdition } from '../capabilities.js';
+import { JavaException, checkSignature, parseBody, sendEnvelope, sendJavaException, sendNoHandler, sendPrecheckError, type Json } from '../protocol.js';
 import { WildfireFakeState } from './fake-state.js';
-import { ERROR_TEXT, JavaException, buildRoutes, type Answer, type Json } from './routes.js';
+import { buildRoutes } from './routes.js';
 
 export interface WildfireFakeOptions {
   /** `http.admin.secret_key`; the server's default is `123456`. */
@@ -49,41 +49,7 @@ export interface RunningWildfireFake extends WildfireFake {
   backendConfig: Record<string, unknown>;
 }
 
-const SIGN_WINDOW_MS = 7_200_000;
 const RATE_WINDOW_MS = 10_000;
-const JAVA_LONG_MAX = 9_223_372_036_854_775_807n;
-const JAVA_LONG_MIN = -9_223_372_036_854_775_808n;
-
-function header(request: Request, name: string): string | undefined {
-  const value = request.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
-function sendEnvelope(response: Response, answer: Answer): void {
-  response.status(200);
-  response.setHeader('Content-Type', 'application/json;charset=utf-8');
-  // The server adds this non-standard header (§1); undici and browsers ignore the unknown coding.
-  response.setHeader('Content-Encoding', 'utf-8');
-  // Gson omits null fields; field order code, msg, result.
-  const body: Json = { code: answer.code };
-  if (answer.msg !== undefined) body.msg = answer.msg;
-  if (answer.result !== undefined) body.result = answer.result;
-  // end(), not send(): express would rewrite the content type to `application/json; charset=utf-8`.
-  response.end(stringifyJson(body));
-}
-
-/** Pre-check failures carry the envelope nested inside `result` too (§3). */
-function sendPrecheckError(response: Response, code: number): void {
-  const msg = ERROR_TEXT[code] ?? 'server error';
-  sendEnvelope(response, { code, msg, result: { code, msg } });
-}
-
-function sendJavaException(response: Response, text: string): void {
-  response.status(500);
-  response.setHeader('Content-Type', 'text/plain;charset=utf-8');
-  response.setHeader('Connection', 'close');
-  response.send(text);
-}
 
 export function createFake(options: WildfireFakeOptions = {}): WildfireFake {
   const secret = options.secret ?? '123456';
@@ -132,10 +98,7 @@ export function createFake(options: WildfireFakeOptions = {}): WildfireFake {
     const route = routes.get(path);
     const routed = isHealth ? request.method === 'GET' : route !== undefined && request.method === 'POST' && (!route.pro || edition === 'pro');
     // No handler in this edition, or the wrong method: HTTP 500, empty body, no signature check.
-    if (!routed) {
-      response.status(500).end();
-      return;
-    }
+    if (!routed) return sendNoHandler(response);
     if (overFrequency()) return sendPrecheckError(response, 250);
     if (isHealth) {
       return sendEnvelope(response, {
@@ -144,31 +107,18 @@ export function createFake(options: WildfireFakeOptions = {}): WildfireFake {
         result: [{ node: 1, cpu: { cores: 2, load: 0.1 }, memory: { free: 1, max: 2, avail: 1 }, disk: { space: 10, free: 5, usable: 5 } }],
       });
     }
-    const nonce = header(request, 'nonce');
-    const timestamp = header(request, 'timestamp');
-    const sign = header(request, 'sign');
-    if (!nonce || !timestamp || !sign) return sendPrecheckError(response, 239);
-    if (!/^[+-]?\d+$/.test(timestamp) || BigInt(timestamp) > JAVA_LONG_MAX || BigInt(timestamp) < JAVA_LONG_MIN) {
-      return sendPrecheckError(response, 239);
-    }
-    // Only past timestamps are refused; the future is accepted, and there is no nonce cache (§2).
-    if (!options.noCheckTime && BigInt(now()) - BigInt(timestamp) > BigInt(SIGN_WINDOW_MS)) return sendPrecheckError(response, 243);
-    const expected = createHash('sha1').update(`${nonce}|${secret}|${timestamp}`, 'utf8').digest('hex');
-    if (sign !== expected) return sendPrecheckError(response, 244);
+    const signature = checkSignature(request.headers, { secret, now, noCheckTime: options.noCheckTime ?? false });
+    if (signature !== 0) return sendPrecheckError(response, signature);
 
-    const raw = typeof request.body === 'string' ? request.body : '';
-    let body: unknown;
+    let body: Json;
     try {
-      body = raw.trim() === '' ? null : parseJson(raw);
+      body = parseBody(typeof request.body === 'string' ? request.body : '', parseJson);
     } catch (error) {
-      return sendJavaException(response, `com.google.gson.JsonSyntaxException: ${error instanceof Error ? error.message : 'malformed JSON'}`);
-    }
-    if (body === null) return sendJavaException(response, 'java.lang.NullPointerException');
-    if (typeof body !== 'object' || Array.isArray(body)) {
-      return sendJavaException(response, 'com.google.gson.JsonSyntaxException: java.lang.IllegalStateException: Expected BEGIN_OBJECT');
+      if (error instanceof JavaException) return sendJavaException(response, error.message);
+      throw error;
     }
     try {
-      sendEnvelope(response, route!.run(body as Json));
+      sendEnvelope(response, route!.run(body));
     } catch (error) {
       if (error instanceof JavaException) return sendJavaException(response, error.message);
       throw error;

@@ -7,96 +7,25 @@
 import { randomBytes } from 'node:crypto';
 import type { FakeGroup, FakeMember, FakeUser, WildfireFakeState } from './fake-state.js';
 
-export type Json = Record<string, unknown>;
+import {
+  ERROR_TEXT,
+  JavaException,
+  NPE,
+  USER_NAME_CLASH,
+  bool,
+  fail,
+  int,
+  list,
+  nonEmpty,
+  obj,
+  ok,
+  str,
+  type Answer,
+  type Json,
+} from '../protocol.js';
 
-export interface Answer {
-  code: number;
-  msg?: string;
-  result?: unknown;
-}
-
-/** An uncaught exception in a server action: HTTP 500, body = the exception's toString(). */
-export class JavaException extends Error {}
-
-export const NPE = 'java.lang.NullPointerException';
-
-/** ErrorCode.java texts the fake answers with (§3). */
-export const ERROR_TEXT: Readonly<Record<number, string>> = {
-  0: 'success',
-  2: 'invalid data',
-  4: 'server error',
-  9: 'not in group',
-  11: 'group already exist',
-  16: 'already send request',
-  18: 'friend request blocked',
-  23: 'already friends',
-  239: 'api not signed or sign parameter not completion',
-  243: 'sign expired',
-  244: 'auth failure',
-  246: 'user in black list',
-  248: 'no right to operate',
-  250: 'over frequency',
-  251: 'Invalid parameter',
-  253: 'not exist',
-};
-
-export const USER_NAME_CLASH = '用户名不能重复，必须唯一！！！';
-
-export function ok(result?: unknown): Answer {
-  return result === undefined ? { code: 0, msg: 'success' } : { code: 0, msg: 'success', result };
-}
-
-export function fail(code: number): Answer {
-  return { code, msg: ERROR_TEXT[code] ?? 'server error' };
-}
-
-// ---- Gson-lenient field readers ------------------------------------------------------------------
-
-/** A String field: numbers and booleans are coerced as Gson does; null/absent → undefined. */
-export function str(body: Json, key: string): string | undefined {
-  const value = body[key];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
-  throw new JavaException(`com.google.gson.JsonSyntaxException: java.lang.IllegalStateException: Expected a string but was BEGIN_OBJECT at path $.${key}`);
-}
-
-/** An int field: quoted numbers accepted (Gson leniency); absent → the Java default. */
-export function int(body: Json, key: string, fallback = 0): number {
-  const value = body[key];
-  if (value === undefined || value === null) return fallback;
-  if (typeof value === 'number' && Number.isInteger(value)) return value;
-  if (typeof value === 'bigint') return Number(BigInt.asIntN(32, value));
-  if (typeof value === 'string' && /^\s*-?\d+\s*$/.test(value)) return Number(value);
-  throw new JavaException(`com.google.gson.JsonSyntaxException: java.lang.NumberFormatException: For input string: "${String(value)}"`);
-}
-
-/** A boolean field: `"true"` accepted; absent → false. */
-export function bool(body: Json, key: string): boolean {
-  const value = body[key];
-  if (value === undefined || value === null) return false;
-  if (typeof value === 'boolean') return value;
-  if (typeof value === 'string') return value.toLowerCase() === 'true';
-  throw new JavaException(`com.google.gson.JsonSyntaxException: Expected a boolean at path $.${key}`);
-}
-
-export function obj(body: Json, key: string): Json | undefined {
-  const value = body[key];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value === 'object' && !Array.isArray(value)) return value as Json;
-  throw new JavaException(`com.google.gson.JsonSyntaxException: java.lang.IllegalStateException: Expected BEGIN_OBJECT at path $.${key}`);
-}
-
-export function list(body: Json, key: string): unknown[] | undefined {
-  const value = body[key];
-  if (value === undefined || value === null) return undefined;
-  if (Array.isArray(value)) return value;
-  throw new JavaException(`com.google.gson.JsonSyntaxException: java.lang.IllegalStateException: Expected BEGIN_ARRAY at path $.${key}`);
-}
-
-function nonEmpty(value: string | undefined): value is string {
-  return value !== undefined && value !== '';
-}
+// The wire helpers live in ../protocol.ts (shared with the client and the compat facade).
+export { ERROR_TEXT, JavaException, NPE, USER_NAME_CLASH, bool, fail, int, list, obj, ok, str, type Answer, type Json };
 
 function shortId(): string {
   return randomBytes(6).toString('base64url').replace(/[-_]/g, 'x');
