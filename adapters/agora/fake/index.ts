@@ -14,7 +14,23 @@ import { randomUUID } from 'node:crypto';
 import express, { type Request, type Response } from 'express';
 import { FakeControl, listen } from '../../../src/runtime/index.js';
 import { AgoraFakeState, type FakeRoom, type FakeRoomResource, type FakeUser } from './fake-state.js';
-import { checkAuthorization } from './token-check.js';
+import {
+  BLOCK_ADD_CAP,
+  ROOM_CAP,
+  TEXTS,
+  USERNAME,
+  USERNAME_MAX_BYTES,
+  appNotFound,
+  checkAuthorization,
+  decodeCursor,
+  encodeCursor,
+  errorBody,
+  notMemberStatus,
+  parseBody,
+  resolveAppPath,
+  successEnvelope,
+  userEntity,
+} from '../protocol.js';
 
 export interface AgoraFakeOptions {
   orgName?: string;
@@ -59,26 +75,6 @@ export const DEFAULT_FAKE_CREDENTIALS: AgoraFakeCredentials = {
   appCertificate: 'fedcba9876543210fedcba9876543210',
 };
 
-const ROOM_CAP = 60;
-const BLOCK_ADD_CAP = 50;
-const USERNAME = /^[a-z0-9_.-]+$/;
-
-const EXCEPTIONS: Record<string, string> = {
-  unauthorized: 'org.apache.usergrid.rest.exceptions.SecurityException',
-  auth_bad_access_token: 'org.apache.usergrid.rest.exceptions.SecurityException',
-  service_resource_not_found: 'UserNotFoundException',
-  resource_not_found: 'ResourceNotFoundException',
-  forbidden_op: 'EasemobForbiddenOpException',
-  exceed_limit: 'EasemobForbiddenOpException',
-  illegal_argument: 'IllegalArgumentException',
-  invalid_parameter: 'IllegalArgumentException',
-  duplicate_unique_property_exists: 'DuplicateUniquePropertyExistsException',
-  json_parse: 'JsonParseException',
-  invalid_request_body: 'InvalidRequestBodyException',
-  organization_application_not_found: 'OrganizationApplicationNotFoundException',
-  web_application: 'javax.ws.rs.WebApplicationException',
-};
-
 interface Locals {
   json: unknown;
   prefix: string;
@@ -89,13 +85,7 @@ function locals(response: Response): Locals {
 }
 
 function fail(response: Response, status: number, error: string, description: string): void {
-  response.status(status).json({
-    error,
-    exception: EXCEPTIONS[error] ?? 'EasemobException',
-    timestamp: Date.now(),
-    duration: 0,
-    error_description: description,
-  });
+  response.status(status).json(errorBody(error, description));
 }
 
 function param(request: Request, name: string): string {
@@ -134,20 +124,10 @@ export function createFake(options: AgoraFakeOptions = {}): AgoraFake {
 
   // Prefix, auth, content type and JSON body — in the vendor's order: app, token, body.
   app.use((request, response, next) => {
-    const path = request.path;
-    const byAppId = /^\/app-id\/([^/]+)(\/.*)?$/.exec(path);
-    const byKey = /^\/([^/]+)\/([^/]+)(\/.*)?$/.exec(path);
-    let rest: string | undefined;
-    let prefix = '';
-    if (byAppId && decodeURIComponent(byAppId[1]!) === credentials.appId) {
-      rest = byAppId[2];
-      prefix = `/app-id/${credentials.appId}`;
-    } else if (byKey && decodeURIComponent(byKey[1]!) === credentials.orgName && decodeURIComponent(byKey[2]!) === credentials.appName) {
-      rest = byKey[3];
-      prefix = `/${credentials.orgName}/${credentials.appName}`;
-    } else {
-      const shown = path.split('/').filter(Boolean).slice(0, 2).join('/');
-      fail(response, 404, 'organization_application_not_found', `Could not find application for ${shown} from URI: ${path.slice(1)}`);
+    const resolved = resolveAppPath(request.path, credentials);
+    if (resolved === null) {
+      const refusal = appNotFound(request.path);
+      fail(response, refusal.status, refusal.error, refusal.description);
       return;
     }
     const verdict = checkAuthorization(request.headers.authorization, credentials.appId, credentials.appCertificate, Math.floor(now() / 1000));
@@ -155,76 +135,42 @@ export function createFake(options: AgoraFakeOptions = {}): AgoraFake {
       fail(response, verdict.status, verdict.error, verdict.description);
       return;
     }
-    const raw = typeof request.body === 'string' ? request.body : '';
-    let json: unknown;
-    if (raw.trim() !== '') {
-      const type = request.headers['content-type'] ?? '';
-      if (!/application\/json/i.test(type)) {
-        fail(response, 415, 'web_application', 'Unsupported Media Type');
-        return;
-      }
-      try {
-        json = JSON.parse(raw);
-      } catch (error) {
-        fail(response, 400, 'json_parse', `Unexpected character: ${error instanceof Error ? error.message : 'bad JSON'}`);
-        return;
-      }
+    const body = parseBody(typeof request.body === 'string' ? request.body : '', request.headers['content-type']);
+    if (!body.ok) {
+      fail(response, body.refusal.status, body.refusal.error, body.refusal.description);
+      return;
     }
-    response.locals.json = json;
-    response.locals.prefix = prefix;
+    response.locals.json = body.json;
+    response.locals.prefix = resolved.prefix;
     const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : '';
-    request.url = (rest ?? '/') + query;
+    request.url = resolved.rest + query;
     next();
   });
 
   /** Usergrid success envelope (§2). */
   function ok(request: Request, response: Response, fields: { action?: string; entities?: unknown[]; data?: unknown; count?: number; cursor?: string; extra?: Record<string, unknown> }): void {
     const prefix = locals(response).prefix;
-    const body: Record<string, unknown> = {
+    const body = successEnvelope({
+      ...fields,
       action: fields.action ?? request.method.toLowerCase(),
       application: state.applicationUuid,
       path: request.path,
       uri: `http://${request.headers.host ?? 'localhost'}${prefix}${request.path}`,
-      entities: fields.entities ?? [],
       timestamp: now(),
-      duration: 0,
       organization: credentials.orgName,
       applicationName: credentials.appName,
-      ...fields.extra,
-    };
-    if (fields.data !== undefined) body.data = fields.data;
-    if (fields.count !== undefined) body.count = fields.count;
-    if (fields.cursor !== undefined) body.cursor = fields.cursor;
+    });
     response.status(200).json(body);
   }
 
   function entity(user: FakeUser): Record<string, unknown> {
-    const view: Record<string, unknown> = {
-      uuid: user.uuid,
-      type: 'user',
-      created: user.created,
-      modified: user.modified,
-      username: user.username,
-      activated: user.activated,
-    };
-    if (user.nickname !== undefined) view.nickname = user.nickname;
-    return view;
+    return userEntity(user);
   }
 
   function userOr404(response: Response, username: string): FakeUser | undefined {
     const user = state.users.get(username);
-    if (!user) fail(response, 404, 'service_resource_not_found', 'Service resource not found');
+    if (!user) fail(response, 404, 'service_resource_not_found', TEXTS.serviceResourceNotFound);
     return user;
-  }
-
-  function encodeCursor(offset: number): string {
-    return Buffer.from(`offset:${offset}`).toString('base64');
-  }
-
-  function decodeCursor(cursor: unknown): number {
-    if (typeof cursor !== 'string' || cursor === '') return 0;
-    const match = /^offset:(\d+)$/.exec(Buffer.from(cursor, 'base64').toString('utf8'));
-    return match ? Number(match[1]) : 0;
   }
 
   // ─────────── users (§5) ───────────
@@ -232,15 +178,15 @@ export function createFake(options: AgoraFakeOptions = {}): AgoraFake {
   function register(input: unknown): FakeUser | { error: string; description: string; status: number } {
     const record = input !== null && typeof input === 'object' ? (input as Record<string, unknown>) : {};
     const username = record.username;
-    if (typeof username !== 'string' || username === '') return { status: 400, error: 'illegal_argument', description: 'username must be provided' };
-    if (Buffer.byteLength(username) > 64) return { status: 400, error: 'illegal_argument', description: 'USERNAME_TOO_LONG' };
-    if (!USERNAME.test(username)) return { status: 400, error: 'illegal_argument', description: `username ${username} is not legal` };
-    if (typeof record.password !== 'string' || record.password === '') return { status: 400, error: 'illegal_argument', description: 'password or pin must provided' };
+    if (typeof username !== 'string' || username === '') return { status: 400, error: 'illegal_argument', description: TEXTS.usernameMissing };
+    if (Buffer.byteLength(username) > USERNAME_MAX_BYTES) return { status: 400, error: 'illegal_argument', description: TEXTS.usernameTooLong };
+    if (!USERNAME.test(username)) return { status: 400, error: 'illegal_argument', description: TEXTS.usernameIllegal(username) };
+    if (typeof record.password !== 'string' || record.password === '') return { status: 400, error: 'illegal_argument', description: TEXTS.passwordMissing };
     if (state.users.has(username)) {
       return {
         status: 400,
         error: 'duplicate_unique_property_exists',
-        description: `Application ${state.applicationUuid} Entity user requires that property named username be unique, value of ${username} exists`,
+        description: TEXTS.duplicateUser(state.applicationUuid, username),
       };
     }
     const at = now();
@@ -252,14 +198,14 @@ export function createFake(options: AgoraFakeOptions = {}): AgoraFake {
   app.post('/users', (request, response) => {
     const json = locals(response).json;
     if (Array.isArray(json)) {
-      if (json.length > ROOM_CAP) return fail(response, 400, 'invalid_parameter', `usernames size is more than max limit : ${ROOM_CAP}`);
+      if (json.length > ROOM_CAP) return fail(response, 400, 'invalid_parameter', TEXTS.registerCap);
       const created: FakeUser[] = [];
       const failures: Array<{ username: unknown; registerUserFailReason: string }> = [];
       for (const item of json) {
         const outcome = register(item);
         if ('error' in outcome) {
           const username = (item as Record<string, unknown> | null)?.username;
-          failures.push({ username, registerUserFailReason: outcome.error === 'duplicate_unique_property_exists' ? `the ${String(username)} already exists` : outcome.description });
+          failures.push({ username, registerUserFailReason: outcome.error === 'duplicate_unique_property_exists' ? TEXTS.batchDuplicate(String(username)) : outcome.description });
         } else {
           state.users.set(outcome.username, outcome);
           created.push(outcome);
@@ -305,7 +251,7 @@ export function createFake(options: AgoraFakeOptions = {}): AgoraFake {
     if (!owner) return;
     const friend = userOr404(response, param(request, 'friend'));
     if (!friend) return;
-    if (owner.username === friend.username) return fail(response, 400, 'illegal_argument', 'This is an invalid request.');
+    if (owner.username === friend.username) return fail(response, 400, 'illegal_argument', TEXTS.invalidRequest);
     const mine = state.contactsOf(owner.username);
     const theirs = state.contactsOf(friend.username);
     if (!mine.has(friend.username)) {
@@ -339,8 +285,8 @@ export function createFake(options: AgoraFakeOptions = {}): AgoraFake {
     const owner = userOr404(response, param(request, 'owner'));
     if (!owner) return;
     const limit = request.query.limit === undefined ? 10 : Number(request.query.limit);
-    if (!Number.isInteger(limit) || limit < 1) return fail(response, 400, 'illegal_argument', 'This is an invalid request.');
-    if (limit > 50) return fail(response, 400, 'illegal_argument', 'getContacts | page size more than max limit : 50');
+    if (!Number.isInteger(limit) || limit < 1) return fail(response, 400, 'illegal_argument', TEXTS.invalidRequest);
+    if (limit > 50) return fail(response, 400, 'illegal_argument', TEXTS.contactPageCap);
     const withRemark = request.query.needReturnRemark === 'true';
     const all = [...state.contactsOf(owner.username)];
     const offset = decodeCursor(request.query.cursor);
@@ -360,10 +306,10 @@ export function createFake(options: AgoraFakeOptions = {}): AgoraFake {
     const friend = userOr404(response, param(request, 'friend'));
     if (!friend) return;
     const remark = bodyRecord(response).remark;
-    if (typeof remark !== 'string') return fail(response, 400, 'illegal_argument', 'remark must be provided');
-    if (remark.length > 100) return fail(response, 400, 'illegal_argument', 'remark length more than max limit : 100');
+    if (typeof remark !== 'string') return fail(response, 400, 'illegal_argument', TEXTS.remarkMissing);
+    if (remark.length > 100) return fail(response, 400, 'illegal_argument', TEXTS.remarkTooLong);
     const mine = state.contactsOf(owner.username);
-    if (!mine.has(friend.username)) return fail(response, 400, 'illegal_argument', 'updateRemark they are not friends, please add as a friend first.');
+    if (!mine.has(friend.username)) return fail(response, 400, 'illegal_argument', TEXTS.notFriends);
     mine.set(friend.username, remark === '' ? null : remark);
     response.status(200).json({ action: 'put', status: 'ok', timestamp: now(), uri: `${locals(response).prefix}${request.path}`, duration: 0 });
   });
@@ -374,9 +320,9 @@ export function createFake(options: AgoraFakeOptions = {}): AgoraFake {
     const owner = userOr404(response, param(request, 'owner'));
     if (!owner) return;
     const usernames = usernamesOf(response);
-    if (usernames === null) return fail(response, 400, 'invalid_parameter', 'usernames must be provided');
-    if (usernames.length > BLOCK_ADD_CAP) return fail(response, 400, 'invalid_parameter', `usernames size is more than max limit : ${BLOCK_ADD_CAP}`);
-    for (const name of usernames) if (!state.users.has(name)) return fail(response, 404, 'service_resource_not_found', 'Service resource not found');
+    if (usernames === null) return fail(response, 400, 'invalid_parameter', TEXTS.usernamesMissing);
+    if (usernames.length > BLOCK_ADD_CAP) return fail(response, 400, 'invalid_parameter', TEXTS.blockAddCap);
+    for (const name of usernames) if (!state.users.has(name)) return fail(response, 404, 'service_resource_not_found', TEXTS.serviceResourceNotFound);
     const blocks = state.blocksOf(owner.username);
     for (const name of usernames) {
       if (name === owner.username || blocks.includes(name)) continue;
@@ -398,7 +344,7 @@ export function createFake(options: AgoraFakeOptions = {}): AgoraFake {
       return ok(request, response, { data: items, count: items.length });
     }
     const size = Number(request.query.pageSize);
-    if (!Number.isInteger(size) || size < 1 || size > 50) return fail(response, 400, 'invalid_parameter', 'pageSize must be in 1..50');
+    if (!Number.isInteger(size) || size < 1 || size > 50) return fail(response, 400, 'invalid_parameter', TEXTS.pageSizeRange);
     const offset = decodeCursor(request.query.cursor);
     const items = all.slice(offset, offset + size);
     ok(request, response, { data: items, count: items.length, ...(offset + size < all.length ? { cursor: encodeCursor(offset + size) } : {}) });
@@ -421,11 +367,11 @@ export function createFake(options: AgoraFakeOptions = {}): AgoraFake {
     const user = userOr404(response, param(request, 'username'));
     if (!user) return;
     const json = locals(response).json;
-    if (json === null || typeof json !== 'object' || Array.isArray(json)) return fail(response, 400, 'invalid_request_body', 'Request body is invalid. Please check body is correct.');
+    if (json === null || typeof json !== 'object' || Array.isArray(json)) return fail(response, 400, 'invalid_request_body', TEXTS.invalidRequestBody);
     const body = json as Record<string, unknown>;
-    if (typeof body.channel !== 'string' || body.channel === '') return fail(response, 400, 'illegal_argument', 'field channel cannot be null or empty');
-    if (body.type !== 'chat' && body.type !== 'groupchat') return fail(response, 400, 'illegal_argument', 'field type cannot be null or empty');
-    if (typeof body.delete_roam !== 'boolean') return fail(response, 400, 'illegal_argument', 'field delete_roam cannot be null');
+    if (typeof body.channel !== 'string' || body.channel === '') return fail(response, 400, 'illegal_argument', TEXTS.channelMissing);
+    if (body.type !== 'chat' && body.type !== 'groupchat') return fail(response, 400, 'illegal_argument', TEXTS.typeMissing);
+    if (typeof body.delete_roam !== 'boolean') return fail(response, 400, 'illegal_argument', TEXTS.deleteRoamMissing);
     state.conversationsOf(user.username).delete(`${body.type}:${body.channel}`);
     ok(request, response, { data: { result: 'ok' } });
   });
@@ -435,17 +381,17 @@ export function createFake(options: AgoraFakeOptions = {}): AgoraFake {
   for (const resource of ['chatgroups', 'chatrooms'] as const) {
     const isGroup = resource === 'chatgroups';
     /** Not-a-member: 400 for chat rooms, 403 for groups (§10, §11). */
-    const notMemberStatus = isGroup ? 403 : 400;
+    const notMemberStatusOfKind = notMemberStatus(isGroup);
     const idKey = isGroup ? 'groupid' : 'chatroomid';
 
     const roomOr404 = (response: Response, id: string): FakeRoom | undefined => {
       const room = state.room(resource, id);
-      if (!room) fail(response, 404, 'resource_not_found', `grpID ${id} does not exist!`);
+      if (!room) fail(response, 404, 'resource_not_found', TEXTS.roomMissing(id));
       return room;
     };
     const notMembers = (response: Response, names: string[]): void =>
-      fail(response, notMemberStatus, 'forbidden_op', `users [${names.join(', ')}] are not members of this group!`);
-    const ownerRefused = (response: Response): void => fail(response, 403, 'forbidden_op', 'forbidden operation on group owner!');
+      fail(response, notMemberStatusOfKind, 'forbidden_op', TEXTS.notMembers(names));
+    const ownerRefused = (response: Response): void => fail(response, 403, 'forbidden_op', TEXTS.ownerRefused);
     const removeMember = (room: FakeRoom, name: string): void => {
       room.members = room.members.filter((member) => member !== name);
       room.white = room.white.filter((member) => member !== name);
@@ -454,19 +400,19 @@ export function createFake(options: AgoraFakeOptions = {}): AgoraFake {
     app.post(`/${resource}`, (request, response) => {
       const body = bodyRecord(response);
       const name = isGroup ? body.groupname : body.name;
-      if (isGroup && typeof body.public !== 'boolean') return fail(response, 400, 'invalid_parameter', 'group must contain public field!');
-      if (!isGroup && typeof name !== 'string') return fail(response, 400, 'invalid_parameter', 'name must be provided');
-      if (!isGroup && typeof body.description !== 'string') return fail(response, 400, 'invalid_parameter', 'description must be provided');
-      if (typeof body.owner !== 'string' || body.owner === '') return fail(response, 400, 'invalid_parameter', 'owner must be provided');
+      if (isGroup && typeof body.public !== 'boolean') return fail(response, 400, 'invalid_parameter', TEXTS.groupPublicMissing);
+      if (!isGroup && typeof name !== 'string') return fail(response, 400, 'invalid_parameter', TEXTS.nameMissing);
+      if (!isGroup && typeof body.description !== 'string') return fail(response, 400, 'invalid_parameter', TEXTS.descriptionMissing);
+      if (typeof body.owner !== 'string' || body.owner === '') return fail(response, 400, 'invalid_parameter', TEXTS.ownerMissing);
       const members = body.members === undefined ? [] : body.members;
-      if (!Array.isArray(members) || members.some((member) => typeof member !== 'string')) return fail(response, 400, 'invalid_parameter', 'members must be a list of usernames');
-      if (!isGroup && body.members !== undefined && members.length === 0) return fail(response, 400, 'invalid_parameter', 'members must contain at least one user');
+      if (!Array.isArray(members) || members.some((member) => typeof member !== 'string')) return fail(response, 400, 'invalid_parameter', TEXTS.membersNotList);
+      if (!isGroup && body.members !== undefined && members.length === 0) return fail(response, 400, 'invalid_parameter', TEXTS.membersEmpty);
       for (const username of [body.owner, ...(members as string[])]) {
-        if (!state.users.has(username)) return fail(response, 404, 'resource_not_found', `username ${username} doesn't exist!`);
+        if (!state.users.has(username)) return fail(response, 404, 'resource_not_found', TEXTS.userMissing(username));
       }
       const maxusers = typeof body.maxusers === 'number' ? body.maxusers : isGroup ? 200 : 1000;
       const unique = [...new Set(members as string[])].filter((member) => member !== body.owner);
-      if (unique.length + 1 > maxusers) return fail(response, 403, 'exceed_limit', 'members size is greater than max user size !');
+      if (unique.length + 1 > maxusers) return fail(response, 403, 'exceed_limit', TEXTS.tooManyMembers);
       const id = state.nextRoomId();
       state.rooms.set(id, {
         id,
@@ -492,8 +438,8 @@ export function createFake(options: AgoraFakeOptions = {}): AgoraFake {
       const rooms = ids.map((id) => state.room(resource, id)).filter((room): room is FakeRoom => room !== undefined);
       if (rooms.length === 0) {
         // §16: 404 codes differ between chat room details and groups.
-        if (isGroup) return fail(response, 404, 'resource_not_found', `grpID ${ids.join(',')} does not exist!`);
-        return fail(response, 404, 'service_resource_not_found', `do not find this group:${ids.join(',')}`);
+        if (isGroup) return fail(response, 404, 'resource_not_found', TEXTS.roomMissing(ids.join(',')));
+        return fail(response, 404, 'service_resource_not_found', TEXTS.chatroomMissing(ids.join(',')));
       }
       const data = rooms.map((room) => ({
         id: room.id,
@@ -517,8 +463,8 @@ export function createFake(options: AgoraFakeOptions = {}): AgoraFake {
     app.delete(`/${resource}/:id`, (request, response) => {
       const room = state.room(resource, param(request, 'id'));
       if (!room) {
-        if (isGroup) return fail(response, 404, 'resource_not_found', `grpID ${param(request, 'id')} does not exist!`);
-        return fail(response, 404, 'service_resource_not_found', `do not find this group:${param(request, 'id')}`);
+        if (isGroup) return fail(response, 404, 'resource_not_found', TEXTS.roomMissing(param(request, 'id')));
+        return fail(response, 404, 'service_resource_not_found', TEXTS.chatroomMissing(param(request, 'id')));
       }
       state.rooms.delete(room.id);
       for (const conversations of state.conversations.values()) conversations.delete(`groupchat:${room.id}`);
@@ -533,7 +479,7 @@ export function createFake(options: AgoraFakeOptions = {}): AgoraFake {
       const size = request.query.pagesize === undefined ? (isGroup ? 10 : 1000) : Number(request.query.pagesize);
       const pageNumber = request.query.pagenum === undefined ? 1 : Number(request.query.pagenum);
       if (!Number.isInteger(size) || size < 1 || size > maxSize || !Number.isInteger(pageNumber) || pageNumber < 1) {
-        return fail(response, 400, 'invalid_parameter', `pagesize must be in 1..${maxSize}`);
+        return fail(response, 400, 'invalid_parameter', TEXTS.pageSizeBetween(maxSize));
       }
       const all = [{ owner: room.owner }, ...room.members.map((member) => ({ member }))];
       const data = all.slice((pageNumber - 1) * size, pageNumber * size);
@@ -544,10 +490,10 @@ export function createFake(options: AgoraFakeOptions = {}): AgoraFake {
       const room = roomOr404(response, param(request, 'id'));
       if (!room) return;
       const username = param(request, 'username');
-      if (!state.users.has(username)) return fail(response, 404, 'resource_not_found', `username ${username} doesn't exist!`);
-      if (room.blocks.includes(username)) return fail(response, 403, 'forbidden_op', `user ${username} is in the blacklist of group ${room.id}`);
+      if (!state.users.has(username)) return fail(response, 404, 'resource_not_found', TEXTS.userMissing(username));
+      if (room.blocks.includes(username)) return fail(response, 403, 'forbidden_op', TEXTS.bannedFromRoom(username, room.id));
       if (state.isMember(room, username)) {
-        return fail(response, isGroup ? 403 : 400, 'forbidden_op', `can not join this group, reason:user: ${username} already in group: ${room.id}\n`);
+        return fail(response, isGroup ? 403 : 400, 'forbidden_op', TEXTS.alreadyMember(username, room.id));
       }
       room.members.push(username);
       ok(request, response, { data: { result: true, action: 'add_member', user: username, ...(isGroup ? { groupid: room.id } : { id: room.id }) } });
@@ -557,13 +503,13 @@ export function createFake(options: AgoraFakeOptions = {}): AgoraFake {
       const room = roomOr404(response, param(request, 'id'));
       if (!room) return;
       const usernames = usernamesOf(response);
-      if (usernames === null) return fail(response, 400, 'invalid_parameter', 'usernames must be provided');
-      if (usernames.length > ROOM_CAP) return fail(response, 400, 'invalid_parameter', `addMembers: addMembers number more than maxSize : ${ROOM_CAP}`);
-      for (const name of usernames) if (!state.users.has(name)) return fail(response, 404, 'resource_not_found', `username ${name} doesn't exist!`);
+      if (usernames === null) return fail(response, 400, 'invalid_parameter', TEXTS.usernamesMissing);
+      if (usernames.length > ROOM_CAP) return fail(response, 400, 'invalid_parameter', TEXTS.addMembersCap);
+      for (const name of usernames) if (!state.users.has(name)) return fail(response, 404, 'resource_not_found', TEXTS.userMissing(name));
       const added: string[] = [];
       for (const name of usernames) {
         if (state.isMember(room, name) || room.blocks.includes(name) || added.includes(name)) continue;
-        if (room.members.length + 1 >= room.maxusers) return fail(response, 403, 'exceed_limit', 'members size is greater than max user size !');
+        if (room.members.length + 1 >= room.maxusers) return fail(response, 403, 'exceed_limit', TEXTS.tooManyMembers);
         room.members.push(name);
         added.push(name);
       }
@@ -574,7 +520,7 @@ export function createFake(options: AgoraFakeOptions = {}): AgoraFake {
       const room = roomOr404(response, param(request, 'id'));
       if (!room) return;
       const names = param(request, 'usernames').split(',').filter(Boolean);
-      if (names.length > ROOM_CAP) return fail(response, 400, 'invalid_parameter', `kickMember: kickMembers number more than maxSize : ${ROOM_CAP}`);
+      if (names.length > ROOM_CAP) return fail(response, 400, 'invalid_parameter', TEXTS.kickCap);
       const where = isGroup ? { groupid: room.id } : { id: room.id };
       if (names.length === 1) {
         const name = names[0]!;
@@ -584,8 +530,8 @@ export function createFake(options: AgoraFakeOptions = {}): AgoraFake {
         return ok(request, response, { data: { result: true, action: 'remove_member', user: name, ...where } });
       }
       const data = names.map((name) => {
-        if (name === room.owner) return { result: false, action: 'remove_member', reason: 'forbidden operation on group owner!', user: name, ...where };
-        if (!state.isMember(room, name)) return { result: false, action: 'remove_member', reason: `user ${name} doesn't exist.`, user: name, ...where };
+        if (name === room.owner) return { result: false, action: 'remove_member', reason: TEXTS.ownerRefused, user: name, ...where };
+        if (!state.isMember(room, name)) return { result: false, action: 'remove_member', reason: TEXTS.kickNotMember(name), user: name, ...where };
         removeMember(room, name);
         return { result: true, action: 'remove_member', user: name, ...where };
       });
@@ -615,8 +561,8 @@ export function createFake(options: AgoraFakeOptions = {}): AgoraFake {
       const room = roomOr404(response, param(request, 'id'));
       if (!room) return;
       const usernames = usernamesOf(response);
-      if (usernames === null) return fail(response, 400, 'invalid_parameter', 'usernames must be provided');
-      if (usernames.length > ROOM_CAP) return fail(response, 400, 'invalid_parameter', `usernames size is more than max limit : ${ROOM_CAP}`);
+      if (usernames === null) return fail(response, 400, 'invalid_parameter', TEXTS.usernamesMissing);
+      if (usernames.length > ROOM_CAP) return fail(response, 400, 'invalid_parameter', TEXTS.registerCap);
       const outsiders = usernames.filter((name) => !state.isMember(room, name));
       if (outsiders.length > 0) return notMembers(response, outsiders);
       ok(request, response, { data: usernames.map((name) => whitelistAdd(room, name)) });
@@ -626,7 +572,7 @@ export function createFake(options: AgoraFakeOptions = {}): AgoraFake {
       const room = roomOr404(response, param(request, 'id'));
       if (!room) return;
       const names = param(request, 'usernames').split(',').filter(Boolean);
-      if (names.length > ROOM_CAP) return fail(response, 400, 'invalid_parameter', `removeWhitelist size is more than max limit : ${ROOM_CAP}`);
+      if (names.length > ROOM_CAP) return fail(response, 400, 'invalid_parameter', TEXTS.whitelistRemoveCap);
       const data = names.map((name) => {
         room.white = room.white.filter((listed) => listed !== name);
         return { result: true, action: 'remove_user_whitelist', user: name, [idKey]: room.id };
@@ -639,10 +585,10 @@ export function createFake(options: AgoraFakeOptions = {}): AgoraFake {
       const room = roomOr404(response, param(request, 'id'));
       if (!room) return;
       const usernames = usernamesOf(response);
-      if (usernames === null) return fail(response, 400, 'invalid_parameter', 'usernames must be provided');
-      if (usernames.length > ROOM_CAP) return fail(response, 400, 'invalid_parameter', `userNames size is more than max limit : ${ROOM_CAP}`);
+      if (usernames === null) return fail(response, 400, 'invalid_parameter', TEXTS.usernamesMissing);
+      if (usernames.length > ROOM_CAP) return fail(response, 400, 'invalid_parameter', TEXTS.muteCap);
       const duration = bodyRecord(response).mute_duration;
-      if (typeof duration !== 'number' || !Number.isInteger(duration) || duration < -1) return fail(response, 400, 'invalid_parameter', 'mute_duration must be provided');
+      if (typeof duration !== 'number' || !Number.isInteger(duration) || duration < -1) return fail(response, 400, 'invalid_parameter', TEXTS.muteDurationMissing);
       if (usernames.includes(room.owner)) return ownerRefused(response);
       const outsiders = usernames.filter((name) => !state.isMember(room, name));
       if (outsiders.length > 0) return notMembers(response, outsiders);
@@ -662,7 +608,7 @@ export function createFake(options: AgoraFakeOptions = {}): AgoraFake {
       const room = roomOr404(response, param(request, 'id'));
       if (!room) return;
       const names = param(request, 'usernames').split(',').filter(Boolean);
-      if (names.length > ROOM_CAP) return fail(response, 400, 'invalid_parameter', `removeMute member size more than max limit : ${ROOM_CAP}`);
+      if (names.length > ROOM_CAP) return fail(response, 400, 'invalid_parameter', TEXTS.unmuteCap);
       const data = names.map((user) => {
         room.mutes.delete(user);
         return { result: true, user };
@@ -700,9 +646,9 @@ export function createFake(options: AgoraFakeOptions = {}): AgoraFake {
     const ban = (room: FakeRoom, name: string): Record<string, unknown> => {
       const base = { action: 'add_blocks', user: name, [idKey]: room.id };
       if (room.blocks.includes(name)) return { result: true, ...base };
-      if (name === room.owner) return { result: false, reason: 'forbidden operation on group owner!', ...base };
+      if (name === room.owner) return { result: false, reason: TEXTS.ownerRefused, ...base };
       if (!state.isMember(room, name)) {
-        return { result: false, reason: `user: ${name} doesn't exist in ${isGroup ? 'group' : 'chatroom'}: ${room.id}`, ...base };
+        return { result: false, reason: TEXTS.banNotMember(name, isGroup, room.id), ...base };
       }
       removeMember(room, name);
       room.blocks.unshift(name);
@@ -722,8 +668,8 @@ export function createFake(options: AgoraFakeOptions = {}): AgoraFake {
       const room = roomOr404(response, param(request, 'id'));
       if (!room) return;
       const usernames = usernamesOf(response);
-      if (usernames === null) return fail(response, 400, 'invalid_parameter', 'usernames must be provided');
-      if (usernames.length > ROOM_CAP) return fail(response, 400, 'invalid_parameter', `userNames is more than max limit : ${ROOM_CAP}`);
+      if (usernames === null) return fail(response, 400, 'invalid_parameter', TEXTS.usernamesMissing);
+      if (usernames.length > ROOM_CAP) return fail(response, 400, 'invalid_parameter', TEXTS.banAddCap);
       ok(request, response, { data: usernames.map((name) => ban(room, name)) });
     });
 
@@ -731,7 +677,7 @@ export function createFake(options: AgoraFakeOptions = {}): AgoraFake {
       const room = roomOr404(response, param(request, 'id'));
       if (!room) return;
       const names = param(request, 'usernames').split(',').filter(Boolean);
-      if (names.length > ROOM_CAP) return fail(response, 400, 'invalid_parameter', `removeBlacklist: list size more than max limit : ${ROOM_CAP}`);
+      if (names.length > ROOM_CAP) return fail(response, 400, 'invalid_parameter', TEXTS.banRemoveCap);
       const results = names.map((name) => {
         room.blocks = room.blocks.filter((banned) => banned !== name);
         return { result: true, action: 'remove_blocks', user: name, [idKey]: room.id };
@@ -747,25 +693,25 @@ export function createFake(options: AgoraFakeOptions = {}): AgoraFake {
     app.post(`/messages/${kind}`, (request, response) => {
       const body = bodyRecord(response);
       const from = body.from === undefined ? 'admin' : body.from;
-      if (typeof from !== 'string' || from === '') return fail(response, 400, 'illegal_argument', 'from must not be empty');
+      if (typeof from !== 'string' || from === '') return fail(response, 400, 'illegal_argument', TEXTS.fromEmpty);
       const targets = body.to;
       if (!Array.isArray(targets) || targets.length === 0 || targets.some((target) => typeof target !== 'string')) {
-        return fail(response, 400, 'invalid_parameter', 'to must be provided');
+        return fail(response, 400, 'invalid_parameter', TEXTS.toMissing);
       }
       const content = body.body as Record<string, unknown> | undefined;
-      if (body.type !== 'txt' || typeof content?.msg !== 'string') return fail(response, 400, 'invalid_parameter', 'body must be provided');
-      if (from !== 'admin' && !state.users.has(from)) return fail(response, 404, 'service_resource_not_found', 'Service resource not found');
+      if (body.type !== 'txt' || typeof content?.msg !== 'string') return fail(response, 400, 'invalid_parameter', TEXTS.messageBodyMissing);
+      if (from !== 'admin' && !state.users.has(from)) return fail(response, 404, 'service_resource_not_found', TEXTS.serviceResourceNotFound);
       const data: Record<string, string> = {};
       const at = now();
       for (const target of targets as string[]) {
         const id = state.nextMessageId();
         if (kind === 'users') {
-          if (!state.users.has(target)) return fail(response, 404, 'service_resource_not_found', 'Service resource not found');
+          if (!state.users.has(target)) return fail(response, 404, 'service_resource_not_found', TEXTS.serviceResourceNotFound);
           touch(from, 'chat', target, 0, at);
           touch(target, 'chat', from, 1, at);
         } else {
           const room = state.room(kind, target);
-          if (!room) return fail(response, 404, 'resource_not_found', `grpID ${target} does not exist!`);
+          if (!room) return fail(response, 404, 'resource_not_found', TEXTS.roomMissing(target));
           // Chat rooms keep no per-user conversation; groups do, for every member.
           if (kind === 'chatgroups') for (const member of [room.owner, ...room.members]) touch(member, 'groupchat', room.id, member === from ? 0 : 1, at);
         }
@@ -786,7 +732,7 @@ export function createFake(options: AgoraFakeOptions = {}): AgoraFake {
 
   // Unknown URL or method under the app: the vendor's JAX-RS answer.
   app.use((_request, response) => {
-    fail(response, 500, 'web_application', 'javax.ws.rs.WebApplicationException');
+    fail(response, 500, 'web_application', TEXTS.unknownRoute);
   });
 
   return {
