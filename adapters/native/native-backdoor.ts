@@ -3,7 +3,7 @@
  * conformance suite can verify every write independently. Test use only.
  */
 import type Database from 'better-sqlite3';
-import type { Backdoor } from '../../src/conformance/backdoor.js';
+import type { Backdoor } from '../../src/spec/index.js';
 import type { MemberRole, PeerType, RoomKind } from '../../src/spec/index.js';
 
 export function createNativeBackdoor(database: Database.Database, now: () => number = Date.now): Backdoor {

@@ -137,12 +137,25 @@ export function httpInputSuite(runner: ConformanceRunner, factory: () => Promise
       for (const route of routes) {
         const names = [...route.route.path.matchAll(/\{(\w+)\}/g)].map((match) => match[1]!).filter((name) => route.route.idParams.includes(name));
         for (const name of names) {
-          for (const bad of [encodeURIComponent('bad#id'), encodeURIComponent('sp ace'), 'x'.repeat(65)]) {
+          for (const bad of [encodeURIComponent('bad#id'), encodeURIComponent('sp ace'), 'x'.repeat(65), '%E0', '%']) {
             const response = await send(route.method, route.path({ [name]: bad })).send(validBody(route.route.body, 'ghost', 'other') ?? {});
             expectCode(response, 400, 'INVALID_ID', `${route.label} with ${name}=${bad}`);
           }
         }
       }
+    });
+
+    it('a user relating to themselves is 400 INVALID_ARGUMENT on every route naming two users', async () => {
+      const self = randomId('self');
+      await send('PUT', `/v1/users/${self}`).send({});
+      const pairRoutes = routes.filter((entry) => entry.route.pair !== undefined && entry.route.operationId !== 'sendMessage' && entry.route.operationId !== 'sendFriendRequest');
+      expect(pairRoutes.length).toBeGreaterThanOrEqual(10);
+      for (const route of pairRoutes) {
+        const response = await send(route.method, route.path({ uid: self, friend: self, other: self })).send(validBody(route.route.body, self, self) ?? {});
+        expectCode(response, 400, 'INVALID_ARGUMENT', route.label);
+      }
+      expectCode(await send('POST', `/v1/users/${self}/friend-requests`).send({ to: self }), 400, 'INVALID_ARGUMENT', 'request to self');
+      expectCode(await send('POST', '/v1/messages').send({ from: self, to: { type: 'user', id: self }, text: 'x' }), 400, 'INVALID_ARGUMENT', 'message to self');
     });
 
     it('ids in bodies breaking the ID rule are 400 INVALID_ID', async () => {

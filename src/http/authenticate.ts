@@ -11,6 +11,8 @@ import type { ApiKeyConfig } from '../config/config-types.js';
 export interface Caller {
   /** The key's label (never the key). `loopback` when no keys are configured. */
   name: string;
+  /** Identifies the key itself (a digest, never the key): labels may repeat, scopes must not. */
+  identity: string;
   backends: string[];
 }
 
@@ -28,17 +30,18 @@ export function authenticate(request: Request, apiKeys: readonly ApiKeyConfig[])
     if (!isLoopbackAddress(request.socket.remoteAddress)) {
       throw new ImBridgeError('UNAUTHENTICATED', 'no API keys are configured, so only loopback clients are served');
     }
-    return { name: 'loopback', backends: ['*'] };
+    return { name: 'loopback', identity: 'loopback', backends: ['*'] };
   }
   const header = request.get('authorization') ?? '';
   const match = /^Bearer\s+(.+)$/i.exec(header);
   if (!match) throw new ImBridgeError('UNAUTHENTICATED', 'send the API key as "Authorization: Bearer <key>"');
-  const offered = digest(match[1]!.trim());
+  const offeredKey = match[1]!.trim();
+  const offered = digest(offeredKey);
   let found: ApiKeyConfig | undefined;
   // Every key is compared, so the time taken does not tell which key (if any) matched.
   for (const entry of apiKeys) {
     if (timingSafeEqual(offered, digest(entry.key)) && found === undefined) found = entry;
   }
   if (!found) throw new ImBridgeError('UNAUTHENTICATED', 'the API key is not valid');
-  return { name: found.name, backends: found.backends };
+  return { name: found.name, identity: createHash('sha256').update(`imbridge-caller:${offeredKey}`).digest('hex').slice(0, 32), backends: found.backends };
 }

@@ -242,6 +242,10 @@ export function createApp(options: AppOptions): Express {
         }
 
         const context: HandlerContext = { backend, params, query, body, room };
+        const pair = route.pair?.(context);
+        if (pair && pair[0] === pair[1]) {
+          throw new InvalidArgumentError(`both users of this call are "${pair[0]}"; a user cannot relate to themselves`, { details: { uid: pair[0] } });
+        }
         const capability = capabilityFor(route, room);
         if (!isSupported(backend.capabilities, capability)) throw new UnsupportedError(capability, backend.vendor);
         for (const option of route.options?.(context) ?? []) {
@@ -253,7 +257,7 @@ export function createApp(options: AppOptions): Express {
         let answer: { status: number; body: unknown };
         if (key !== undefined) {
           if (key.length < 1 || key.length > 255) throw new InvalidArgumentError('Idempotency-Key must be 1–255 characters');
-          const scope = `${locals(response).caller!.name}|${backend.name}|${route.method} ${request.path}`;
+          const scope = `${locals(response).caller!.identity}|${backend.name}|${route.method} ${request.path}`;
           const result = await idempotency.run(scope, key, body, execute);
           if (result.replayed) response.setHeader('Idempotent-Replayed', 'true');
           answer = result;
@@ -285,6 +289,9 @@ export function createApp(options: AppOptions): Express {
     let unified: ImBridgeError;
     if (error instanceof ImBridgeError) {
       unified = error;
+    } else if (error instanceof URIError) {
+      // express could not percent-decode a path parameter: the id is not even text.
+      unified = new InvalidIdError('a path parameter is not valid percent-encoded UTF-8');
     } else if (typeof error === 'object' && error !== null && 'type' in error && typeof (error as { type: unknown }).type === 'string') {
       // body-parser's errors carry a `type`; all of them are the client's doing.
       const type = (error as { type: string }).type;

@@ -60,6 +60,8 @@ export interface RouteDefinition {
   response: ResponseShape;
   /** A creating POST that honours `Idempotency-Key`. */
   idempotent?: boolean;
+  /** The two users this call relates, which must differ (a user is not their own friend, blocker …). */
+  pair?: (context: HandlerContext) => [string, string] | null;
   handle(context: HandlerContext): Promise<unknown>;
 }
 
@@ -159,6 +161,7 @@ export const ROUTES: readonly RouteDefinition[] = [
   }),
   // ---- friends
   user('PUT', '/v1/users/{uid}/friends/{friend}', 'putFriend', 'Make two users friends of each other (or, ?mode=one-way, b a friend of a only)', 'Friends', 'friends.put', {
+    pair: ({ params }) => [params.uid!, (params.friend ?? params.other)!],
     body: 'FriendshipInput',
     query: 'FriendPutQuery',
     status: 200,
@@ -167,6 +170,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     handle: ({ backend, params, body, query }) => backend.friends.put(params.uid!, params.friend!, body, query.mode as FriendAddMode),
   }),
   user('DELETE', '/v1/users/{uid}/friends/{friend}', 'deleteFriend', 'Remove a friend (mutual or one-way)', 'Friends', 'friends.remove', {
+    pair: ({ params }) => [params.uid!, (params.friend ?? params.other)!],
     body: 'NoBody',
     query: 'FriendDeleteQuery',
     status: 204,
@@ -188,12 +192,14 @@ export const ROUTES: readonly RouteDefinition[] = [
       }),
   }),
   user('GET', '/v1/users/{uid}/friends/{friend}', 'getFriend', "Read one entry of a user's friend list", 'Friends', 'friends.get', {
+    pair: ({ params }) => [params.uid!, (params.friend ?? params.other)!],
     ...noInput,
     status: 200,
     response: { schema: 'Friendship' },
     handle: ({ backend, params }) => backend.friends.get(params.uid!, params.friend!),
   }),
   user('PATCH', '/v1/users/{uid}/friends/{friend}', 'patchFriend', "Change a user's view of a friend", 'Friends', 'friends.update', {
+    pair: ({ params }) => [params.uid!, (params.friend ?? params.other)!],
     body: 'FriendshipInput',
     query: 'NoQuery',
     status: 200,
@@ -203,6 +209,7 @@ export const ROUTES: readonly RouteDefinition[] = [
   }),
   // ---- friend requests
   user('POST', '/v1/users/{uid}/friend-requests', 'sendFriendRequest', 'Send a friend request', 'Friend requests', 'friendRequests.send', {
+    pair: ({ params, body }) => [params.uid!, body.to as string],
     body: 'FriendRequestCreate',
     query: 'NoQuery',
     status: 201,
@@ -218,18 +225,21 @@ export const ROUTES: readonly RouteDefinition[] = [
     handle: ({ backend, params, query }) => backend.friendRequests.list(params.uid!, query.direction as FriendRequestDirection, list(query)),
   }),
   user('DELETE', '/v1/users/{uid}/friend-requests/{other}', 'withdrawFriendRequest', 'Withdraw a pending request', 'Friend requests', 'friendRequests.withdraw', {
+    pair: ({ params }) => [params.uid!, (params.friend ?? params.other)!],
     ...noInput,
     status: 204,
     response: null,
     handle: ({ backend, params }) => backend.friendRequests.withdraw(params.uid!, params.other!),
   }),
   user('POST', '/v1/users/{uid}/friend-requests/{other}/accept', 'acceptFriendRequest', 'Accept the pending request from {other}', 'Friend requests', 'friendRequests.accept', {
+    pair: ({ params }) => [params.uid!, (params.friend ?? params.other)!],
     ...noInput,
     status: 200,
     response: { schema: 'Friendship' },
     handle: ({ backend, params }) => backend.friendRequests.accept(params.uid!, params.other!),
   }),
   user('POST', '/v1/users/{uid}/friend-requests/{other}/reject', 'rejectFriendRequest', 'Reject the pending request from {other}', 'Friend requests', 'friendRequests.reject', {
+    pair: ({ params }) => [params.uid!, (params.friend ?? params.other)!],
     ...noInput,
     status: 200,
     response: { schema: 'FriendRequest' },
@@ -237,6 +247,7 @@ export const ROUTES: readonly RouteDefinition[] = [
   }),
   // ---- blocks
   user('PUT', '/v1/users/{uid}/blocks/{other}', 'putBlock', 'Block a user (one-way)', 'Blocks', 'blocks.put', {
+    pair: ({ params }) => [params.uid!, (params.friend ?? params.other)!],
     ...noInput,
     status: 200,
     response: { schema: 'Block' },
@@ -250,6 +261,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     handle: ({ backend, params, body }) => backend.blocks.putMany(params.uid!, body.uids),
   }),
   user('DELETE', '/v1/users/{uid}/blocks/{other}', 'deleteBlock', 'Unblock a user', 'Blocks', 'blocks.remove', {
+    pair: ({ params }) => [params.uid!, (params.friend ?? params.other)!],
     ...noInput,
     status: 204,
     response: null,
@@ -263,6 +275,7 @@ export const ROUTES: readonly RouteDefinition[] = [
   }),
   // ---- relation
   user('GET', '/v1/users/{uid}/relations/{other}', 'getRelation', 'Everything two users are to each other', 'Relations', 'relations.get', {
+    pair: ({ params }) => [params.uid!, (params.friend ?? params.other)!],
     ...noInput,
     status: 200,
     response: { schema: 'Relation' },
@@ -319,6 +332,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     },
   }),
   user('POST', '/v1/messages', 'sendMessage', 'Send a message (the policy check)', 'Messages', 'messages.send', {
+    pair: ({ body }) => ((body.to as { type: string }).type === 'user' ? [body.from as string, (body.to as { id: string }).id] : null),
     body: 'MessageSend',
     query: 'NoQuery',
     status: 201,

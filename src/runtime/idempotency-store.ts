@@ -3,10 +3,22 @@
  * scope (API key + backend + route); a repeat with the same body gets that answer again, a repeat
  * with another body is IDEMPOTENCY_MISMATCH. A repeat that arrives while the first call still runs
  * waits for it instead of running twice.
+ *
+ * Answers live in this process's memory: at most `maxEntries` (default 100,000) are kept, the least
+ * recently used leaving first if more arrive within 24 h, and none survive a restart.
  */
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { ConflictError } from '../spec/index.js';
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value).sort(([first], [second]) => (first < second ? -1 : first > second ? 1 : 0));
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
 
 export interface StoredAnswer {
   status: number;
@@ -25,8 +37,9 @@ export class IdempotencyStore {
     this.entries = new LRUCache<string, Entry>({ max: options.maxEntries ?? 100_000, ttl: options.ttlMs ?? 24 * 60 * 60 * 1000 });
   }
 
+  /** The same JSON value gives the same fingerprint whatever the order of its keys. */
   static fingerprint(body: unknown): string {
-    return createHash('sha256').update(JSON.stringify(body ?? null)).digest('hex');
+    return createHash('sha256').update(canonicalJson(body ?? null)).digest('hex');
   }
 
   /**

@@ -4,7 +4,7 @@
  * that shares nothing with the adapter under test. A write is only proven when the backdoor
  * sees it.
  */
-import type { MemberRole, PeerType, RoomKind } from '../spec/index.js';
+import type { MemberRole, PeerType, RoomKind } from './types.js';
 
 export interface BackdoorRoom {
   name: string;

@@ -103,6 +103,13 @@ describe('Idempotency-Key on creating POSTs', () => {
     expect(mismatch.body.error.code).toBe('IDEMPOTENCY_MISMATCH');
   });
 
+  it('treats the same body with its keys in another order as the same request', async () => {
+    const first = await agent.post('/v1/groups').set('Idempotency-Key', 'k-order').set('content-type', 'application/json').send('{"name":"Ordered","owner":"owner"}');
+    const reordered = await agent.post('/v1/groups').set('Idempotency-Key', 'k-order').set('content-type', 'application/json').send('{"owner":"owner","name":"Ordered"}');
+    expect(reordered.status).toBe(201);
+    expect(reordered.body.id).toBe(first.body.id);
+  });
+
   it('does not keep a failed answer: the same key may retry after fixing the cause', async () => {
     const failed = await agent.post('/v1/groups').set('Idempotency-Key', 'k3').send({ id: 'later', name: 'L', owner: 'late' });
     expect(failed.body.error.code).toBe('USER_NOT_FOUND');
@@ -140,5 +147,26 @@ describe('OpenAPI document and docs page', () => {
     expect(bundle.text.length).toBeGreaterThan(100_000);
     const init = await supertest(running.server).get('/docs/init.js');
     expect(init.text).toContain('/openapi.json');
+  });
+});
+
+describe('Idempotency-Key scope', () => {
+  it('belongs to the API key itself: two keys sharing a label do not see each other’s answers', async () => {
+    const running = await serveImbridge({
+      auth: { apiKeys: [{ key: 'first-key-0123456789', name: 'app' }, { key: 'second-key-0123456789', name: 'app' }] },
+      backends: { local: { vendor: 'native', store: { driver: 'memory' } } },
+    });
+    try {
+      const agent = supertest.agent(running.server);
+      for (const uid of ['owner']) await agent.put(`/v1/users/${uid}`).set('Authorization', 'Bearer first-key-0123456789').send({});
+      const first = await agent.post('/v1/groups').set('Authorization', 'Bearer first-key-0123456789').set('Idempotency-Key', 'same').send({ name: 'One', owner: 'owner' });
+      const second = await agent.post('/v1/groups').set('Authorization', 'Bearer second-key-0123456789').set('Idempotency-Key', 'same').send({ name: 'Two', owner: 'owner' });
+      expect(first.status).toBe(201);
+      expect(second.status).toBe(201);
+      expect(second.body.id).not.toBe(first.body.id);
+      expect(second.body.name).toBe('Two');
+    } finally {
+      await running.close();
+    }
   });
 });
