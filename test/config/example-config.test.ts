@@ -13,7 +13,13 @@ describe('config.example.yaml', () => {
       AGORA_CERT: 'fedcba9876543210fedcba9876543210',
       OPENIM_SECRET: 'openIM123',
       WF_SECRET: 'wf-secret',
+      COMPAT_WK_TOKEN: 'compat-token',
+      COMPAT_OPENIM_SECRET: 'compat-openim',
+      COMPAT_WF_SECRET: 'compat-wildfire',
+      COMPAT_AGORA_APP_ID: 'abcdefabcdefabcdefabcdefabcdef01',
+      COMPAT_AGORA_CERT: '0123456789abcdef0123456789abcdef',
     });
+    expect(Object.keys(config.compat).sort()).toEqual(['agora', 'openim', 'wildfire', 'wukongim']);
     expect(Object.keys(config.backends)).toEqual(['local', 'mem', 'wk', 'agora', 'oim', 'wf']);
     expect(config.auth.apiKeys[0]).toEqual({ key: 'example-key-0123456789', name: 'app-server', backends: ['*'] });
   });
