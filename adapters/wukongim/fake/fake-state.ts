@@ -5,10 +5,9 @@
  * chats live under the `X@Y` fake id); conversation rows per user. Nothing here knows imbridge.
  */
 import { crc32 } from 'node:zlib';
+import { SYSTEM_UID, fnv64a } from '../protocol.js';
 
-export const SYSTEM_UID = '____system';
-export const PERSON = 1;
-export const GROUP = 2;
+export { GROUP, PERSON, SYSTEM_UID, fnv64a } from '../protocol.js';
 
 export interface ChannelInfo {
   large: number;
@@ -74,16 +73,6 @@ export interface FakeServerOptions {
 }
 
 export const EMPTY_INFO: ChannelInfo = { large: 0, ban: 0, disband: 0, send_ban: 0, allow_stranger: 0 };
-
-/** FNV-64a of the uid, the key WuKongIM stores list rows under. */
-export function fnv64a(text: string): bigint {
-  let hash = 0xcbf29ce484222325n;
-  for (const byte of Buffer.from(text, 'utf8')) {
-    hash ^= BigInt(byte);
-    hash = (hash * 0x100000001b3n) & 0xffffffffffffffffn;
-  }
-  return hash;
-}
 
 /** The internal id of a 1:1 chat: the uid with the larger CRC32 first (note §2). */
 export function personFakeChannelId(first: string, second: string): string {

@@ -8,7 +8,30 @@
  */
 import { randomBytes } from 'node:crypto';
 import express, { type Express, type Request, type Response } from 'express';
-import { FakeControl, listen, parseJson, stringifyJson } from '../../../src/runtime/index.js';
+import { FakeControl, listen, parseJson } from '../../../src/runtime/index.js';
+import {
+  TEXTS,
+  VendorFailure,
+  checkChannelUpsert,
+  checkConversationDelete,
+  checkListChange,
+  checkListRemoveAll,
+  checkListSet,
+  checkSend,
+  checkSubscriberChange,
+  checkUserToken,
+  decode,
+  number,
+  refuseToken,
+  sendFailure,
+  sendJson,
+  sendNotFound,
+  strings,
+  text,
+  tokenAccepted,
+  whitelistRow,
+  type Json,
+} from '../protocol.js';
 import {
   EMPTY_INFO,
   FakeState,
@@ -48,11 +71,6 @@ export interface RunningWukongimFake extends WukongimFake {
   backendConfig: Record<string, unknown>;
 }
 
-/** A handler failure: answered as HTTP 400 `{"msg","status":400}` like `wkhttp` does. */
-class VendorFailure extends Error {}
-
-const SPECIAL = /[@#&]/;
-
 function versionAtLeast(version: string, wanted: [number, number, number]): boolean {
   const parts = version.split(/[.-]/).map((part) => Number.parseInt(part, 10));
   for (let index = 0; index < 3; index += 1) {
@@ -60,66 +78,6 @@ function versionAtLeast(version: string, wanted: [number, number, number]): bool
     if (have !== wanted[index]) return have > wanted[index]!;
   }
   return true;
-}
-
-/** Go's RFC3339Nano in the server's zone (+08:00 here), fraction trimmed like Go does. */
-function goTime(date: Date): string {
-  const shifted = new Date(date.getTime() + 8 * 3_600_000);
-  const base = shifted.toISOString().slice(0, 19);
-  const millis = shifted.getUTCMilliseconds();
-  const fraction = millis === 0 ? '' : `.${String(millis).padStart(3, '0').replace(/0+$/, '')}`;
-  return `${base}${fraction}+08:00`;
-}
-
-function sendJson(response: Response, status: number, value: unknown): void {
-  response.status(status).type('application/json; charset=utf-8').send(stringifyJson(value));
-}
-
-type Json = Record<string, unknown>;
-
-/** Decodes the body like Go's json.Decoder into a struct: wrong types fail with the decoder text. */
-function decode(request: Request, numberFields: readonly string[] = [], prefix = ''): Json {
-  const raw = typeof request.body === 'string' ? request.body : '';
-  if (raw.trim() === '') throw new VendorFailure(`${prefix}EOF`);
-  let value: unknown;
-  try {
-    value = parseJson(raw);
-  } catch (error) {
-    throw new VendorFailure(`${prefix}invalid character in JSON: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new VendorFailure(`${prefix}json: cannot unmarshal ${Array.isArray(value) ? 'array' : typeof value} into Go value of type struct`);
-  }
-  const body = value as Json;
-  for (const field of numberFields) {
-    const fieldValue = body[field];
-    if (fieldValue !== undefined && fieldValue !== null && typeof fieldValue !== 'number' && typeof fieldValue !== 'bigint') {
-      throw new VendorFailure(`${prefix}json: cannot unmarshal ${typeof fieldValue} into Go struct field .${field} of type uint8`);
-    }
-  }
-  return body;
-}
-
-function text(body: Json, field: string): string {
-  const value = body[field];
-  if (value === undefined || value === null) return '';
-  if (typeof value !== 'string') throw new VendorFailure(`json: cannot unmarshal ${typeof value} into Go struct field .${field} of type string`);
-  return value;
-}
-
-function number(body: Json, field: string): number {
-  const value = body[field];
-  if (typeof value === 'bigint') return Number(value);
-  return typeof value === 'number' ? value : 0;
-}
-
-function strings(body: Json, field: string): string[] {
-  const value = body[field];
-  if (value === undefined || value === null) return [];
-  if (!Array.isArray(value) || value.some((item) => typeof item !== 'string')) {
-    throw new VendorFailure(`json: cannot unmarshal into Go struct field .${field} of type []string`);
-  }
-  return value as string[];
 }
 
 function infoFrom(body: Json): ChannelInfo {
@@ -150,8 +108,8 @@ export function createFake(options: CreateFakeOptions = {}): WukongimFake {
 
   // Token middleware (server_http.go): every request, OPTIONS and /health included.
   app.use((request, response, next) => {
-    if (serverOptions.managerToken !== '' && request.header('token') !== serverOptions.managerToken) {
-      response.status(401).end();
+    if (!tokenAccepted(request, serverOptions.managerToken)) {
+      refuseToken(response);
       return;
     }
     next();
@@ -163,8 +121,7 @@ export function createFake(options: CreateFakeOptions = {}): WukongimFake {
         const result = handler(request);
         sendJson(response, 200, result === undefined ? { status: 200 } : result);
       } catch (error) {
-        if (error instanceof VendorFailure) sendJson(response, 400, { msg: error.message, status: 400 });
-        else sendJson(response, 400, { msg: error instanceof Error ? error.message : String(error), status: 400 });
+        sendFailure(response, error instanceof Error ? error.message : String(error));
       }
     });
   };
@@ -173,18 +130,8 @@ export function createFake(options: CreateFakeOptions = {}): WukongimFake {
 
   // ---- whitelist / blacklist (note §3) ----
   const listBody = (request: Request) => decode(request, ['channel_type']);
-  const checkAdd = (body: Json, withSpecialCheck: boolean) => {
-    const channelId = text(body, 'channel_id');
-    if (channelId.trim() === '') throw new VendorFailure('channel_id不能为空！');
-    if (withSpecialCheck && SPECIAL.test(channelId)) throw new VendorFailure('频道ID不能包含特殊字符！');
-    if (number(body, 'channel_type') === 0) throw new VendorFailure('频道类型不能为0！');
-    const uids = strings(body, 'uids');
-    if (uids.length === 0 || uids.every((uid) => uid.trim() === '')) throw new VendorFailure('uids不能为空！');
-    return { channelId, channelType: number(body, 'channel_type'), uids: uids.filter((uid) => uid.trim() !== '') };
-  };
-
   route('post', '/channel/whitelist_add', (request) => {
-    const { channelId, channelType, uids } = checkAdd(listBody(request), true);
+    const { channelId, channelType, uids } = checkListChange(listBody(request), true);
     const channel = state.ensureChannel(channelId, channelType);
     for (const uid of uids) {
       state.upsertListMember(channel.whitelist, uid);
@@ -197,31 +144,24 @@ export function createFake(options: CreateFakeOptions = {}): WukongimFake {
     }
   });
   route('post', '/channel/whitelist_remove', (request) => {
-    const { channelId, channelType, uids } = checkAdd(listBody(request), true);
+    const { channelId, channelType, uids } = checkListChange(listBody(request), true);
     const channel = state.channel(channelId, channelType);
     for (const uid of uids) channel?.whitelist.delete(uid);
   });
   route('post', '/channel/whitelist_set', (request) => {
-    const body = listBody(request);
-    const channelId = text(body, 'channel_id');
-    if (channelId.trim() === '') throw new VendorFailure('频道ID不能为空！');
-    const channel = state.ensureChannel(channelId, number(body, 'channel_type'));
+    const { channelId, channelType, uids } = checkListSet(listBody(request));
+    const channel = state.ensureChannel(channelId, channelType);
     channel.whitelist.clear();
-    for (const uid of strings(body, 'uids')) state.upsertListMember(channel.whitelist, uid);
+    for (const uid of uids) state.upsertListMember(channel.whitelist, uid);
   });
   route('get', '/channel/whitelist', (request) => {
     const channelId = typeof request.query.channel_id === 'string' ? request.query.channel_id : '';
     const channelType = Number(typeof request.query.channel_type === 'string' ? request.query.channel_type : '0') || 0;
     const members = [...(state.channel(channelId, channelType)?.whitelist.values() ?? [])];
-    return members.map((member: ListMember) => ({
-      id: member.id,
-      uid: member.uid,
-      created_at: goTime(member.createdAt),
-      updated_at: goTime(member.updatedAt),
-    }));
+    return members.map((member: ListMember) => whitelistRow(member.uid, member.createdAt, member.updatedAt));
   });
   route('post', '/channel/blacklist_add', (request) => {
-    const { channelId, channelType, uids } = checkAdd(listBody(request), false);
+    const { channelId, channelType, uids } = checkListChange(listBody(request), false);
     const channel = state.ensureChannel(channelId, channelType);
     for (const uid of uids) {
       state.upsertListMember(channel.blacklist, uid);
@@ -231,7 +171,7 @@ export function createFake(options: CreateFakeOptions = {}): WukongimFake {
     }
   });
   route('post', '/channel/blacklist_remove', (request) => {
-    const { channelId, channelType, uids } = checkAdd(listBody(request), false);
+    const { channelId, channelType, uids } = checkListChange(listBody(request), false);
     const channel = state.channel(channelId, channelType);
     for (const uid of uids) {
       channel?.blacklist.delete(uid);
@@ -241,24 +181,18 @@ export function createFake(options: CreateFakeOptions = {}): WukongimFake {
     }
   });
   route('post', '/channel/blacklist_set', (request) => {
-    const body = listBody(request);
-    const channelId = text(body, 'channel_id');
-    if (channelId.trim() === '') throw new VendorFailure('频道ID不能为空！');
-    const channelType = number(body, 'channel_type');
+    const { channelId, channelType, uids } = checkListSet(listBody(request));
     const channel = state.ensureChannel(channelId, channelType);
     channel.blacklist.clear();
-    for (const uid of strings(body, 'uids')) {
+    for (const uid of uids) {
       state.upsertListMember(channel.blacklist, uid);
       state.deleteConversation(uid, channelId, channelType);
     }
   });
   if (versionAtLeast(serverOptions.version, [2, 2, 2])) {
     const removeAll = (list: 'whitelist' | 'blacklist') => (request: Request) => {
-      const body = listBody(request);
-      const channelId = text(body, 'channel_id');
-      if (channelId.trim() === '') throw new VendorFailure('channel_id不能为空！');
-      if (number(body, 'channel_type') === 0) throw new VendorFailure('频道类型不能为0！');
-      state.channel(channelId, number(body, 'channel_type'))?.[list].clear();
+      const { channelId, channelType } = checkListRemoveAll(listBody(request));
+      state.channel(channelId, channelType)?.[list].clear();
     };
     route('post', '/channel/whitelist_remove_all', removeAll('whitelist'));
     route('post', '/channel/blacklist_remove_all', removeAll('blacklist'));
@@ -289,13 +223,7 @@ export function createFake(options: CreateFakeOptions = {}): WukongimFake {
   };
   route('post', '/channel', (request) => {
     const body = decode(request, ['channel_type', 'large', 'ban', 'disband', 'send_ban', 'allow_stranger', 'reset']);
-    const channelId = text(body, 'channel_id');
-    const channelType = number(body, 'channel_type');
-    if (channelId.trim() === '') throw new VendorFailure('频道ID不能为空！');
-    if (channelType === 0) throw new VendorFailure('频道类型错误！');
-    if (SPECIAL.test(channelId)) throw new VendorFailure('频道ID不能包含特殊字符！');
-    const subscribers = strings(body, 'subscribers');
-    if (channelType === PERSON && subscribers.length > 0) throw new VendorFailure('不支持个人频道添加订阅者！');
+    const { channelId, channelType, subscribers } = checkChannelUpsert(body);
     const channel = state.ensureChannel(channelId, channelType);
     channel.hasInfo = true;
     channel.info = infoFrom(body);
@@ -310,25 +238,18 @@ export function createFake(options: CreateFakeOptions = {}): WukongimFake {
   route('post', '/channel/delete', (request) => {
     const body = decode(request, ['channel_type']);
     const channelType = number(body, 'channel_type');
-    if (channelType === PERSON) throw new VendorFailure('个人频道不支持添加订阅者！');
+    if (channelType === PERSON) throw new VendorFailure(TEXTS.personSubscriberCall);
     const channel = state.channel(text(body, 'channel_id'), channelType);
     // Unknown → 200, nothing done; otherwise only `disband` is set (the purge is a no-op in 2.2.5).
     if (channel && channel.hasInfo) channel.info = { ...channel.info, disband: 1 };
   });
   const subscriberBody = (request: Request) => {
     const body = decode(request, ['channel_type', 'reset', 'temp_subscriber']);
-    const channelId = text(body, 'channel_id');
-    if (channelId.trim() === '') throw new VendorFailure('频道ID不能为空！');
-    if (SPECIAL.test(channelId)) throw new VendorFailure('频道ID不能包含特殊字符！');
-    const subscribers = strings(body, 'subscribers');
-    if (subscribers.length === 0) throw new VendorFailure('订阅者不能为空！');
-    const channelType = number(body, 'channel_type') || GROUP;
-    if (channelType === PERSON) throw new VendorFailure('个人频道不支持添加订阅者！');
-    return { body, channelId, channelType, subscribers };
+    return { body, ...checkSubscriberChange(body) };
   };
   route('post', '/channel/subscriber_add', (request) => {
     const { body, channelId, channelType, subscribers } = subscriberBody(request);
-    if (number(body, 'temp_subscriber') === 1) throw new VendorFailure('新版本临时订阅者已不支持！');
+    if (number(body, 'temp_subscriber') === 1) throw new VendorFailure(TEXTS.tempSubscriber);
     const channel = state.ensureChannel(channelId, channelType);
     channel.hasInfo = true;
     addSubscribers(channelId, channelType, subscribers, number(body, 'reset') === 1);
@@ -344,7 +265,7 @@ export function createFake(options: CreateFakeOptions = {}): WukongimFake {
   if (versionAtLeast(serverOptions.version, [2, 2, 2])) {
     route('post', '/channel/subscriber_remove_all', (request) => {
       const body = decode(request, ['channel_type']);
-      if (number(body, 'channel_type') === PERSON) throw new VendorFailure('个人频道不支持此操作！');
+      if (number(body, 'channel_type') === PERSON) throw new VendorFailure(TEXTS.personNotSupported);
       state.channel(text(body, 'channel_id'), number(body, 'channel_type'))?.subscribers.clear();
     });
   }
@@ -352,13 +273,9 @@ export function createFake(options: CreateFakeOptions = {}): WukongimFake {
   // ---- users (note §8) ----
   route('post', '/user/token', (request) => {
     const body = decode(request, ['device_flag', 'device_level']);
-    const uid = text(body, 'uid');
-    if (uid.trim() === '') throw new VendorFailure('uid不能为空！');
-    if (text(body, 'token').trim() === '') throw new VendorFailure('token不能为空！');
-    if (SPECIAL.test(uid)) throw new VendorFailure('uid不能包含特殊字符！');
-    if (state.systemUids.has(uid)) throw new VendorFailure('系统账号不允许更新token！');
+    const { uid, token, deviceFlag } = checkUserToken(body, state.systemUids);
     const user = state.users.get(uid) ?? { tokens: new Map<number, string>() };
-    user.tokens.set(number(body, 'device_flag'), text(body, 'token'));
+    user.tokens.set(deviceFlag, token);
     state.users.set(uid, user);
     if (state.channel(uid, PERSON)?.info.ban === 1) return { status: 19 };
     return undefined;
@@ -387,19 +304,9 @@ export function createFake(options: CreateFakeOptions = {}): WukongimFake {
   // ---- messages (note §9): asynchronous system-device send, never refused by policy ----
   route('post', '/message/send', (request) => {
     const body = decode(request, ['channel_type', 'expire', 'is_stream']);
-    const payload = text(body, 'payload');
-    if (payload === '') throw new VendorFailure('payload不能为空！');
-    const channelId = text(body, 'channel_id');
-    const channelType = number(body, 'channel_type');
-    const subscribers = strings(body, 'subscribers');
-    const rawHeader = (body.header ?? {}) as Json;
-    const header = { no_persist: number(rawHeader, 'no_persist'), red_dot: number(rawHeader, 'red_dot'), sync_once: number(rawHeader, 'sync_once') };
-    if (channelId === '' && subscribers.length === 0) throw new VendorFailure('无法处理发送消息请求！');
-    if (channelId !== '' && subscribers.length > 0) throw new VendorFailure('无法处理发送消息请求！');
-    if (subscribers.length > 0 && header.sync_once !== 1) throw new VendorFailure('无法处理发送消息请求！');
-    if (SPECIAL.test(channelId)) throw new VendorFailure('频道ID不合法！');
-    const fromUid = text(body, 'from_uid') || SYSTEM_UID;
-    const clientMsgNo = text(body, 'client_msg_no') || randomBytes(16).toString('hex');
+    const { payload, channelId, channelType, header, ...send } = checkSend(body);
+    const fromUid = send.fromUid || SYSTEM_UID;
+    const clientMsgNo = send.clientMsgNo || randomBytes(16).toString('hex');
     const messageId = state.newMessageId();
     if (channelId !== '') deliver(state, { fromUid, channelId, channelType, payload, clientMsgNo, messageId, header });
     return { status: 200, data: { message_id: messageId, client_msg_no: clientMsgNo } };
@@ -411,12 +318,7 @@ export function createFake(options: CreateFakeOptions = {}): WukongimFake {
     return syncConversations(state, body);
   });
   route('post', '/conversations/delete', (request) => {
-    const body = decode(request, ['channel_type']);
-    const uid = text(body, 'uid');
-    if (uid === '') throw new VendorFailure('Uid cannot be empty');
-    const channelId = text(body, 'channel_id');
-    const channelType = number(body, 'channel_type');
-    if (channelId === '' || channelType === 0) throw new VendorFailure('channel_id or channel_type cannot be empty');
+    const { uid, channelId, channelType } = checkConversationDelete(decode(request, ['channel_type']));
     // For person chats the server builds the fake id from (uid, channel_id): an `a@b` id gives
     // `uid@a@b`, matches nothing, and the call is a 200 no-op (issue #198, note §2).
     const internal = channelType === PERSON ? personFakeChannelId(uid, channelId) : channelId;
@@ -429,10 +331,10 @@ export function createFake(options: CreateFakeOptions = {}): WukongimFake {
   route('post', '/conversations/clearUnread', (request) => {
     const body = decode(request, ['channel_type', 'message_seq']);
     const uid = text(body, 'uid');
-    if (uid === '') throw new VendorFailure('uid cannot be empty');
+    if (uid === '') throw new VendorFailure(TEXTS.clearUnreadUidBlank);
     const channelId = text(body, 'channel_id');
     const channelType = number(body, 'channel_type');
-    if (channelId === '' || channelType === 0) throw new VendorFailure('channel_id or channel_type cannot be empty');
+    if (channelId === '' || channelType === 0) throw new VendorFailure(TEXTS.conversationChannelBlank);
     const internal = channelType === PERSON ? personFakeChannelId(uid, channelId) : channelId;
     const lastSeq = state.lastSeq(internal, channelType);
     if (lastSeq === 0) return undefined;
@@ -441,9 +343,7 @@ export function createFake(options: CreateFakeOptions = {}): WukongimFake {
   });
 
   // Unknown route: the framework's plain-text 404.
-  app.use((_request, response) => {
-    response.status(404).type('text/plain').send('404 page not found');
-  });
+  app.use((_request, response) => sendNotFound(response));
 
   return {
     app,
