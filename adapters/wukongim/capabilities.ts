@@ -45,8 +45,8 @@ export function wukongimCapabilities(version: ServerVersion, whitelistOffOfPerso
     'users.whitelist.add': false,
     'users.whitelist.remove': false,
     'friends.remove': { oneWay: true },
-    // One-way adds (compat facades) are not implemented on this vendor yet.
-    'friends.put': { extra: true, oneWay: false },
+    // One-way add = one person-channel whitelist_add (what a WuKongIM app does itself).
+    'friends.put': { extra: true, oneWay: true },
     'friends.list': { query: true, uids: true },
     'groups.mutes.set': { duration: false },
     'groups.mutes.batchSet': { duration: false },

@@ -35,6 +35,7 @@ import {
   type CapabilityName,
   type ChangeType,
   type Conversation,
+  type FriendAddMode,
   type FriendRemoveMode,
   type FriendRequestsFacet,
   type Friendship,
@@ -52,6 +53,7 @@ import {
   type RoomRef,
   type SentMessage,
   type UidEntry,
+  type UpstreamAccess,
   type User,
   type UserInput,
   type UserWhitelistFacet,
@@ -122,6 +124,8 @@ export class WukongimBackend implements Backend {
   readonly capabilities: Capabilities;
   readonly idRule = WUKONGIM_ID_RULE;
   readonly client: WukongimClient;
+  /** How the compat pass-through reaches this server: its base URL and the manager token header. */
+  readonly upstream: UpstreamAccess;
   /** `whitelistOffOfPerson=false`: WuKongIM itself gates person sends by whitelist (friendship). */
   readonly requireFriendship: boolean;
   private readonly context: BackendContext;
@@ -137,6 +141,14 @@ export class WukongimBackend implements Backend {
     if (config.timeoutMs !== undefined) clientOptions.timeoutMs = config.timeoutMs;
     if (config.retry !== undefined) clientOptions.retry = config.retry;
     this.client = new WukongimClient(clientOptions);
+    const token = config.token ?? '';
+    this.upstream = {
+      vendor: VENDOR,
+      baseUrl: config.baseUrl.replace(/\/+$/, ''),
+      // The managerToken is static; an empty one means the server runs without auth (note §1).
+      authHeaders: async (): Promise<Record<string, string>> => (token === '' ? {} : { token }),
+      credentialHeaders: ['token'],
+    };
   }
 
   // ---------------------------------------------------------------- shared helpers
@@ -315,13 +327,17 @@ export class WukongimBackend implements Backend {
   }
 
   readonly friends = {
-    put: async (uid: string, friend: string, input: FriendshipInput): Promise<Friendship> => {
-      this.require('friends.put');
+    put: async (uid: string, friend: string, input: FriendshipInput, mode: FriendAddMode = 'mutual'): Promise<Friendship> => {
+      this.require('friends.put', mode === 'one-way' ? 'oneWay' : undefined);
       this.id(uid, 'uid');
       this.id(friend, 'friend');
       this.distinct(uid, friend, 'friend');
       await this.requireUsers([uid, friend]);
-      const [ownList, otherList, metadata] = await Promise.all([this.friendList(uid), this.friendList(friend), this.userMetadata(uid)]);
+      const [ownList, otherList, metadata] = await Promise.all([
+        this.friendList(uid),
+        mode === 'mutual' ? this.friendList(friend) : Promise.resolve([]),
+        this.userMetadata(uid),
+      ]);
       const existing = ownList.find((row) => row.uid === friend);
       const steps: ChangeStep[] = [];
       if (!existing) {
@@ -333,7 +349,8 @@ export class WukongimBackend implements Backend {
           ),
         );
       }
-      if (!otherList.some((row) => row.uid === uid)) {
+      // One-way: exactly one person-channel whitelist_add, the friend's list is left as it is.
+      if (mode === 'mutual' && !otherList.some((row) => row.uid === uid)) {
         steps.push(
           step(
             `whitelist_add ${uid} to ${friend}`,
