@@ -44,6 +44,11 @@ export class OpenImClient {
     this.tokens = new TokenCache(() => this.fetchAdminToken());
   }
 
+  /** The cached admin token (fetched when missing or expired): what a pass-through proxy sends upstream. */
+  adminToken(): Promise<string> {
+    return this.tokens.get();
+  }
+
   /** Calls `route` with the admin token; returns `data` (undefined for writes) or throws the mapped error. */
   async call(route: string, body: VendorData, options: CallOptions): Promise<VendorData | undefined> {
     const token = await this.tokens.get();

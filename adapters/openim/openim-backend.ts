@@ -57,6 +57,7 @@ import {
   type User,
   type UserInput,
   type UserWhitelistFacet,
+  type UpstreamAccess,
   type UsersFacet,
 } from '../../src/spec/index.js';
 import { assertId, chunk, int64ToString, matchesIdRule, paginate, runSteps, type ChangeStep } from '../../src/runtime/index.js';
@@ -182,6 +183,7 @@ export class OpenImBackend implements Backend {
   readonly rooms: RoomsFacet;
   readonly conversations: ConversationsFacet;
   readonly messages: MessagesFacet;
+  readonly upstream: UpstreamAccess;
 
   private readonly client: OpenImClient;
   /** Users known to exist; OpenIM offers no user delete through this adapter, so a positive answer stays true. */
@@ -193,6 +195,14 @@ export class OpenImBackend implements Backend {
   ) {
     this.name = context.name;
     this.client = new OpenImClient(config, context.logger);
+    const client = this.client;
+    this.upstream = {
+      vendor: VENDOR,
+      baseUrl: config.baseUrl,
+      // The backend's own admin token; the client's operationID is kept: it is a trace id, not a credential.
+      authHeaders: async () => ({ token: await client.adminToken() }),
+      credentialHeaders: ['token'],
+    };
     this.users = {
       put: (uid, input) => this.putUser(uid, input),
       putMany: (users) => this.putUsers(users),

@@ -9,9 +9,9 @@
 import express, { type Express, type Request, type Response } from 'express';
 import { FakeControl, listen } from '../../../src/runtime/index.js';
 import { OpenImFakeState, resolveOptions, type FakeOptions } from './fake-state.js';
-import { verifyToken } from './jwt.js';
+import { verifyToken } from '../protocol/jwt.js';
 import { ROUTES, type RequestContext } from './routes.js';
-import { FakeError, type Body } from './wire.js';
+import { WireError, decodeBody, errorEnvelope, requiredHeaders, successEnvelope, type Body } from '../protocol/wire.js';
 
 export type { FakeOptions } from './fake-state.js';
 export { OpenImFakeState } from './fake-state.js';
@@ -36,8 +36,8 @@ function reply(response: Response, body: Body): void {
   response.status(200).type('application/json').send(JSON.stringify(body));
 }
 
-function replyError(response: Response, error: FakeError): void {
-  reply(response, { errCode: error.errCode, errMsg: error.errMsg, errDlt: error.errDlt });
+function replyError(response: Response, error: WireError): void {
+  reply(response, errorEnvelope(error));
 }
 
 export function createFake(options: FakeOptions = {}): OpenImFake {
@@ -59,44 +59,26 @@ export function createFake(options: FakeOptions = {}): OpenImFake {
       return;
     }
     try {
-      // operationID is checked before the token (note §2).
-      const operationId = request.header('operationID');
-      if (operationId === undefined || operationId === '') throw new FakeError(1001, 'header must have operationID');
       const now = resolved.now();
       let opUserID = '';
-      if (!route.noToken?.(version)) {
-        const token = request.header('token');
-        if (token === undefined || token === '') throw new FakeError(1001, 'header must have token');
+      const token = requiredHeaders((name) => request.header(name), !route.noToken?.(version));
+      if (token !== null) {
         const claims = verifyToken(token, resolved.secret, Math.floor(now / 1000));
         opUserID = claims.UserID;
         if (!state.isAdmin(claims.UserID)) {
           // User tokens live in Redis: unknown → 1507, replaced by a newer login → 1506.
           const stored = state.userTokens.get(token);
-          if (!stored) throw new FakeError(1507, 'token not exist');
-          if (stored.state === 1) throw new FakeError(1506, 'token kicked');
+          if (!stored) throw new WireError(1507, 'token not exist');
+          if (stored.state === 1) throw new WireError(1506, 'token kicked');
         }
       }
-      let body: Body;
-      const raw = typeof request.body === 'string' ? request.body : '';
-      try {
-        const parsed: unknown = JSON.parse(raw);
-        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-          const text = `json: cannot unmarshal ${Array.isArray(parsed) ? 'array' : typeof parsed} into Go value of type struct`;
-          throw new FakeError(1001, text, text);
-        }
-        body = parsed as Body;
-      } catch (error) {
-        if (error instanceof FakeError) throw error;
-        const text = raw.trim() === '' ? 'EOF' : (error as Error).message;
-        throw new FakeError(1001, text, text);
-      }
+      const body = decodeBody(typeof request.body === 'string' ? request.body : '');
       const context: RequestContext = { state, opUserID, opIsAdmin: state.isAdmin(opUserID), body, now };
       const data = route.handler(context);
-      // A write's success carries no data key at all (note §3).
-      reply(response, data === undefined ? { errCode: 0, errMsg: '', errDlt: '' } : { errCode: 0, errMsg: '', errDlt: '', data });
+      reply(response, successEnvelope(data));
     } catch (error) {
-      if (error instanceof FakeError) replyError(response, error);
-      else replyError(response, new FakeError(500, error instanceof Error ? error.message : String(error)));
+      if (error instanceof WireError) replyError(response, error);
+      else replyError(response, new WireError(500, error instanceof Error ? error.message : String(error)));
     }
   });
 

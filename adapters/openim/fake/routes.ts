@@ -4,10 +4,10 @@
  * A handler returns `data`, or undefined for a write (whose envelope then has no `data` key).
  */
 import { createHash, randomBytes, randomInt } from 'node:crypto';
-import { signToken, verifyToken } from './jwt.js';
+import { signToken, verifyToken } from '../protocol/jwt.js';
 import type { FakeBlack, FakeConversation, FakeFriend, FakeFriendRequest, FakeGroup, FakeMember, FakeMessage, FakeUser, OpenImFakeState } from './fake-state.js';
 import {
-  FakeError,
+  WireError,
   argsError,
   flag,
   integer,
@@ -25,7 +25,7 @@ import {
   text,
   texts,
   type Body,
-} from './wire.js';
+} from '../protocol/wire.js';
 
 export interface RequestContext {
   state: OpenImFakeState;
@@ -155,7 +155,7 @@ function addFriendRow(state: OpenImFakeState, owner: string, friend: string, add
 function liveGroup(state: OpenImFakeState, groupID: string): FakeGroup {
   const group = state.groups.get(groupID);
   if (!group) throw notFound(`group not found: ${groupID}`);
-  if (group.status === 2) throw new FakeError(1204, `group dismissed: ${groupID}`);
+  if (group.status === 2) throw new WireError(1204, `group dismissed: ${groupID}`);
   return group;
 }
 
@@ -289,7 +289,7 @@ const userRegister: RouteSpec['handler'] = (context) => {
   }
   requireDistinct(parsed.map((user) => user.userID), 'userIDs');
   const taken = parsed.find((user) => state.users.has(user.userID));
-  if (taken) throw new FakeError(1102, `userID registered already: ${taken.userID}`);
+  if (taken) throw new WireError(1102, `userID registered already: ${taken.userID}`);
   for (const user of parsed) state.users.set(user.userID, { ...user, createTime: context.now, appMangerLevel: 0, globalRecvMsgOpt: 0 });
   return undefined;
 };
@@ -353,10 +353,10 @@ const addFriend: RouteSpec['handler'] = (context) => {
   const to = text(body, 'toUserID');
   if (from === '' || to === '') throw argsError('fromUserID or toUserID is empty');
   access(context, from);
-  if (from === to) throw new FakeError(1301, 'can not add yourself');
+  if (from === to) throw new WireError(1301, 'can not add yourself');
   requireUser(state, from);
   requireUser(state, to);
-  if (state.friendRow(from, to) && state.friendRow(to, from)) throw new FakeError(1304, 'already friends');
+  if (state.friendRow(from, to) && state.friendRow(to, from)) throw new WireError(1304, 'already friends');
   // No blacklist check here (note §7); re-applying resets the request to pending.
   state.friendRequests.set(`${from}\n${to}`, {
     fromUserID: from,
@@ -395,7 +395,7 @@ const addFriendResponse: RouteSpec['handler'] = (context) => {
     addFriendRow(state, from, to, 2, context.opUserID, context.now);
     addFriendRow(state, to, from, 2, context.opUserID, context.now);
   } else {
-    if (request.handleResult !== 0) throw new FakeError(1305, 'the friend request has been processed');
+    if (request.handleResult !== 0) throw new WireError(1305, 'the friend request has been processed');
     handle(request, -1);
   }
   return undefined;
@@ -513,7 +513,7 @@ const addBlack: RouteSpec['handler'] = (context) => {
   }
   if (rows.has(blocked)) {
     // The unique index refuses the second row; the raw Mongo error becomes a 500 (note §8).
-    throw new FakeError(
+    throw new WireError(
       500,
       `write exception: write errors: [E11000 duplicate key error collection: openim_v3.black index: owner_user_id_1_block_user_id_1 dup key: { owner_user_id: "${owner}", block_user_id: "${blocked}" }]`,
     );
@@ -562,9 +562,9 @@ const createGroup: RouteSpec['handler'] = (context) => {
   access(context, owner);
   const everyone = [owner, ...adminIDs, ...memberIDs];
   requireDistinct(everyone, 'userIDs');
-  for (const userID of everyone) if (!state.users.has(userID)) throw new FakeError(1101, `user not found: ${userID}`);
+  for (const userID of everyone) if (!state.users.has(userID)) throw new WireError(1101, `user not found: ${userID}`);
   let groupID = text(info, 'groupID');
-  if (groupID !== '' && state.groups.has(groupID)) throw new FakeError(1202, `group id existed: ${groupID}`);
+  if (groupID !== '' && state.groups.has(groupID)) throw new WireError(1202, `group id existed: ${groupID}`);
   if (groupID === '') {
     do groupID = String(randomInt(1_000_000_000, 9_999_999_999));
     while (state.groups.has(groupID));
@@ -626,7 +626,7 @@ const dismissGroup: RouteSpec['handler'] = (context) => {
   const group = context.state.groups.get(groupID);
   if (!group) throw notFound(`group not found: ${groupID}`);
   if (!context.opIsAdmin && context.opUserID !== group.ownerUserID) throw noPermission('not group owner');
-  if (group.status === 2 && !deleteMember) throw new FakeError(1204, 'group status is dismissed');
+  if (group.status === 2 && !deleteMember) throw new WireError(1204, 'group status is dismissed');
   group.status = 2;
   if (deleteMember) context.state.members.delete(groupID);
   return undefined;
@@ -644,7 +644,7 @@ const inviteUserToGroup: RouteSpec['handler'] = (context) => {
   if (!context.opIsAdmin && !members.has(context.opUserID)) throw notFound('inviter not in group');
   for (const userID of invited) {
     if (members.has(userID)) {
-      throw new FakeError(
+      throw new WireError(
         500,
         `write exception: write errors: [E11000 duplicate key error collection: openim_v3.group_member index: group_id_1_user_id_1 dup key: { group_id: "${groupID}", user_id: "${userID}" }]`,
       );
@@ -680,7 +680,7 @@ const kickGroup: RouteSpec['handler'] = (context) => {
   if (kicked.includes(context.opUserID) || kicked.includes(group.ownerUserID)) throw argsError('can not kick yourself or the owner');
   groupAdmin(context, groupID);
   const members = state.membersOf(groupID);
-  for (const userID of kicked) if (!members.has(userID)) throw new FakeError(1101, `user not in group: ${userID}`);
+  for (const userID of kicked) if (!members.has(userID)) throw new WireError(1101, `user not in group: ${userID}`);
   for (const userID of kicked) members.delete(userID);
   return undefined;
 };
@@ -801,8 +801,8 @@ const sendMsg: RouteSpec['handler'] = (context) => {
     if (recvID === '') throw argsError('recvID is empty');
     requireUser(state, recvID);
     if (gated) {
-      if (state.blackRow(recvID, sendID)) throw new FakeError(1302, 'BlockedByPeer');
-      if (state.options.friendVerify && !state.friendRow(recvID, sendID)) throw new FakeError(1303, 'NotPeersFriend');
+      if (state.blackRow(recvID, sendID)) throw new WireError(1302, 'BlockedByPeer');
+      if (state.options.friendVerify && !state.friendRow(recvID, sendID)) throw new WireError(1303, 'NotPeersFriend');
     }
     const [low, high] = sortedPair(sendID, recvID);
     conversationID = `si_${low}_${high}`;
@@ -814,13 +814,13 @@ const sendMsg: RouteSpec['handler'] = (context) => {
     if (groupID === '') throw argsError('groupID is empty');
     const group = state.groups.get(groupID);
     if (!group) throw notFound(`group not found: ${groupID}`);
-    if (group.status === 2) throw new FakeError(1204, 'group dismissed');
+    if (group.status === 2) throw new WireError(1204, 'group dismissed');
     const members = state.membersOf(groupID);
     if (gated) {
       const member = members.get(sendID);
-      if (!member) throw new FakeError(1203, 'not in group');
-      if (member.muteEndTime > context.now) throw new FakeError(1402, 'member muted');
-      if (group.status === 3 && member.roleLevel !== ROLE_OWNER && member.roleLevel !== ROLE_ADMIN) throw new FakeError(1403, 'group muted');
+      if (!member) throw new WireError(1203, 'not in group');
+      if (member.muteEndTime > context.now) throw new WireError(1402, 'member muted');
+      if (group.status === 3 && member.roleLevel !== ROLE_OWNER && member.roleLevel !== ROLE_ADMIN) throw new WireError(1403, 'group muted');
     }
     conversationID = `sg_${groupID}`;
     owners = [...members.keys()].map((owner) => ({ owner, type: 3, userID: '', groupID }));

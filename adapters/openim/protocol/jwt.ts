@@ -3,7 +3,7 @@
  * iat (note §5). Verification answers the server's token codes 1501–1505.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { FakeError } from './wire.js';
+import { WireError } from './wire.js';
 
 export interface TokenClaims {
   UserID: string;
@@ -29,18 +29,18 @@ export function signToken(claims: TokenClaims, secret: string): string {
 /** The claims of a valid token, or the server's token error. `nowSeconds` is the fake's clock. */
 export function verifyToken(token: string, secret: string, nowSeconds: number): TokenClaims {
   const parts = token.split('.');
-  if (parts.length !== 3) throw new FakeError(1503, 'token contains an invalid number of segments');
+  if (parts.length !== 3) throw new WireError(1503, 'token contains an invalid number of segments');
   let claims: TokenClaims;
   try {
     claims = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8')) as TokenClaims;
     JSON.parse(Buffer.from(parts[0]!, 'base64url').toString('utf8'));
   } catch {
-    throw new FakeError(1503, 'token is malformed');
+    throw new WireError(1503, 'token is malformed');
   }
   const expected = signature(`${parts[0]}.${parts[1]}`, secret);
   const given = Buffer.from(parts[2]!, 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new FakeError(1505, 'signature is invalid');
-  if (typeof claims.exp === 'number' && claims.exp < nowSeconds) throw new FakeError(1501, 'token is expired');
-  if (typeof claims.nbf === 'number' && claims.nbf > nowSeconds) throw new FakeError(1504, 'token is not valid yet');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new WireError(1505, 'signature is invalid');
+  if (typeof claims.exp === 'number' && claims.exp < nowSeconds) throw new WireError(1501, 'token is expired');
+  if (typeof claims.nbf === 'number' && claims.nbf > nowSeconds) throw new WireError(1504, 'token is not valid yet');
   return claims;
 }

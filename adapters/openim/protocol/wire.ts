@@ -33,10 +33,13 @@ export const ERROR_NAMES: Readonly<Record<number, string>> = {
   1505: 'TokenUnknownError',
   1506: 'TokenKickedError',
   1507: 'TokenNotExistError',
+  90002: 'DatabaseError',
+  90004: 'NetworkError',
+  90007: 'DataError',
 };
 
 /** A business refusal: answered with HTTP 200 and `{errCode, errMsg, errDlt}` (no `data`). */
-export class FakeError extends Error {
+export class WireError extends Error {
   constructor(
     readonly errCode: number,
     readonly errDlt: string,
@@ -51,9 +54,9 @@ export class FakeError extends Error {
   }
 }
 
-export const argsError = (detail: string): FakeError => new FakeError(1001, detail);
-export const notFound = (detail: string): FakeError => new FakeError(1004, detail);
-export const noPermission = (detail: string): FakeError => new FakeError(1002, detail);
+export const argsError = (detail: string): WireError => new WireError(1001, detail);
+export const notFound = (detail: string): WireError => new WireError(1004, detail);
+export const noPermission = (detail: string): WireError => new WireError(1002, detail);
 
 export type Body = Record<string, unknown>;
 
@@ -63,9 +66,9 @@ function jsonKind(value: unknown): string {
   return typeof value;
 }
 
-function mismatch(key: string, value: unknown, goType: string): FakeError {
+function mismatch(key: string, value: unknown, goType: string): WireError {
   const text = `json: cannot unmarshal ${jsonKind(value)} into Go struct field .${key} of type ${goType}`;
-  return new FakeError(1001, text, text);
+  return new WireError(1001, text, text);
 }
 
 /** A string field; absent or null is Go's zero value "". */
@@ -155,3 +158,54 @@ export function nilIfEmpty<T>(items: readonly T[]): T[] | null {
 export function requireDistinct(ids: readonly string[], field: string): void {
   if (new Set(ids).size !== ids.length) throw argsError(`${field} has duplicate`);
 }
+
+/** The success envelope; a write's success carries no `data` key at all (note §3). */
+export function successEnvelope(data: Body | undefined): Body {
+  return data === undefined ? { errCode: 0, errMsg: '', errDlt: '' } : { errCode: 0, errMsg: '', errDlt: '', data };
+}
+
+/** The error envelope: no `data` key (note §3). */
+export function errorEnvelope(error: WireError): Body {
+  return { errCode: error.errCode, errMsg: error.errMsg, errDlt: error.errDlt };
+}
+
+/** Headers checked on every POST, `operationID` before `token` (note §2); returns the token, or null when the route needs none. */
+export function requiredHeaders(header: (name: string) => string | undefined, needsToken: boolean): string | null {
+  const operationId = header('operationID');
+  if (operationId === undefined || operationId === '') throw new WireError(1001, 'header must have operationID');
+  if (!needsToken) return null;
+  const token = header('token');
+  if (token === undefined || token === '') throw new WireError(1001, 'header must have token');
+  return token;
+}
+
+/** Go `encoding/json` into a struct: the body must be one JSON object; an empty body is `EOF`. */
+export function decodeBody(raw: string): Body {
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      const text = `json: cannot unmarshal ${Array.isArray(parsed) ? 'array' : typeof parsed} into Go value of type struct`;
+      throw new WireError(1001, text, text);
+    }
+    return parsed as Body;
+  } catch (error) {
+    if (error instanceof WireError) throw error;
+    const text = raw.trim() === '' ? 'EOF' : (error as Error).message;
+    throw new WireError(1001, text, text);
+  }
+}
+
+/** Conversation ids (note §10): `si_` + the two user ids sorted by bytes, `sg_` + group id. */
+export function singleConversationId(first: string, second: string): string {
+  const [low, high] = Buffer.compare(Buffer.from(first), Buffer.from(second)) <= 0 ? [first, second] : [second, first];
+  return `si_${low}_${high}`;
+}
+
+export function groupConversationId(groupID: string): string {
+  return `sg_${groupID}`;
+}
+
+/** Admin platform id (note §5); admin tokens carry it. */
+export const ADMIN_PLATFORM_ID = 10;
+/** Default `tokenPolicy.expire` (90 days) in seconds (note §5). */
+export const DEFAULT_TOKEN_EXPIRE_SECONDS = 7_776_000;
