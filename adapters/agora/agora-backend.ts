@@ -46,6 +46,7 @@ import {
   type RoomRef,
   type SentMessage,
   type UidEntry,
+  type UpstreamAccess,
   type User,
   type UserInput,
 } from '../../src/spec/index.js';
@@ -121,6 +122,8 @@ export class AgoraBackend implements Backend {
   readonly idRule = AGORA_ID_RULE;
   readonly name: string;
   private readonly client: AgoraClient;
+  /** Pass-through access for the compat facade: this backend's base URL, prefix and app token. */
+  readonly upstream: UpstreamAccess;
   /** Users seen to exist, briefly: the vendor's relationship calls need existence checks first. */
   private readonly knownUsers = new LRUCache<string, true>({ max: 10_000, ttl: 30_000 });
   /** When this proxy first saw a friendship / block (Agora keeps no such time; README). */
@@ -132,6 +135,7 @@ export class AgoraBackend implements Backend {
   ) {
     this.name = options.name;
     this.client = new AgoraClient({ ...options, logger: context.logger });
+    this.upstream = this.client.upstreamAccess();
   }
 
   // ───────────────────────── helpers ─────────────────────────

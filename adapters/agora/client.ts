@@ -4,7 +4,7 @@
  * envelope and the error body (vendor note §1–§4). Every call goes through VendorHttpClient.
  */
 import agoraToken from 'agora-token';
-import { InvalidArgumentError, type BackendLogger } from '../../src/spec/index.js';
+import { InvalidArgumentError, type BackendLogger, type UpstreamAccess } from '../../src/spec/index.js';
 import {
   TokenCache,
   VendorHttpClient,
@@ -138,6 +138,20 @@ export class AgoraClient {
       return {};
     }
     throw toUnifiedError(failureOf(response), call.resource ?? 'other');
+  }
+
+  /**
+   * How a compat pass-through reaches the vendor as this client does: the app's base URL with its
+   * path prefix and a Bearer app token from the same cache (rebuilt before expiry). Only the
+   * `authorization` header carries credentials on Agora (§3).
+   */
+  upstreamAccess(): UpstreamAccess {
+    return {
+      vendor: VENDOR,
+      baseUrl: this.options.baseUrl.replace(/\/+$/, '') + appPrefix(this.options),
+      authHeaders: async () => ({ authorization: `Bearer ${await this.tokens.get()}` }),
+      credentialHeaders: ['authorization'],
+    };
   }
 
   private send(call: AgoraCall): Promise<VendorResponse> {
