@@ -16,11 +16,12 @@ const MESSAGE_EPOCH_MS = Date.UTC(2018, 0, 1);
 
 /**
  * The backend's message id as a Wildfire `messageUid` (a Java long, above 2^53, written exactly):
- * a decimal id within the long range is kept as it is; any other id (a UUID, OpenIM's hex) gets a
- * Wildfire-layout id from its send time and a hash of the id, so equal ids give equal uids.
+ * a Wildfire backend's own uid (a decimal long above 2^53) is kept as it is; any other id (a row
+ * number, a UUID, OpenIM's hex) gets a Wildfire-layout id from its send time and a hash of the id,
+ * so clients that expect a 64-bit uid get one, and equal ids give equal uids.
  */
 export function messageUid(id: string, sentAtMs: number): bigint {
-  if (/^\d{1,19}$/.test(id) && BigInt(id) <= 9_223_372_036_854_775_807n) return BigInt(id);
+  if (/^\d{17,19}$/.test(id) && BigInt(id) > 2n ** 53n && BigInt(id) <= 9_223_372_036_854_775_807n) return BigInt(id);
   const low = BigInt(`0x${createHash('sha1').update(id).digest('hex').slice(0, 6)}`) & 0x1f_ffffn;
   return (BigInt(Math.max(0, sentAtMs - MESSAGE_EPOCH_MS)) << 21n) | low;
 }
