@@ -143,7 +143,12 @@ const setFriendRemark: RouteHandler = async ({ backend, body }) => {
   const owner = text(body, 'ownerUserID');
   const friend = text(body, 'friendUserID');
   const remark = text(body, 'remark');
-  await translate(() => backend.friends.update(owner, friend, { alias: remark }), { NOT_FRIENDS: 1004, USER_NOT_FOUND: 1004, INVALID_ARGUMENT: 1004, INVALID_ID: 1004 });
+  const refused = await translate(
+    () => backend.friends.update(owner, friend, { alias: remark }).then(() => false),
+    { NOT_FRIENDS: null, USER_NOT_FOUND: null, INVALID_ARGUMENT: null, INVALID_ID: null },
+    true,
+  );
+  if (refused) throw notFound('friend not found');
   return undefined;
 };
 
