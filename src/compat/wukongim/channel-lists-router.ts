@@ -9,7 +9,7 @@
  * Reads: `GET /channel/whitelist` and the cluster admin lists `/cluster/channels/{id}/{type}/…`.
  */
 import express, { type Router } from 'express';
-import { isSupported, type Backend, type RoomRef } from '../../spec/index.js';
+import { isSupported, requireCapability, type Backend, type RoomRef } from '../../spec/index.js';
 import {
   GROUP,
   PERSON,
@@ -77,6 +77,8 @@ function byHash<T extends { uid: string }>(rows: T[]): T[] {
 async function setPersonWhitelist(backend: Backend, uid: string, current: readonly string[], wanted: readonly string[]): Promise<void> {
   const add = wanted.filter((other) => !current.includes(other));
   const drop = current.filter((other) => !wanted.includes(other));
+  // Checked here, as the HTTP layer would: a backend that ignored the mode would add both sides.
+  if (add.length > 0) requireCapability(backend.capabilities, backend.vendor, 'friends.put', 'oneWay');
   if (add.length > 0) await ensureUsers(backend, [uid, ...add]);
   for (const other of add) await backend.friends.put(uid, other, {}, 'one-way');
   for (const other of drop) await backend.friends.remove(uid, other, 'one-way');

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import express, { type Router } from 'express';
 import type { Peer } from '../../spec/index.js';
-import { GROUP, PERSON, VendorFailure, checkSend, decode } from '../../../adapters/wukongim/protocol.js';
+import { GROUP, PERSON, VendorFailure, checkSend, decode, fnv64a } from '../../../adapters/wukongim/protocol.js';
 import type { FacadeContext } from '../facade.js';
 import { ensureUsers } from './backend-calls.js';
 import { vendorRoute } from './vendor-route.js';
@@ -23,9 +23,16 @@ function messageText(payload: string): string {
   return decoded;
 }
 
-/** A message id as WuKongIM writes it: a JSON number (bigint keeps ids above 2^53 exact). */
-function messageId(id: string): bigint | string {
-  return /^\d{1,20}$/.test(id) ? BigInt(id) : id;
+const INT64_MAX = 2n ** 63n - 1n;
+
+/**
+ * A message id as WuKongIM writes it: an int64 JSON number (bigint keeps ids above 2^53 exact).
+ * A backend whose ids are not decimal (OpenIM's hex `serverMsgID`) gets a stable positive int64
+ * derived from its id, so clients that decode `message_id` as int64 keep working.
+ */
+function messageId(id: string): bigint {
+  if (/^\d{1,19}$/.test(id) && BigInt(id) <= INT64_MAX) return BigInt(id);
+  return fnv64a(id) & INT64_MAX;
 }
 
 export function createMessagesRouter(context: FacadeContext): Router {
