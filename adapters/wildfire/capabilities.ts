@@ -35,8 +35,8 @@ export function wildfireCapabilities(edition: WildfireEdition): Capabilities {
     ...CHATROOMS_OFF,
     // Friend deletion: status 1 is two-way, status 2 (legacy) writes one row only (§5).
     'friends.remove': { oneWay: true },
-    // One-way adds (compat facades) are not implemented on this vendor yet.
-    'friends.put': { extra: true, oneWay: false },
+    // One-way adds: friend/status 0 then the legacy one-row status 2 on the other side (§5).
+    'friends.put': { extra: true, oneWay: true },
     // Query and uids filtering are done locally over friend/list (§5).
     'friends.list': { query: true, uids: true },
     // Only /admin/friend/send_request exists (§5, "Friend request list / accept / reject").

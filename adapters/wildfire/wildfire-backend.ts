@@ -27,6 +27,7 @@ import {
   type CapabilityName,
   type ChangeType,
   type Conversation,
+  type FriendAddMode,
   type FriendRemoveMode,
   type FriendRequestDirection,
   type FriendRequest,
@@ -302,6 +303,30 @@ export class WildfireBackend implements Backend {
     return steps;
   }
 
+  /**
+   * uid's row → friend (state 0) without touching friend's list. Wildfire has no one-row "friend"
+   * write: friend/status 0 sets both rows, then status 2 (legacy, one row, "not a friend") puts
+   * friend's row back to not-a-friend when it was not one before (§5).
+   */
+  private oneWayAddSteps(uid: string, friend: string, wasFriendOf: boolean, capability: string): ChangeStep[] {
+    const steps: ChangeStep[] = [
+      {
+        description: `friend/status ${uid}↔${friend} = friends`,
+        apply: async () => void (await this.setFriendStatus(uid, friend, 0, capability)),
+        undo: async () => void (await (wasFriendOf ? this.setFriendStatus(uid, friend, 2, capability) : this.setFriendStatus(uid, friend, 1, capability))),
+      },
+    ];
+    if (!wasFriendOf) {
+      steps.push({
+        description: `friend/status ${friend}→${uid} = not a friend (legacy 2)`,
+        apply: async () => void (await this.setFriendStatus(friend, uid, 2, capability)),
+        // The first step's undo clears both rows; nothing to restore here.
+        undo: async () => undefined,
+      });
+    }
+    return steps;
+  }
+
   private async batch(ids: string[], run: (id: string) => Promise<void>): Promise<BatchResult> {
     const results: BatchItemResult[] = [];
     for (const id of ids) {
@@ -434,16 +459,18 @@ export class WildfireBackend implements Backend {
   // ---- friends ----------------------------------------------------------------------------------
 
   readonly friends = {
-    put: async (uid: string, friend: string, input: FriendshipInput): Promise<Friendship> => {
+    put: async (uid: string, friend: string, input: FriendshipInput, mode: FriendAddMode = 'mutual'): Promise<Friendship> => {
       const capability = 'friends.put';
-      this.require(capability);
+      this.require(capability, mode === 'one-way' ? 'oneWay' : undefined);
       this.requireDistinct(uid, friend, 'befriend');
       await this.ensureUsers(capability, uid, friend);
       const [forward, backward] = await Promise.all([this.relation(uid, friend, capability), this.relation(friend, uid, capability)]);
       const wasFriend = forward.isFriend === true;
       const wasFriendOf = backward.isFriend === true;
       const steps: ChangeStep[] = [];
-      if (!wasFriend || !wasFriendOf) {
+      if (mode === 'one-way') {
+        if (!wasFriend) steps.push(...this.oneWayAddSteps(uid, friend, wasFriendOf, capability));
+      } else if (!wasFriend || !wasFriendOf) {
         steps.push({
           // One call sets both rows (§5). `extra` is never passed here: it would also land on a new b→a row.
           description: `friend/status ${uid}↔${friend} = friends`,
@@ -461,8 +488,9 @@ export class WildfireBackend implements Backend {
       steps.push(...this.viewSteps(uid, friend, forward, alias, extra, capability));
       await runSteps(steps);
       const friendship: Friendship = { uid, friend, alias: emptyToNull(alias), extra: emptyToNull(extra), since: this.since('friend', uid, friend, !wasFriend) };
-      if (!wasFriendOf) this.since('friend', friend, uid, true);
-      if (!wasFriend || !wasFriendOf) this.emit('friend.added', { uid, friend }, null, friendship);
+      const bothAdded = mode === 'mutual' && !wasFriendOf;
+      if (bothAdded) this.since('friend', friend, uid, true);
+      if (!wasFriend || bothAdded) this.emit('friend.added', { uid, friend, ...(mode === 'one-way' ? { mode } : {}) }, null, friendship);
       else if (steps.length > 0) this.emit('friend.infoChanged', { uid, friend }, { alias: emptyToNull(forward.alias), extra: emptyToNull(forward.extra) }, friendship);
       return friendship;
     },
