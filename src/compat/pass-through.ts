@@ -28,8 +28,9 @@ export function createPassThrough(options: PassThroughOptions): RequestHandler {
     target: options.upstream.baseUrl,
     changeOrigin: true,
     xfwd: false,
+    // Only the upstream leg is timed: a timeout on the client's socket would close it before the
+    // vendor-shaped timeout answer could be written.
     proxyTimeout: timeoutMs,
-    timeout: timeoutMs,
     ...(options.rewritePath ? { pathRewrite: (path: string, request: Request) => options.rewritePath!(path, request) } : {}),
     on: {
       error: (error: Error & { code?: string }, request: IncomingMessage, response: ServerResponse | unknown) => {
