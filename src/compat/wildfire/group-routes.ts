@@ -9,6 +9,7 @@ import type { Backend, Room } from '../../spec/index.js';
 import { JavaException, MEMBER_TYPE, NPE, bool, fail, int, list, nonEmpty, obj, ok, str, type Answer, type Json } from '../../../adapters/wildfire/protocol.js';
 import { route, type FacadeRoute } from './facade-route.js';
 import { generatedId } from './generated-id.js';
+import { requireOption } from './require-option.js';
 import { groupRef, memberStates, memberType, requireTypeCapabilities, setMemberType, throwFirstFailure, type MemberState } from './group-members.js';
 
 interface MemberEntry {
@@ -111,6 +112,7 @@ export function groupRoutes(): FacadeRoute[] {
       if (!nonEmpty(owner)) return fail(251);
       const entries = memberEntries(list(groupBody, 'members') ?? [], owner);
       requireTypeCapabilities(backend, entries.map((entry) => entry.type));
+      requireOption(backend, 'groups.create', 'id');
       await backend.rooms.create('group', {
         id,
         name: str(info, 'name') ?? '',

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { ImBridgeError, type PeerType } from '../../spec/index.js';
 import { fail, int, nonEmpty, obj, ok, str } from '../../../adapters/wildfire/protocol.js';
 import { route, type FacadeRoute } from './facade-route.js';
+import { requireOption } from './require-option.js';
 
 const PEER_TYPES: Readonly<Record<number, PeerType>> = { 0: 'user', 1: 'group', 2: 'chatroom' };
 
@@ -39,6 +40,7 @@ export function messageRoutes(): FacadeRoute[] {
       const peerType = PEER_TYPES[type];
       // Channels, things and secret chats have no unified peer; non-text payloads no unified message.
       if (!peerType || int(payload, 'type', 1) !== 1) return fail(254);
+      requireOption(backend, 'messages.send', peerType === 'user' ? 'toUser' : peerType === 'group' ? 'toGroup' : 'toChatroom');
       const sent = await backend.messages.send({ from: sender, to: { type: peerType, id: target }, text: str(payload, 'searchableContent') ?? str(payload, 'content') ?? '' });
       const timestamp = Date.parse(sent.sentAt);
       return ok({ messageUid: messageUid(sent.id, timestamp), timestamp });
@@ -52,6 +54,7 @@ export function messageRoutes(): FacadeRoute[] {
         if (!nonEmpty(userId) || !conversation) return fail(251);
         const peerType = PEER_TYPES[int(conversation, 'type')];
         if (!peerType) return fail(254);
+        requireOption(backend, 'conversations.delete', peerType);
         try {
           await backend.conversations.delete(userId, peerType, str(conversation, 'target') ?? '');
         } catch (error) {

@@ -8,6 +8,7 @@
 import { ImBridgeError, type Backend, type Relation } from '../../spec/index.js';
 import { JavaException, NPE, bool, fail, int, nonEmpty, ok, str, type Answer, type Json } from '../../../adapters/wildfire/protocol.js';
 import { route, type FacadeRoute } from './facade-route.js';
+import { requireOption } from './require-option.js';
 import { listAll, oldestFirst } from './list-all.js';
 
 /** Wildfire checks no user: what a call about an unknown user reads is "no row" (§4). */
@@ -48,8 +49,13 @@ async function setView(backend: Backend, body: Json, field: 'alias' | 'extra'): 
   if (!nonEmpty(operator) || !nonEmpty(targetId)) return fail(251);
   const value = str(body, field) ?? '';
   const relation = await backend.relations.get(operator, targetId);
-  if (relation.friend) await backend.friends.update(operator, targetId, { [field]: value });
-  else await backend.friends.put(operator, targetId, { [field]: value }, 'one-way');
+  if (field === 'extra') requireOption(backend, relation.friend ? 'friends.update' : 'friends.put', 'extra');
+  if (relation.friend) {
+    await backend.friends.update(operator, targetId, { [field]: value });
+  } else {
+    requireOption(backend, 'friends.put', 'oneWay');
+    await backend.friends.put(operator, targetId, { [field]: value }, 'one-way');
+  }
   return null;
 }
 
@@ -62,10 +68,12 @@ export function relationRoutes(): FacadeRoute[] {
       const status = int(body, 'status');
       const extra = str(body, 'extra');
       if (status === 0) {
+        requireOption(backend, 'friends.put', extra === undefined ? undefined : 'extra');
         await backend.friends.put(userId, friendUid, extra === undefined ? {} : { extra });
         return ok();
       }
       // 2 (legacy) writes only the caller's row; any other value is "not friends" on both rows.
+      requireOption(backend, 'friends.remove', status === 2 ? 'oneWay' : undefined);
       return removal(() => backend.friends.remove(userId, friendUid, status === 2 ? 'one-way' : 'mutual'));
     }),
 
