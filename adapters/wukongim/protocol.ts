@@ -224,6 +224,17 @@ export function fnv64a(value: string): bigint {
   return hash;
 }
 
+/**
+ * List rows in the vendor's storage order: allowlist, denylist and subscriber rows are keyed by
+ * the FNV-64a hash of the uid, so a listing comes back sorted by that hash (note §3).
+ */
+export function inKeyOrder<T>(items: readonly T[], uidOf: (item: T) => string): T[] {
+  return items
+    .map((item) => ({ item, key: fnv64a(uidOf(item)) }))
+    .sort((left, right) => (left.key < right.key ? -1 : left.key > right.key ? 1 : 0))
+    .map((entry) => entry.item);
+}
+
 /** Go's RFC3339Nano in the server's zone (+08:00 here), fraction trimmed like Go does. */
 export function goTime(date: Date): string {
   const shifted = new Date(date.getTime() + 8 * 3_600_000);

@@ -21,6 +21,7 @@ import {
   checkSubscriberChange,
   checkUserToken,
   decode,
+  inKeyOrder,
   number,
   refuseToken,
   sendFailure,
@@ -157,7 +158,7 @@ export function createFake(options: CreateFakeOptions = {}): WukongimFake {
   route('get', '/channel/whitelist', (request) => {
     const channelId = typeof request.query.channel_id === 'string' ? request.query.channel_id : '';
     const channelType = Number(typeof request.query.channel_type === 'string' ? request.query.channel_type : '0') || 0;
-    const members = [...(state.channel(channelId, channelType)?.whitelist.values() ?? [])];
+    const members = inKeyOrder([...(state.channel(channelId, channelType)?.whitelist.values() ?? [])], (member) => member.uid);
     return members.map((member: ListMember) => whitelistRow(member.uid, member.createdAt, member.updatedAt));
   });
   route('post', '/channel/blacklist_add', (request) => {
@@ -207,7 +208,7 @@ export function createFake(options: CreateFakeOptions = {}): WukongimFake {
     route('get', `/cluster/channels/:channelId/:channelType/${segment}`, (request) => {
       const channelId = String(request.params.channelId);
       const channelType = Number(request.params.channelType) || 0;
-      return pick(state.channel(channelId, channelType));
+      return inKeyOrder(pick(state.channel(channelId, channelType)), (uid) => uid);
     });
   }
 

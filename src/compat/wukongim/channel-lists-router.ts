@@ -18,7 +18,7 @@ import {
   checkListRemoveAll,
   checkListSet,
   decode,
-  fnv64a,
+  inKeyOrder,
   whitelistRow,
 } from '../../../adapters/wukongim/protocol.js';
 import type { FacadeContext } from '../facade.js';
@@ -63,14 +63,6 @@ async function blockedUids(backend: Backend, uid: string): Promise<string[]> {
 
 async function mutedUids(backend: Backend, id: string): Promise<string[]> {
   return (await unless(listAll((options) => backend.rooms.mutes.list(group(id), options)), ['GROUP_NOT_FOUND'], [])).map((mute) => mute.uid);
-}
-
-/** Rows in the vendor's storage order: keyed by the FNV-64a hash of the uid. */
-function byHash<T extends { uid: string }>(rows: T[]): T[] {
-  return rows
-    .map((row) => ({ row, key: fnv64a(row.uid) }))
-    .sort((left, right) => (left.key < right.key ? -1 : left.key > right.key ? 1 : 0))
-    .map((entry) => entry.row);
 }
 
 /** Brings a person whitelist from its current entries to `wanted` with one-way friend entries. */
@@ -132,11 +124,8 @@ async function applyList(backend: Backend, list: ListName, channelId: string, ch
   if (channelType === PERSON && list === 'whitelist') return setPersonWhitelist(backend, channelId, current, next);
   if (channelType === PERSON) return setPersonBlacklist(backend, channelId, current, next);
   if (list === 'whitelist') {
-    if (next.length === current.length && next.every((uid) => current.includes(uid))) {
-      // Re-adding present uids is an upsert on the vendor: nothing to change, but the group must exist.
-      await backend.rooms.get(group(channelId));
-      return;
-    }
+    // Re-adding present uids or removing absent ones changes nothing (200 on the vendor too).
+    if (next.length === current.length && next.every((uid) => current.includes(uid))) return;
     return setGroupWhitelist(backend, channelId, next);
   }
   return setGroupBlacklist(backend, channelId, current, next);
@@ -183,8 +172,8 @@ export function createChannelListsRouter(context: FacadeContext): Router {
       const channelId = typeof request.query.channel_id === 'string' ? request.query.channel_id : '';
       const channelType = Number(typeof request.query.channel_type === 'string' ? request.query.channel_type : '0') || 0;
       if (channelId === '') return [];
-      if (channelType === PERSON) return byHash(await friendRows(backend, channelId)).map((row) => whitelistRow(row.uid, row.since, row.since));
-      if (channelType === GROUP) return byHash((await groupWhitelist(backend, channelId)).map((uid) => ({ uid }))).map((row) => whitelistRow(row.uid, GO_ZERO_TIME, GO_ZERO_TIME));
+      if (channelType === PERSON) return inKeyOrder(await friendRows(backend, channelId), (row) => row.uid).map((row) => whitelistRow(row.uid, row.since, row.since));
+      if (channelType === GROUP) return inKeyOrder(await groupWhitelist(backend, channelId), (uid) => uid).map((uid) => whitelistRow(uid, GO_ZERO_TIME, GO_ZERO_TIME));
       return [];
     }),
   );
@@ -198,9 +187,9 @@ export function createChannelListsRouter(context: FacadeContext): Router {
         if (which === 'subscribers') {
           if (channelType !== GROUP) return [];
           const members = await unless(listAll((options) => backend.rooms.members.list(group(channelId), options)), ['GROUP_NOT_FOUND'], []);
-          return members.map((member) => member.uid);
+          return inKeyOrder(members.map((member) => member.uid), (uid) => uid);
         }
-        return currentList(backend, which === 'denylist' ? 'blacklist' : 'whitelist', channelId, channelType);
+        return inKeyOrder(await currentList(backend, which === 'denylist' ? 'blacklist' : 'whitelist', channelId, channelType), (uid) => uid);
       }),
     );
   }

@@ -79,17 +79,19 @@ export function scenario(users: ScenarioUsers): ScenarioStep[] {
     { name: 'whitelist_add with channel_type 0', method: 'POST', path: '/channel/whitelist_add', body: { channel_id: alice, channel_type: 0, uids: [carol] } },
     { name: 'whitelist_add with channel_type as a string', method: 'POST', path: '/channel/whitelist_add', body: { channel_id: alice, channel_type: '1', uids: [carol] } },
     { name: 'whitelist_add with an empty body', method: 'POST', path: '/channel/whitelist_add', body: '' },
-    { name: 'alice whitelist set to carol', method: 'POST', path: '/channel/whitelist_set', body: person(alice, [carol]), openIm: oneWayAdd },
-    { name: 'alice whitelist lists carol only', method: 'GET', path: `/channel/whitelist?channel_id=${alice}&channel_type=1`, openIm: oneWayRead },
+    { name: 'alice whitelist set to carol and dave', method: 'POST', path: '/channel/whitelist_set', body: person(alice, [dave, carol]), openIm: oneWayAdd },
+    { name: 'alice whitelist lists carol and dave only', method: 'GET', path: `/channel/whitelist?channel_id=${alice}&channel_type=1`, openIm: oneWayRead },
     { name: 'alice removes carol', method: 'POST', path: '/channel/whitelist_remove', body: person(alice, [carol]) },
+    { name: 'alice allowlist holds dave', method: 'GET', path: `/cluster/channels/${alice}/1/allowlist`, openIm: oneWayRead },
+    { name: 'alice removes dave', method: 'POST', path: '/channel/whitelist_remove', body: person(alice, [dave]) },
     { name: 'alice removes carol again (absent uid)', method: 'POST', path: '/channel/whitelist_remove', body: person(alice, [carol]) },
     { name: 'alice whitelist is empty', method: 'GET', path: `/cluster/channels/${alice}/1/allowlist` },
 
     // ---- person blacklist = blocks
-    { name: 'carol blacklists dave', method: 'POST', path: '/channel/blacklist_add', body: person(carol, [dave]) },
+    { name: 'carol blacklists dave and bob', method: 'POST', path: '/channel/blacklist_add', body: person(carol, [dave, bob]) },
     { name: 'carol denylist', method: 'GET', path: `/cluster/channels/${carol}/1/denylist` },
     { name: 'blacklist_add with empty uids', method: 'POST', path: '/channel/blacklist_add', body: person(carol, []) },
-    { name: 'carol un-blacklists dave', method: 'POST', path: '/channel/blacklist_remove', body: person(carol, [dave]) },
+    { name: 'carol un-blacklists dave and bob', method: 'POST', path: '/channel/blacklist_remove', body: person(carol, [bob, dave]) },
     { name: 'carol denylist is empty', method: 'GET', path: `/cluster/channels/${carol}/1/denylist` },
 
     // ---- group channel and subscribers
