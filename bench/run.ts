@@ -11,9 +11,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { sequentialLatency, type LatencySample } from './pass-through.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const PASS_THROUGH_REQUESTS = Number(process.env.BENCH_PASS_THROUGH_REQUESTS ?? 3000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 
 interface Started {
@@ -81,11 +83,16 @@ function line(label: string, measured: Measured): string {
   return `${label.padEnd(34)} ${measured.requestsPerSecond.toFixed(0).padStart(8)} req/s   p50 ${String(measured.p50).padStart(3)} ms   p99 ${String(measured.p99).padStart(3)} ms   errors ${measured.errors + measured.non2xx}`;
 }
 
+function micro(value: number): string {
+  return `${(value / 1000).toFixed(3)} ms`;
+}
+
 async function main(): Promise<void> {
   const directory = mkdtempSync(join(tmpdir(), 'imbridge-bench-'));
   const config = join(directory, 'bench.yaml');
   writeFileSync(config, `backends:\n  local: { vendor: native, store: { driver: sqlite, path: "${join(directory, 'bench.db')}" } }\n`);
   const results: Record<string, Measured> = {};
+  const passThrough: Partial<Record<'direct' | 'proxied', LatencySample>> = {};
   try {
     process.stdout.write(`imbridge bench: ${SECONDS} s per run after a 2 s warm-up, ${CONNECTIONS} connections, Node ${process.version}\n\n`);
     const bare = await start(['bench/bare-server.ts'], /listening (http:\/\/\S+)/);
@@ -101,6 +108,22 @@ async function main(): Promise<void> {
     results.nativeGet = await measure(imbridge.url, 'GET', '/v1/users/bench_a/relations/bench_b');
     results.nativePut = await measure(imbridge.url, 'PUT', '/v1/users/bench_a/friends/bench_b', { alias: 'Bee' });
     await stop(imbridge);
+
+    // Pass-through: a WuKongIM route the facade does not translate, direct vs through imbridge.
+    const fake = await start(['src/cli/main.ts', 'fake', 'wukongim', '--port', '0'], /^(\{.*\})$/m);
+    const block = JSON.parse(fake.url) as { baseUrl: string; token?: string };
+    const facadeToken = 'bench-facade-token';
+    writeFileSync(
+      config,
+      `backends:\n  local: { vendor: native, store: { driver: memory } }\n  wk: ${JSON.stringify(block)}\ncompat:\n  wukongim: { backend: local, upstream: wk, token: ${facadeToken} }\n`,
+    );
+    const proxy = await start(['src/cli/main.ts', 'serve', '--config', config], /"url":"(http:\/\/[^"]+)"/, { PORT: '0', LOG_LEVEL: 'warn' });
+    const body = JSON.stringify(['bench_a', 'bench_b']);
+    const json = { 'content-type': 'application/json' };
+    passThrough.direct = await sequentialLatency({ url: block.baseUrl, method: 'POST', path: '/user/onlinestatus', headers: { ...json, token: block.token ?? '' }, body }, PASS_THROUGH_REQUESTS, 300);
+    passThrough.proxied = await sequentialLatency({ url: `${proxy.url}/compat/wukongim`, method: 'POST', path: '/user/onlinestatus', headers: { ...json, token: facadeToken }, body }, PASS_THROUGH_REQUESTS, 300);
+    await stop(proxy);
+    await stop(fake);
   } finally {
     rmSync(directory, { recursive: true, force: true });
   }
@@ -116,6 +139,11 @@ async function main(): Promise<void> {
       `ratio GET relation (native / bare req/s): ${(nativeGet.requestsPerSecond / bareGet.requestsPerSecond).toFixed(2)}   (target >= 0.50)`,
       `ratio PUT friend   (native / bare req/s): ${(nativePut.requestsPerSecond / barePut.requestsPerSecond).toFixed(2)}`,
       `p50 added GET: ${nativeGet.p50 - bareGet.p50} ms, p99 added GET: ${nativeGet.p99 - bareGet.p99} ms`,
+      '',
+      `pass-through POST /user/onlinestatus, ${PASS_THROUGH_REQUESTS} sequential requests each:`,
+      `  direct to the WuKongIM fake       p50 ${micro(passThrough.direct!.p50)}   p99 ${micro(passThrough.direct!.p99)}`,
+      `  through /compat/wukongim          p50 ${micro(passThrough.proxied!.p50)}   p99 ${micro(passThrough.proxied!.p99)}`,
+      `  added by imbridge                 p50 ${micro(passThrough.proxied!.p50 - passThrough.direct!.p50)}   p99 ${micro(passThrough.proxied!.p99 - passThrough.direct!.p99)}   (target p50 <= 1 ms)`,
       '',
     ].join('\n'),
   );

@@ -4,7 +4,8 @@
  * own applied (a fresh signature for Wildfire, the backend's token for the others). The answer
  * comes back unchanged; a timeout or an unreachable upstream is answered in the vendor's shape.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Agent as HttpAgent, type IncomingMessage, type ServerResponse } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import type { Request, RequestHandler, Response } from 'express';
 import { createProxyMiddleware } from 'http-proxy-middleware';
 import type { Logger } from 'pino';
@@ -24,8 +25,12 @@ export interface PassThroughOptions {
 
 export function createPassThrough(options: PassThroughOptions): RequestHandler {
   const timeoutMs = options.timeoutMs ?? 10_000;
+  // Without a keep-alive agent every forwarded call would open a new connection to the vendor.
+  const agentOptions = { keepAlive: true, maxSockets: 64, keepAliveMsecs: 30_000 };
+  const agent = options.upstream.baseUrl.startsWith('https:') ? new HttpsAgent(agentOptions) : new HttpAgent(agentOptions);
   const proxy = createProxyMiddleware<Request, Response>({
     target: options.upstream.baseUrl,
+    agent,
     changeOrigin: true,
     xfwd: false,
     // Only the upstream leg is timed: a timeout on the client's socket would close it before the
