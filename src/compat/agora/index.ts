@@ -40,13 +40,6 @@ export const createFacade: FacadeFactory = (context) => {
   router.use(roomBlocksRouter(kit));
   router.use(messagesRouter(kit));
   if (context.upstream) {
-    router.use((_request, response, next) => {
-      // createPassThrough sets the client socket's timeout to the upstream timeout; with no
-      // 'timeout' listener Node destroys the client socket then, racing the proxy's own timeout
-      // answer. Listening keeps the socket open, so the client gets Agora's 504 error body.
-      response.on('timeout', () => undefined);
-      next();
-    });
     router.use(
       createPassThrough({
         upstream: context.upstream,
