@@ -31,8 +31,8 @@ export function openImCapabilities(): Capabilities {
     // stays listed by get_sorted_conversation_list (note §10). See README "Conversations".
     'conversations.delete': false,
     'friends.remove': { oneWay: true },
-    // One-way adds (compat facades) are not implemented on this vendor yet.
-    'friends.put': { extra: true, oneWay: false },
+    // One-way add = import_friend, then delete_friend of the reverse row it created.
+    'friends.put': { extra: true, oneWay: true },
     'friends.list': { query: true, uids: true },
     'groups.mutes.set': { duration: true },
     'groups.mutes.batchSet': { duration: true },

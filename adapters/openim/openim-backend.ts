@@ -29,6 +29,7 @@ import {
   type ChangeType,
   type Conversation,
   type ConversationsFacet,
+  type FriendAddMode,
   type FriendRemoveMode,
   type FriendRequest,
   type FriendRequestDirection,
@@ -209,7 +210,7 @@ export class OpenImBackend implements Backend {
       get: (uid) => this.getUser(uid),
     };
     this.friends = {
-      put: (uid, friend, input) => this.putFriend(uid, friend, input),
+      put: (uid, friend, input, mode) => this.putFriend(uid, friend, input, mode),
       remove: (uid, friend, mode) => this.removeFriend(uid, friend, mode),
       list: (uid, options) => this.listFriends(uid, options),
       get: (uid, friend) => this.getFriend(uid, friend),
@@ -501,7 +502,8 @@ export class OpenImBackend implements Backend {
     }
   }
 
-  private async putFriend(uid: string, friend: string, input: FriendshipInput): Promise<Friendship> {
+  private async putFriend(uid: string, friend: string, input: FriendshipInput, mode: FriendAddMode = 'mutual'): Promise<Friendship> {
+    requireCapability(this.capabilities, VENDOR, 'friends.put', mode === 'one-way' ? 'oneWay' : undefined);
     this.ids([uid, 'uid'], [friend, 'friend']);
     this.notSelf(uid, friend);
     await this.requireUsers(uid, friend);
@@ -519,6 +521,11 @@ export class OpenImBackend implements Backend {
           if (!before.secondListsFirst) await this.deleteFriendRow(friend, uid);
         },
       });
+      // OpenIM stores each direction as its own row: a one-way add removes the reverse row
+      // import_friend just created (the first step's undo removes both on a later failure).
+      if (mode === 'one-way' && !before.secondListsFirst) {
+        steps.push({ description: `delete_friend ${friend}→${uid}`, apply: () => this.deleteFriendRow(friend, uid), undo: async () => {} });
+      }
     }
     if (input.alias !== undefined || input.extra !== undefined) {
       steps.push({ description: `set ${uid}'s view of ${friend}`, apply: () => this.setFriendView(uid, friend, input) });
@@ -529,7 +536,7 @@ export class OpenImBackend implements Backend {
     const friendship = this.toFriendship(entry);
     if (!before.firstListsSecond) this.emit('friend.added', { uid, friend }, null, friendship);
     else if (steps.length > 0) this.emit('friend.infoChanged', { uid, friend }, null, friendship);
-    if (!before.secondListsFirst) this.emit('friend.added', { uid: friend, friend: uid }, null, null);
+    if (!before.secondListsFirst && mode === 'mutual') this.emit('friend.added', { uid: friend, friend: uid }, null, null);
     return friendship;
   }
 

@@ -52,7 +52,6 @@ export function normalize(answer: WireAnswer): Normalized {
 
 const OPENIM_NO_WHITELIST = 'OpenIM has no group mute whitelist (groups.whitelist.* unsupported): /admin/group/manager/allow answers HTTP 500 with an empty body, as a server without the handler';
 const OPENIM_NO_CONVERSATION_DELETE = 'OpenIM 3.7–3.8.3 cannot hide a conversation (conversations.delete unsupported): /admin/conversation/delete answers HTTP 500 with an empty body';
-const OPENIM_NO_ONE_WAY_ADD = 'The OpenIM adapter has no one-way friend add (friends.put:oneWay unsupported), so set_alias/set_extra on a non-friend, which creates a one-way friend row on Wildfire, answers 254 "not implement" and changes nothing';
 const NO_HANDLER = (): Normalized => ({ status: 500, body: '' });
 
 function user(id: string, displayName: string): Record<string, unknown> {
@@ -99,18 +98,8 @@ export function scenario(ids: Ids): Step[] {
     { label: 'set extra a→b', path: '/admin/friend/set_extra', body: { operator: a, targetId: b, extra: '{"vip":true}' } },
     { label: 'relation a→b', path: '/admin/relation/get', body: { first: a, second: b } },
     { label: 'get alias with no row', path: '/admin/friend/get_alias', body: { operator: b, targetId: d } },
-    {
-      label: 'set alias b→d, not friends: the one-way friend row quirk',
-      path: '/admin/friend/set_alias',
-      body: { operator: b, targetId: d, alias: 'D' },
-      openim: { reason: OPENIM_NO_ONE_WAY_ADD, expect: () => ({ status: 200, body: { code: 254, msg: 'not implement' } }) },
-    },
-    {
-      label: 'b now lists a, d',
-      path: '/admin/friend/list',
-      body: { userId: b },
-      openim: { reason: OPENIM_NO_ONE_WAY_ADD, expect: (fake) => ({ status: 200, body: { ...(fake.body as object), result: { list: [a] } } }) },
-    },
+    { label: 'set alias b→d, not friends: the one-way friend row quirk', path: '/admin/friend/set_alias', body: { operator: b, targetId: d, alias: 'D' } },
+    { label: 'b now lists a, d', path: '/admin/friend/list', body: { userId: b } },
     { label: 'd lists nobody (one-way)', path: '/admin/friend/list', body: { userId: d } },
     { label: 'friend status without friendUid → 251', path: '/admin/friend/status', body: { userId: a, status: 0 } },
     // ---- blacklist (one-way) ----

@@ -19,8 +19,6 @@ export interface ScenarioStep extends VendorCall {
     body?: unknown;
     /** For a sync: the channel that is still listed. */
     listsChannel?: string;
-    /** The difference goes away once the OpenIM backend declares this capability option. */
-    unless?: 'friends.put:oneWay';
   };
   /** `/conversation/sync`: compared on the fields a unified conversation carries (README, difference 1). */
   sync?: true;
@@ -40,9 +38,6 @@ export function usersFor(suffix: string): ScenarioUsers {
 
 const text = (content: string) => Buffer.from(JSON.stringify({ type: 1, content }), 'utf8').toString('base64');
 
-const NO_ONE_WAY = 'the OpenIM adapter declares no one-way friend add (friends.put:oneWay false)';
-const oneWayAdd = { reason: NO_ONE_WAY, status: 400, msgIncludes: 'oneWay', unless: 'friends.put:oneWay' } as const;
-const oneWayRead = { reason: NO_ONE_WAY, status: 200, body: [], unless: 'friends.put:oneWay' } as const;
 const NO_GROUP_WHITELIST = 'OpenIM has no group whitelist (groups.whitelist.* UNSUPPORTED)';
 const NO_CONVERSATION_DELETE = 'OpenIM 3.7–3.8.3 cannot hide a conversation (conversations.delete UNSUPPORTED)';
 
@@ -68,21 +63,21 @@ export function scenario(users: ScenarioUsers): ScenarioStep[] {
     { name: 'register the system account', method: 'POST', path: '/user/token', body: { uid: '____system', token: 'x' } },
 
     // ---- person whitelist = friends, one direction per call
-    { name: 'alice whitelists bob (one-way friend entry)', method: 'POST', path: '/channel/whitelist_add', body: person(alice, [bob]), openIm: oneWayAdd },
-    { name: 'alice whitelist lists bob', method: 'GET', path: `/channel/whitelist?channel_id=${alice}&channel_type=1`, openIm: oneWayRead },
+    { name: 'alice whitelists bob (one-way friend entry)', method: 'POST', path: '/channel/whitelist_add', body: person(alice, [bob]) },
+    { name: 'alice whitelist lists bob', method: 'GET', path: `/channel/whitelist?channel_id=${alice}&channel_type=1` },
     { name: 'bob whitelist is still empty', method: 'GET', path: `/channel/whitelist?channel_id=${bob}&channel_type=1` },
-    { name: 'bob whitelists alice (now mutual)', method: 'POST', path: '/channel/whitelist_add', body: person(bob, [alice]), openIm: oneWayAdd },
-    { name: 'bob allowlist (cluster API)', method: 'GET', path: `/cluster/channels/${bob}/1/allowlist`, openIm: oneWayRead },
-    { name: 'alice re-adds bob (upsert)', method: 'POST', path: '/channel/whitelist_add', body: person(alice, [bob]), openIm: oneWayAdd },
+    { name: 'bob whitelists alice (now mutual)', method: 'POST', path: '/channel/whitelist_add', body: person(bob, [alice]) },
+    { name: 'bob allowlist (cluster API)', method: 'GET', path: `/cluster/channels/${bob}/1/allowlist` },
+    { name: 'alice re-adds bob (upsert)', method: 'POST', path: '/channel/whitelist_add', body: person(alice, [bob]) },
     { name: 'whitelist_add with empty uids', method: 'POST', path: '/channel/whitelist_add', body: person(alice, []) },
     { name: 'whitelist_add with @ in channel id', method: 'POST', path: '/channel/whitelist_add', body: person(`${alice}@${bob}`, [carol]) },
     { name: 'whitelist_add with channel_type 0', method: 'POST', path: '/channel/whitelist_add', body: { channel_id: alice, channel_type: 0, uids: [carol] } },
     { name: 'whitelist_add with channel_type as a string', method: 'POST', path: '/channel/whitelist_add', body: { channel_id: alice, channel_type: '1', uids: [carol] } },
     { name: 'whitelist_add with an empty body', method: 'POST', path: '/channel/whitelist_add', body: '' },
-    { name: 'alice whitelist set to carol and dave', method: 'POST', path: '/channel/whitelist_set', body: person(alice, [dave, carol]), openIm: oneWayAdd },
-    { name: 'alice whitelist lists carol and dave only', method: 'GET', path: `/channel/whitelist?channel_id=${alice}&channel_type=1`, openIm: oneWayRead },
+    { name: 'alice whitelist set to carol and dave', method: 'POST', path: '/channel/whitelist_set', body: person(alice, [dave, carol]) },
+    { name: 'alice whitelist lists carol and dave only', method: 'GET', path: `/channel/whitelist?channel_id=${alice}&channel_type=1` },
     { name: 'alice removes carol', method: 'POST', path: '/channel/whitelist_remove', body: person(alice, [carol]) },
-    { name: 'alice allowlist holds dave', method: 'GET', path: `/cluster/channels/${alice}/1/allowlist`, openIm: oneWayRead },
+    { name: 'alice allowlist holds dave', method: 'GET', path: `/cluster/channels/${alice}/1/allowlist` },
     { name: 'alice removes dave', method: 'POST', path: '/channel/whitelist_remove', body: person(alice, [dave]) },
     { name: 'alice removes carol again (absent uid)', method: 'POST', path: '/channel/whitelist_remove', body: person(alice, [carol]) },
     { name: 'alice whitelist is empty', method: 'GET', path: `/cluster/channels/${alice}/1/allowlist` },
