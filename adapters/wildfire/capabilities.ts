@@ -60,8 +60,12 @@ export function wildfireCapabilities(edition: WildfireEdition): Capabilities {
   for (const name of PRO_ONLY) overrides[name] = pro;
   // PRO /admin/group/manager/mute has no duration parameter (§6): forever only.
   if (pro) {
-    overrides['groups.mutes.set'] = { duration: false };
-    overrides['groups.mutes.batchSet'] = { duration: false };
+    // One type per member (§6): muted, whitelisted and admin exclude each other, so nothing stacks.
+    overrides['groups.mutes.set'] = { duration: false, stacked: false };
+    overrides['groups.mutes.batchSet'] = { duration: false, stacked: false };
+    overrides['groups.whitelist.add'] = { stacked: false };
+    overrides['groups.whitelist.replace'] = { stacked: false };
+    overrides['groups.members.setRole'] = { stacked: false };
   }
   return defineCapabilities(true, overrides);
 }

@@ -14,6 +14,7 @@ import {
   PolicyError,
   ROOM_KIND_PATHS,
   SPEC_VERSION,
+  UnsupportedOptionError,
   UpstreamError,
   requireCapability,
   toErrorBody,
@@ -137,11 +138,17 @@ function roomLabel(room: RoomRef): string {
   return `${room.kind}:${room.id}`;
 }
 
-/** Wildfire keeps ONE type per member (§6): a mute, a whitelist entry and the admin role exclude each other. */
-function exclusiveTypeError(uid: string, has: string, wanted: string): InvalidArgumentError {
-  return new InvalidArgumentError(
+/**
+ * Wildfire keeps ONE type per member (§6): a mute, a whitelist entry and the admin role exclude
+ * each other, so the capability option `stacked` is missing: the call is refused (422) rather than
+ * silently dropping the member's other state.
+ */
+function exclusiveTypeError(uid: string, has: string, wanted: string, capability: string): UnsupportedOptionError {
+  return new UnsupportedOptionError(
+    capability as CapabilityName,
+    'stacked',
+    VENDOR,
     `Wildfire keeps one type per group member: "${uid}" is ${has}, so it cannot also be ${wanted} (that would silently drop the first); undo it first`,
-    { details: { uid, vendor: VENDOR, reason: 'member-type-exclusive' } },
   );
 }
 
@@ -700,13 +707,11 @@ export class WildfireBackend implements Backend {
     const group = await this.groupInfo(room.id, capability);
     const member = await this.groupMember(room.id, uid, capability);
     if (member.type === MEMBER_TYPE.owner) throw new InvalidArgumentError(`the owner of group "${room.id}" cannot be muted`);
-    if (member.type === MEMBER_TYPE.manager) throw exclusiveTypeError(uid, 'an admin', 'muted');
+    if (member.type === MEMBER_TYPE.manager) throw exclusiveTypeError(uid, 'an admin', 'muted', capability);
+    if (member.type === MEMBER_TYPE.allowed) throw exclusiveTypeError(uid, 'on the mute whitelist', 'muted', capability);
     if (member.type !== MEMBER_TYPE.silent) {
-      // A whitelisted member can be muted (the mute wins over the whitelist, as the contract says),
-      // but Wildfire keeps one type per member: type 5 becomes 3 and the whitelist entry is gone.
       await this.groupMemberSwitch('/admin/group/manager/mute', group, [uid], true, capability);
       this.emit('member.muted', { room: roomLabel(room), uid }, null, { uid, mutedUntil: 'forever' });
-      if (member.type === MEMBER_TYPE.allowed) this.emit('roomWhitelist.changed', { room: roomLabel(room) }, [uid], null);
     }
     return { uid, mutedUntil: 'forever' };
   }
@@ -715,8 +720,8 @@ export class WildfireBackend implements Backend {
     await this.ensureUsers(capability, uid);
     const member = await this.groupMember(room.id, uid, capability);
     if (member.type === MEMBER_TYPE.allowed) return false;
-    if (member.type === MEMBER_TYPE.owner || member.type === MEMBER_TYPE.manager) throw exclusiveTypeError(uid, member.type === MEMBER_TYPE.owner ? 'the owner' : 'an admin', 'on the mute whitelist');
-    if (member.type === MEMBER_TYPE.silent) throw exclusiveTypeError(uid, 'muted', 'on the mute whitelist');
+    if (member.type === MEMBER_TYPE.owner || member.type === MEMBER_TYPE.manager) throw exclusiveTypeError(uid, member.type === MEMBER_TYPE.owner ? 'the owner' : 'an admin', 'on the mute whitelist', capability);
+    if (member.type === MEMBER_TYPE.silent) throw exclusiveTypeError(uid, 'muted', 'on the mute whitelist', capability);
     await this.groupMemberSwitch('/admin/group/manager/allow', group, [uid], true, capability);
     return true;
   }
@@ -873,8 +878,8 @@ export class WildfireBackend implements Backend {
         const current = roleOf(member.type);
         if (current !== role) {
           // manager/set false also clears types 3/5; promoting a muted or whitelisted member would drop that.
-          if (member.type === MEMBER_TYPE.silent) throw exclusiveTypeError(uid, 'muted', 'an admin');
-          if (member.type === MEMBER_TYPE.allowed) throw exclusiveTypeError(uid, 'on the mute whitelist', 'an admin');
+          if (member.type === MEMBER_TYPE.silent) throw exclusiveTypeError(uid, 'muted', 'an admin', capability);
+          if (member.type === MEMBER_TYPE.allowed) throw exclusiveTypeError(uid, 'on the mute whitelist', 'an admin', capability);
           await this.groupMemberSwitch('/admin/group/manager/set', group, [uid], role === 'admin', capability);
         }
         const after: Member = { uid, role, mutedUntil: member.type === MEMBER_TYPE.silent ? 'forever' : null };
@@ -939,8 +944,8 @@ export class WildfireBackend implements Backend {
         for (const uid of wanted) {
           const member = members.get(uid);
           if (!member) throw new PolicyError('NOT_MEMBER', `"${uid}" is not a member of group "${room.id}"`, { details: { uid } });
-          if (member.type === MEMBER_TYPE.owner || member.type === MEMBER_TYPE.manager) throw exclusiveTypeError(uid, member.type === MEMBER_TYPE.owner ? 'the owner' : 'an admin', 'on the mute whitelist');
-          if (member.type === MEMBER_TYPE.silent) throw exclusiveTypeError(uid, 'muted', 'on the mute whitelist');
+          if (member.type === MEMBER_TYPE.owner || member.type === MEMBER_TYPE.manager) throw exclusiveTypeError(uid, member.type === MEMBER_TYPE.owner ? 'the owner' : 'an admin', 'on the mute whitelist', capability);
+          if (member.type === MEMBER_TYPE.silent) throw exclusiveTypeError(uid, 'muted', 'on the mute whitelist', capability);
         }
         const before = [...members.values()].filter((member) => member.type === MEMBER_TYPE.allowed).map((member) => member.member_id);
         const toDrop = before.filter((uid) => !wanted.includes(uid));

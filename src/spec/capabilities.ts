@@ -72,7 +72,8 @@ export const CAPABILITY_NAMES: readonly CapabilityName[] = [
 
 /**
  * Options an operation may accept, by capability (`extra`: the field is stored; `id`: the caller
- * chooses the room id; a peer type: conversations with that kind of peer exist). A backend that supports the operation lists
+ * chooses the room id; a peer type: conversations with that kind of peer exist; `stacked`: a
+ * member keeps its other states — admin, muted, whitelisted — alongside the one being set). A backend that supports the operation lists
  * here which of these options it supports; an unsupported option answers 422 UNSUPPORTED_OPTION.
  */
 export const CAPABILITY_OPTIONS = {
@@ -81,10 +82,16 @@ export const CAPABILITY_OPTIONS = {
   'friends.update': ['extra'],
   'friends.remove': ['oneWay'],
   'friends.list': ['query', 'uids'],
-  'groups.mutes.set': ['duration'],
-  'groups.mutes.batchSet': ['duration'],
-  'chatrooms.mutes.set': ['duration'],
-  'chatrooms.mutes.batchSet': ['duration'],
+  'groups.mutes.set': ['duration', 'stacked'],
+  'groups.mutes.batchSet': ['duration', 'stacked'],
+  'groups.whitelist.add': ['stacked'],
+  'groups.whitelist.replace': ['stacked'],
+  'groups.members.setRole': ['stacked'],
+  'chatrooms.mutes.set': ['duration', 'stacked'],
+  'chatrooms.mutes.batchSet': ['duration', 'stacked'],
+  'chatrooms.whitelist.add': ['stacked'],
+  'chatrooms.whitelist.replace': ['stacked'],
+  'chatrooms.members.setRole': ['stacked'],
   'groups.create': ['id'],
   'chatrooms.create': ['id'],
   'conversations.delete': ['user', 'group', 'chatroom'],

@@ -54,12 +54,16 @@ export function roomMutesFacet(runner: ConformanceRunner, factory: TargetFactory
         expect(await backdoor.mutedMembers(kind, ref.id)).toEqual([]);
       });
 
-      facet.test(`${kind}: an individual mute wins over the whitelist`, [`${prefix}.create`, `${prefix}.mutes.set`, `${prefix}.whitelist.add`, ['messages.send', toRoom]], async ({ backend }) => {
+      facet.test(`${kind}: an individual mute wins over the whitelist`, [`${prefix}.create`, [`${prefix}.mutes.set`, 'stacked'], `${prefix}.mutes.remove`, `${prefix}.whitelist.add`, ['messages.send', toRoom]], async ({ backend, backdoor }) => {
         const [owner, a] = await newUsers(backend, 2);
         const ref = await newRoom(backend, kind, owner!, [a!]);
         await backend.rooms.whitelist.add(ref, [a!]);
         await backend.rooms.mutes.set(ref, a!, null);
         await expectError(facet, backend.messages.send({ from: a!, to: { type: kind, id: ref.id }, text: 'x' }), 'MUTED', 403);
+        // Both states are kept: unmuted, the member is still on the whitelist.
+        expect(await backdoor.roomWhitelist(kind, ref.id)).toEqual([a]);
+        await backend.rooms.mutes.remove(ref, a!);
+        expect(await backdoor.roomWhitelist(kind, ref.id)).toEqual([a]);
       });
     }
   });

@@ -3,11 +3,46 @@
  * UNSUPPORTED_OPTION), never a fake success. One call per capability, with throwaway ids: the
  * answer must come before any existence check.
  */
-import type { Backend, CapabilityName, RoomKind, RoomOperation } from '../../spec/index.js';
-import { CAPABILITY_NAMES, CAPABILITY_OPTIONS, isOptionSupported, isSupported } from '../../spec/index.js';
+import type { Backend, BatchResult, CapabilityName, ErrorCode, RoomKind, RoomOperation } from '../../spec/index.js';
+import { CAPABILITY_NAMES, CAPABILITY_OPTIONS, ImBridgeError, isOptionSupported, isSupported } from '../../spec/index.js';
 import { defineFacet, expectError, randomId, type ConformanceOptions, type ConformanceRunner, type TargetFactory } from '../suite-context.js';
 
 type Invocation = (backend: Backend, ids: { a: string; b: string; room: string }) => Promise<unknown>;
+
+/** A single-item batch's failure, thrown, so a refused item reads like a refused call. */
+async function firstItem(result: Promise<BatchResult>): Promise<void> {
+  const item = (await result).results[0];
+  if (item?.error) throw new ImBridgeError(item.error.code as ErrorCode, item.error.message, { retryable: item.error.retryable });
+}
+
+/**
+ * `stacked`: give member b one state (whitelisted, or muted, or admin), then ask for another.
+ * Needs a room the backend can build: owner a, member b.
+ */
+function stackedInvocation(kind: RoomKind, operation: 'mutes.set' | 'mutes.batchSet' | 'whitelist.add' | 'whitelist.replace' | 'members.setRole'): Invocation {
+  return async (backend, { a, b }) => {
+    await backend.users.put(a, {});
+    await backend.users.put(b, {});
+    const created = await backend.rooms.create(kind, { name: 'stacked', owner: a, members: [b] });
+    const room = { kind, id: created.id };
+    const prefix = kind === 'group' ? 'groups' : 'chatrooms';
+    const canWhitelist = isSupported(backend.capabilities, `${prefix}.whitelist.add`);
+    if (operation === 'mutes.set' || operation === 'mutes.batchSet') {
+      if (canWhitelist) await backend.rooms.whitelist.add(room, [b]);
+      else await backend.rooms.members.setRole(room, b, 'admin');
+      if (operation === 'mutes.set') return backend.rooms.mutes.set(room, b, null);
+      return firstItem(backend.rooms.mutes.setMany(room, [b], null));
+    }
+    if (operation === 'members.setRole') {
+      if (canWhitelist) await backend.rooms.whitelist.add(room, [b]);
+      else await backend.rooms.mutes.set(room, b, null);
+      return backend.rooms.members.setRole(room, b, 'admin');
+    }
+    await backend.rooms.members.setRole(room, b, 'admin');
+    if (operation === 'whitelist.add') return firstItem(backend.rooms.whitelist.add(room, [b]));
+    return backend.rooms.whitelist.replace(room, [b]);
+  };
+}
 
 const USER_INVOCATIONS: Record<string, Invocation> = {
   'users.put': (backend, { a }) => backend.users.put(a, {}),
@@ -81,6 +116,14 @@ const OPTION_INVOCATIONS: Record<string, Invocation> = {
   'friends.update:extra': (backend, { a, b }) => backend.friends.update(a, b, { extra: 'x' }),
   'groups.create:id': (backend, { a, room }) => backend.rooms.create('group', { id: room, name: 'x', owner: a }),
   'chatrooms.create:id': (backend, { a, room }) => backend.rooms.create('chatroom', { id: room, name: 'x', owner: a }),
+  ...Object.fromEntries(
+    (['group', 'chatroom'] as const).flatMap((kind) =>
+      (['mutes.set', 'mutes.batchSet', 'whitelist.add', 'whitelist.replace', 'members.setRole'] as const).map((operation) => [
+        `${kind === 'group' ? 'groups' : 'chatrooms'}.${operation}:stacked`,
+        stackedInvocation(kind, operation),
+      ]),
+    ),
+  ),
   'conversations.delete:user': (backend, { a, b }) => backend.conversations.delete(a, 'user', b),
   'conversations.delete:group': (backend, { a, room }) => backend.conversations.delete(a, 'group', room),
   'conversations.delete:chatroom': (backend, { a, room }) => backend.conversations.delete(a, 'chatroom', room),
