@@ -34,8 +34,8 @@ export function openImCapabilities(): Capabilities {
     // One-way add = import_friend, then delete_friend of the reverse row it created.
     'friends.put': { extra: true, oneWay: true },
     'friends.list': { query: true, uids: true },
-    'groups.mutes.set': { duration: true },
-    'groups.mutes.batchSet': { duration: true },
+    'groups.mutes.set': { duration: true, stacked: true },
+    'groups.mutes.batchSet': { duration: true, stacked: true },
     'messages.send': { toUser: true, toGroup: true, toChatroom: false },
   });
 }

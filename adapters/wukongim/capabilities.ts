@@ -48,8 +48,8 @@ export function wukongimCapabilities(version: ServerVersion, whitelistOffOfPerso
     // One-way add = one person-channel whitelist_add (what a WuKongIM app does itself).
     'friends.put': { extra: true, oneWay: true },
     'friends.list': { query: true, uids: true },
-    'groups.mutes.set': { duration: false },
-    'groups.mutes.batchSet': { duration: false },
+    'groups.mutes.set': { duration: false, stacked: true },
+    'groups.mutes.batchSet': { duration: false, stacked: true },
     'messages.send': { toUser: true, toGroup: true, toChatroom: false },
   };
   for (const operation of ROOM_OPERATIONS) overrides[`chatrooms.${operation}`] = false;
