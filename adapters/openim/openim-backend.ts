@@ -16,6 +16,7 @@ import {
   UnsupportedOptionError,
   UpstreamError,
   requireCapability,
+  failedBatchItem,
   toErrorBody,
   type Backend,
   type BackendContext,
@@ -156,11 +157,6 @@ function nullIfEmpty(value: unknown): string | null {
 
 function unique(values: readonly string[]): string[] {
   return [...new Set(values)];
-}
-
-function itemError(id: string, error: unknown): BatchItemResult {
-  if (error instanceof ImBridgeError) return { id, ok: false, error: toErrorBody(error) };
-  throw error;
 }
 
 function roleOf(level: number): MemberRole {
@@ -394,7 +390,7 @@ export class OpenImBackend implements Backend {
     const valid: number[] = [];
     users.forEach((user, index) => {
       if (matchesIdRule(this.idRule, user.uid)) valid.push(index);
-      else results[index] = itemError(user.uid, this.idError(user.uid));
+      else results[index] = failedBatchItem(user.uid, this.idError(user.uid));
     });
     const existing = await this.fetchUsers(valid.map((index) => users[index]!.uid));
     // The first occurrence of a new uid is registered; later ones (and existing users) are updates.
@@ -417,7 +413,7 @@ export class OpenImBackend implements Backend {
       const user = users[index]!;
       if (toRegister.get(user.uid) !== user) continue;
       const failure = failedRegistrations.get(user.uid);
-      results[index] = failure === undefined ? { id: user.uid, ok: true } : itemError(user.uid, failure);
+      results[index] = failure === undefined ? { id: user.uid, ok: true } : failedBatchItem(user.uid, failure);
       if (failure === undefined) this.emit('user.updated', { uid: user.uid }, null, { uid: user.uid, name: user.name ?? null, extra: null });
     }
     for (const index of updates) {
@@ -427,7 +423,7 @@ export class OpenImBackend implements Backend {
         if (user.name !== undefined) await this.updateUserInfo(user.uid, { name: user.name });
         results[index] = { id: user.uid, ok: true };
       } catch (error) {
-        results[index] = itemError(user.uid, error);
+        results[index] = failedBatchItem(user.uid, error);
       }
     }
     return { results: results.map((result, index) => result ?? { id: users[index]!.uid, ok: true }) };
@@ -789,7 +785,7 @@ export class OpenImBackend implements Backend {
         }
         results.push({ id, ok: true });
       } catch (error) {
-        results.push(itemError(id, error));
+        results.push(failedBatchItem(id, error));
       }
     }
     return { results };
@@ -990,7 +986,7 @@ export class OpenImBackend implements Backend {
         for (const uid of part) failures.set(uid, error);
       }
     }
-    return { results: uids.map((uid) => (failures.has(uid) ? itemError(uid, failures.get(uid)) : { id: uid, ok: true })) };
+    return { results: uids.map((uid) => (failures.has(uid) ? failedBatchItem(uid, failures.get(uid)) : { id: uid, ok: true })) };
   }
 
   private async removeMembers(room: RoomRef, uids: string[]): Promise<BatchResult> {
@@ -1013,7 +1009,7 @@ export class OpenImBackend implements Backend {
         for (const uid of part) failures.set(uid, error);
       }
     }
-    return { results: uids.map((uid) => (failures.has(uid) ? itemError(uid, failures.get(uid)) : { id: uid, ok: true })) };
+    return { results: uids.map((uid) => (failures.has(uid) ? failedBatchItem(uid, failures.get(uid)) : { id: uid, ok: true })) };
   }
 
   private async requireMember(room: RoomRef, uid: string): Promise<MemberInfo> {
@@ -1076,7 +1072,7 @@ export class OpenImBackend implements Backend {
         await this.muteOne(room, uid, seconds);
         results.push({ id: uid, ok: true });
       } catch (error) {
-        results.push(itemError(uid, error));
+        results.push(failedBatchItem(uid, error));
       }
     }
     return { results };

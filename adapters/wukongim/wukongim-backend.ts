@@ -24,6 +24,7 @@ import {
   UnsupportedError,
   UnsupportedOptionError,
   requireCapability,
+  failedBatchItem,
   toErrorBody,
   type Backend,
   type BackendContext,
@@ -95,9 +96,19 @@ function unique(values: readonly string[]): string[] {
   return [...new Set(values)];
 }
 
-function failedItem(id: string, error: unknown): BatchItemResult {
-  if (error instanceof ImBridgeError) return { id, ok: false, error: toErrorBody(error) };
-  throw error;
+/**
+ * The per-item answer of a batch WuKongIM applies in one list call: an item refused before the
+ * call fails with its refusal; an item sent in a call that failed fails with that call's error.
+ */
+function batchResults(ids: readonly string[], refusalOf: (id: string) => unknown, sent: readonly string[], batchError: unknown): BatchResult {
+  return {
+    results: ids.map((id) => {
+      const refusal = refusalOf(id);
+      if (refusal) return failedBatchItem(id, refusal);
+      if (batchError !== null && sent.includes(id)) return failedBatchItem(id, batchError);
+      return { id, ok: true };
+    }),
+  };
 }
 
 function userNotFound(uid: string): NotFoundError {
@@ -288,7 +299,7 @@ export class WukongimBackend implements Backend {
           await this.users.put(user.uid, user.name === undefined ? {} : { name: user.name });
           results.push({ id: user.uid, ok: true });
         } catch (error) {
-          results.push(failedItem(user.uid, error));
+          results.push(failedBatchItem(user.uid, error));
         }
       }
       return { results };
@@ -515,15 +526,8 @@ export class WukongimBackend implements Backend {
           batchError = error;
         }
       }
-      return {
-        results: blocked.map((other) => {
-          const check = checks.get(other);
-          if (check) return failedItem(other, check);
-          if (other === uid) return failedItem(other, new InvalidArgumentError('a user cannot block itself', { details: { uid } }));
-          if (batchError !== null && toAdd.includes(other)) return failedItem(other, batchError);
-          return { id: other, ok: true };
-        }),
-      };
+      const refusalOf = (other: string) => checks.get(other) ?? (other === uid ? new InvalidArgumentError('a user cannot block itself', { details: { uid } }) : null);
+      return batchResults(blocked, refusalOf, toAdd, batchError);
     },
     remove: async (uid: string, blocked: string): Promise<void> => {
       this.require('blocks.remove');
@@ -669,15 +673,9 @@ export class WukongimBackend implements Backend {
           batchError = error;
         }
       }
-      return {
-        results: uids.map((uid) => {
-          const check = checks.get(uid);
-          if (check) return failedItem(uid, check);
-          if (banned(uid)) return failedItem(uid, new PolicyError('BLOCKED', `"${uid}" is banned from ${room.kind} "${room.id}"`, { details: { uid, room: room.id } }));
-          if (batchError !== null && toAdd.includes(uid)) return failedItem(uid, batchError);
-          return { id: uid, ok: true };
-        }),
-      };
+      const refusalOf = (uid: string) =>
+        checks.get(uid) ?? (banned(uid) ? new PolicyError('BLOCKED', `"${uid}" is banned from ${room.kind} "${room.id}"`, { details: { uid, room: room.id } }) : null);
+      return batchResults(uids, refusalOf, toAdd, batchError);
     },
     remove: async (room: RoomRef, uids: string[]): Promise<BatchResult> => {
       this.roomCapability(room, 'members.remove');
@@ -700,15 +698,9 @@ export class WukongimBackend implements Backend {
           batchError = error;
         }
       }
-      return {
-        results: uids.map((uid) => {
-          const check = checks.get(uid);
-          if (check) return failedItem(uid, check);
-          if (uid === state.metadata.owner) return failedItem(uid, new InvalidArgumentError('the owner cannot be removed from the room', { details: { uid } }));
-          if (batchError !== null && toRemove.includes(uid)) return failedItem(uid, batchError);
-          return { id: uid, ok: true };
-        }),
-      };
+      const refusalOf = (uid: string) =>
+        checks.get(uid) ?? (uid === state.metadata.owner ? new InvalidArgumentError('the owner cannot be removed from the room', { details: { uid } }) : null);
+      return batchResults(uids, refusalOf, toRemove, batchError);
     },
     setRole: async (room: RoomRef, uid: string, role: Exclude<MemberRole, 'owner'>): Promise<Member> => {
       this.roomCapability(room, 'members.setRole');
@@ -777,14 +769,7 @@ export class WukongimBackend implements Backend {
           batchError = error;
         }
       }
-      return {
-        results: uids.map((uid) => {
-          const refusal = refusals.get(uid);
-          if (refusal) return failedItem(uid, refusal);
-          if (batchError !== null && toMute.includes(uid)) return failedItem(uid, batchError);
-          return { id: uid, ok: true };
-        }),
-      };
+      return batchResults(uids, (uid) => refusals.get(uid), toMute, batchError);
     },
     remove: async (room: RoomRef, uid: string): Promise<void> => {
       this.roomCapability(room, 'mutes.remove');
@@ -845,14 +830,7 @@ export class WukongimBackend implements Backend {
           batchError = error;
         }
       }
-      return {
-        results: uids.map((uid) => {
-          const refusal = refusals.get(uid);
-          if (refusal) return failedItem(uid, refusal);
-          if (batchError !== null && toAdd.includes(uid)) return failedItem(uid, batchError);
-          return { id: uid, ok: true };
-        }),
-      };
+      return batchResults(uids, (uid) => refusals.get(uid), toAdd, batchError);
     },
     replace: async (room: RoomRef, uids: string[]): Promise<Page<UidEntry>> => {
       this.roomCapability(room, 'whitelist.replace');
@@ -933,14 +911,7 @@ export class WukongimBackend implements Backend {
           batchError = error;
         }
       }
-      return {
-        results: uids.map((uid) => {
-          const refusal = refusals.get(uid);
-          if (refusal) return failedItem(uid, refusal);
-          if (batchError !== null && toBan.includes(uid)) return failedItem(uid, batchError);
-          return { id: uid, ok: true };
-        }),
-      };
+      return batchResults(uids, (uid) => refusals.get(uid), toBan, batchError);
     },
     remove: async (room: RoomRef, uid: string): Promise<void> => {
       this.roomCapability(room, 'blocks.remove');
