@@ -253,3 +253,13 @@ export function whitelistRow(uid: string, createdAt: Date, updatedAt: Date): { i
 export function sendNotFound(response: Response): void {
   response.status(404).type('text/plain').send('404 page not found');
 }
+
+/** `/conversation/sync` paging: `page` from 1, `page_size` defaulting to 100 and capped at 500; no page = all. */
+export function syncPage<T>(items: T[], body: Json): T[] {
+  const page = number(body, 'page');
+  if (page < 1) return items;
+  let pageSize = number(body, 'page_size');
+  if (pageSize <= 0) pageSize = 100;
+  pageSize = Math.min(pageSize, 500);
+  return items.slice((page - 1) * pageSize, page * pageSize);
+}

@@ -11,6 +11,7 @@ import {
   argsError,
   flag,
   integer,
+  newConversationRow,
   nilIfEmpty,
   noPermission,
   notFound,
@@ -170,25 +171,7 @@ function ensureConversation(state: OpenImFakeState, owner: string, conversationI
     state.conversations.set(owner, rows);
   }
   if (rows.has(conversationID)) return;
-  const row: FakeConversation = {
-    ownerUserID: owner,
-    conversationID,
-    conversationType,
-    userID,
-    groupID,
-    recvMsgOpt: 0,
-    isPinned: false,
-    attachedInfo: '',
-    isPrivateChat: false,
-    groupAtType: 0,
-    ex: '',
-    burnDuration: 0,
-    minSeq: 0,
-    maxSeq: 0,
-    msgDestructTime: 604_800,
-    latestMsgDestructTime: 0,
-    isMsgDestruct: false,
-  };
+  const row: FakeConversation = newConversationRow(owner, conversationID, conversationType, userID, groupID);
   rows.set(conversationID, row);
 }
 

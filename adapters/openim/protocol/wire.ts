@@ -209,3 +209,29 @@ export function groupConversationId(groupID: string): string {
 export const ADMIN_PLATFORM_ID = 10;
 /** Default `tokenPolicy.expire` (90 days) in seconds (note §5). */
 export const DEFAULT_TOKEN_EXPIRE_SECONDS = 7_776_000;
+
+/**
+ * A new conversation row with the server's defaults (`pkg/common/storage/model` Conversation):
+ * the fake stores it, the facade answers it for a unified conversation.
+ */
+export function newConversationRow(ownerUserID: string, conversationID: string, conversationType: number, userID: string, groupID: string) {
+  return {
+    ownerUserID,
+    conversationID,
+    conversationType,
+    userID,
+    groupID,
+    recvMsgOpt: 0,
+    isPinned: false,
+    attachedInfo: '',
+    isPrivateChat: false,
+    groupAtType: 0,
+    ex: '',
+    burnDuration: 0,
+    minSeq: 0,
+    maxSeq: 0,
+    msgDestructTime: 604_800,
+    latestMsgDestructTime: 0,
+    isMsgDestruct: false,
+  };
+}

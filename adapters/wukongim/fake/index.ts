@@ -28,6 +28,7 @@ import {
   sendJson,
   sendNotFound,
   strings,
+  syncPage,
   text,
   tokenAccepted,
   whitelistRow,
@@ -473,15 +474,10 @@ function syncConversations(state: FakeState, body: Json): unknown[] {
     });
   }
   result.sort((left, right) => (left.version === right.version ? 0 : left.version > right.version ? -1 : 1));
-  let items = result.map((entry) => entry.item);
-  const page = number(body, 'page');
-  if (page >= 1) {
-    let pageSize = number(body, 'page_size');
-    if (pageSize <= 0) pageSize = 100;
-    pageSize = Math.min(pageSize, 500);
-    items = items.slice((page - 1) * pageSize, page * pageSize);
-  }
-  return items;
+  return syncPage(
+    result.map((entry) => entry.item),
+    body,
+  );
 }
 
 /** The other uid of a fake `X@Y` id, seen from `uid`. */

@@ -3,12 +3,11 @@
  * has no word for get OpenIM's zero value; the README lists each one.
  */
 import { ImBridgeError, type Backend, type Block, type Conversation, type FriendRequest, type Friendship, type ListOptions, type Member, type Page, type Room, type User } from '../../spec/index.js';
-import { groupConversationId, singleConversationId, type Body } from '../../../adapters/openim/protocol/wire.js';
+import { groupConversationId, newConversationRow, singleConversationId, type Body } from '../../../adapters/openim/protocol/wire.js';
 
 export const ROLE_LEVEL = { owner: 100, admin: 60, member: 20 } as const;
 const HANDLE_RESULT = { pending: 0, accepted: 1, rejected: -1 } as const;
 /** OpenIM's default `msgDestructTime` of a new conversation row (7 days). */
-const DEFAULT_MSG_DESTRUCT_SECONDS = 604_800;
 /** The uint32 maximum the OpenIM adapter sends for "muted until unmuted". */
 export const MUTE_FOREVER_SECONDS = 4_294_967_295;
 
@@ -146,23 +145,5 @@ export function conversationIdOf(owner: string, conversation: Conversation): str
 /** Conversation row; `maxSeq` is 0: unified conversations carry no message sequence. */
 export function conversationRow(owner: string, conversation: Conversation): Body {
   const single = conversation.peer.type === 'user';
-  return {
-    ownerUserID: owner,
-    conversationID: conversationIdOf(owner, conversation),
-    conversationType: single ? 1 : 3,
-    userID: single ? conversation.peer.id : '',
-    groupID: single ? '' : conversation.peer.id,
-    recvMsgOpt: 0,
-    isPinned: false,
-    attachedInfo: '',
-    isPrivateChat: false,
-    groupAtType: 0,
-    ex: '',
-    burnDuration: 0,
-    minSeq: 0,
-    maxSeq: 0,
-    msgDestructTime: DEFAULT_MSG_DESTRUCT_SECONDS,
-    latestMsgDestructTime: 0,
-    isMsgDestruct: false,
-  };
+  return newConversationRow(owner, conversationIdOf(owner, conversation), single ? 1 : 3, single ? conversation.peer.id : '', single ? '' : conversation.peer.id);
 }

@@ -6,7 +6,7 @@
  */
 import express, { type Router } from 'express';
 import type { Conversation, PeerType } from '../../spec/index.js';
-import { GROUP, PERSON, checkConversationDelete, decode, number, text } from '../../../adapters/wukongim/protocol.js';
+import { GROUP, PERSON, checkConversationDelete, decode, number, syncPage, text } from '../../../adapters/wukongim/protocol.js';
 import type { FacadeContext } from '../facade.js';
 import { listAll, unless } from './backend-calls.js';
 import { vendorRoute } from './vendor-route.js';
@@ -42,20 +42,13 @@ export function createConversationsRouter(context: FacadeContext): Router {
       const excluded = new Set((Array.isArray(body.exclude_channel_types) ? body.exclude_channel_types : []).map(Number));
       const onlyUnread = number(body, 'only_unread') === 1;
       const conversations = await unless(listAll((options) => backend.conversations.list(uid, options)), ['USER_NOT_FOUND', 'INVALID_ID'], []);
-      let items = conversations.flatMap((conversation) => {
+      const items = conversations.flatMap((conversation) => {
         const channelType = CHANNEL_TYPES[conversation.peer.type];
         if (channelType === undefined || excluded.has(channelType)) return [];
         if (onlyUnread && conversation.unread === 0) return [];
         return [syncItem(conversation, channelType)];
       });
-      const page = number(body, 'page');
-      if (page >= 1) {
-        let pageSize = number(body, 'page_size');
-        if (pageSize <= 0) pageSize = 100;
-        pageSize = Math.min(pageSize, 500);
-        items = items.slice((page - 1) * pageSize, page * pageSize);
-      }
-      return items;
+      return syncPage(items, body);
     }),
   );
   router.post(
