@@ -472,19 +472,27 @@ export class NativeBackend implements Backend {
   };
 
   readonly relations = {
+    // The hottest read of the API: one statement answers every flag and checks both users exist.
     get: async (uid: string, other: string): Promise<Relation> => {
       this.requireDistinct(uid, other, 'have a relation with');
-      this.requireUsers(uid, other);
-      const entry = this.findFriend(uid, other);
+      const row = this.sql(
+        `SELECT (SELECT COUNT(*) FROM users WHERE uid IN (@uid, @other)) AS known,
+                f.owner IS NOT NULL AS friend, f.alias, f.extra,
+                EXISTS (SELECT 1 FROM friends WHERE owner = @other AND friend = @uid) AS friendOf,
+                EXISTS (SELECT 1 FROM blocks WHERE owner = @uid AND blocked = @other) AS blocking,
+                EXISTS (SELECT 1 FROM blocks WHERE owner = @other AND blocked = @uid) AS blockedBy
+           FROM (SELECT 1) LEFT JOIN friends f ON f.owner = @uid AND f.friend = @other`,
+      ).get({ uid, other }) as { known: number; friend: number; alias: string | null; extra: string | null; friendOf: number; blocking: number; blockedBy: number };
+      if (row.known < 2) this.requireUsers(uid, other);
       return {
         uid,
         other,
-        friend: entry !== undefined,
-        friendOf: this.findFriend(other, uid) !== undefined,
-        blocking: this.isBlocking(uid, other),
-        blockedBy: this.isBlocking(other, uid),
-        alias: entry?.alias ?? null,
-        extra: entry?.extra ?? null,
+        friend: row.friend === 1,
+        friendOf: row.friendOf === 1,
+        blocking: row.blocking === 1,
+        blockedBy: row.blockedBy === 1,
+        alias: row.alias,
+        extra: row.extra,
       };
     },
   };

@@ -52,6 +52,15 @@ export async function startServer(config: ImbridgeConfig, options: StartOptions 
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
+        // Requests in flight get a few seconds to finish; idle keep-alive sockets must not hold the stop.
+        const force = setTimeout(() => server.closeAllConnections(), 5_000);
+        force.unref();
+        const idle = setInterval(() => server.closeIdleConnections(), 100);
+        idle.unref();
+        server.once('close', () => {
+          clearTimeout(force);
+          clearInterval(idle);
+        });
       });
       await Promise.all([...backends.values()].map((backend) => backend.close()));
     },
