@@ -153,6 +153,25 @@ function addFriendRow(state: OpenImFakeState, owner: string, friend: string, add
 }
 
 /** A live group (not dismissed) or the codes the group RPCs answer. */
+/** A member row as the server stores it when the request's operator adds `userID` (create or invite). */
+function newMember(state: OpenImFakeState, context: RequestContext, groupID: string, userID: string, roleLevel: number): FakeMember {
+  const user = state.users.get(userID);
+  return {
+    groupID,
+    userID,
+    roleLevel,
+    joinTime: context.now,
+    nickname: user?.nickname ?? '',
+    faceURL: user?.faceURL ?? '',
+    appMangerLevel: 0,
+    joinSource: 2,
+    operatorUserID: context.opUserID,
+    ex: '',
+    muteEndTime: 0,
+    inviterUserID: context.opUserID,
+  };
+}
+
 function liveGroup(state: OpenImFakeState, groupID: string): FakeGroup {
   const group = state.groups.get(groupID);
   if (!group) throw notFound(`group not found: ${groupID}`);
@@ -572,23 +591,7 @@ const createGroup: RouteSpec['handler'] = (context) => {
   };
   state.groups.set(groupID, group);
   const members = state.membersOf(groupID);
-  const join = (userID: string, roleLevel: number) => {
-    const user = state.users.get(userID);
-    members.set(userID, {
-      groupID,
-      userID,
-      roleLevel,
-      joinTime: context.now,
-      nickname: user?.nickname ?? '',
-      faceURL: user?.faceURL ?? '',
-      appMangerLevel: 0,
-      joinSource: 2,
-      operatorUserID: context.opUserID,
-      ex: '',
-      muteEndTime: 0,
-      inviterUserID: context.opUserID,
-    });
-  };
+  const join = (userID: string, roleLevel: number) => members.set(userID, newMember(state, context, groupID, userID, roleLevel));
   join(owner, ROLE_OWNER);
   for (const userID of adminIDs) join(userID, ROLE_ADMIN);
   for (const userID of memberIDs) join(userID, ROLE_MEMBER);
@@ -633,23 +636,7 @@ const inviteUserToGroup: RouteSpec['handler'] = (context) => {
       );
     }
   }
-  for (const userID of invited) {
-    const user = state.users.get(userID);
-    members.set(userID, {
-      groupID,
-      userID,
-      roleLevel: ROLE_MEMBER,
-      joinTime: context.now,
-      nickname: user?.nickname ?? '',
-      faceURL: user?.faceURL ?? '',
-      appMangerLevel: 0,
-      joinSource: 2,
-      operatorUserID: context.opUserID,
-      ex: '',
-      muteEndTime: 0,
-      inviterUserID: context.opUserID,
-    });
-  }
+  for (const userID of invited) members.set(userID, newMember(state, context, groupID, userID, ROLE_MEMBER));
   return undefined;
 };
 
