@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
+    include: ['test/**/*.test.ts', 'adapters/*/test/**/*.test.ts'],
     testTimeout: 20_000,
     hookTimeout: 60_000,
     // Two cores: more workers only contend; each file starts its own servers on free ports.

@@ -10,11 +10,14 @@ import { createBackends } from '../server/create-backends.js';
 import { createLogger } from '../server/create-logger.js';
 import { ChangeLog } from '../server/change-log.js';
 import { startServer } from '../server/start-server.js';
+import { VENDORS, findVendor } from '../../adapters/index.js';
+
+const FAKE_VENDORS = VENDORS.filter((vendor) => vendor.fake).map((vendor) => vendor.name);
 
 const USAGE = `usage:
   imbridge serve [--config path.yaml]
   imbridge capabilities [--config path.yaml] [--backend name]
-  imbridge fake <wukongim|agora|openim|wildfire> [--port N] [--host H]`;
+  imbridge fake <${FAKE_VENDORS.join('|')}> [--port N] [--host H]`;
 
 function fail(message: string, code = 2): never {
   process.stderr.write(`${message}\n`);
@@ -59,29 +62,14 @@ async function capabilities(argv: string[]): Promise<void> {
   await backend.close();
 }
 
-interface FakeModule {
-  startFake(options: { port?: number; host?: string }): Promise<{ url: string; backendConfig: Record<string, unknown>; close(): Promise<void> }>;
-}
-
 async function fake(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({ args: argv, options: { port: { type: 'string' }, host: { type: 'string' } }, allowPositionals: true, strict: true });
   const vendor = positionals[0];
-  if (!vendor || !['wukongim', 'agora', 'openim', 'wildfire'].includes(vendor)) fail(USAGE);
+  const vendorFake = vendor === undefined ? undefined : findVendor(vendor)?.fake;
+  if (!vendor || !vendorFake) fail(USAGE);
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port: "${values.port}" is not a port number`);
-  const fakes: Record<string, () => Promise<unknown>> = {
-    wukongim: () => import('../../adapters/wukongim/fake/index.js'),
-    agora: () => import('../../adapters/agora/fake/index.js'),
-    openim: () => import('../../adapters/openim/fake/index.js'),
-    wildfire: () => import('../../adapters/wildfire/fake/index.js'),
-  };
-  let module: FakeModule;
-  try {
-    module = (await fakes[vendor]!()) as FakeModule;
-  } catch (error) {
-    fail(`the ${vendor} fake is not available: ${error instanceof Error ? error.message : String(error)}`, 1);
-  }
-  const running = await module.startFake({ port, host: values.host ?? '127.0.0.1' });
+  const running = await vendorFake.start({ port, host: values.host ?? '127.0.0.1' });
   // The first line is the contract: the backend block to paste under `backends:`.
   process.stdout.write(`${JSON.stringify(running.backendConfig)}\n`);
   process.stdout.write(`${vendor} fake listening on ${running.url}\n`);

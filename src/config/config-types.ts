@@ -1,4 +1,5 @@
 /** The validated configuration (schemas/config.schema.json), with defaults applied. */
+import type { CompatConfig } from '../facade-kit/facade.js';
 
 export interface ApiKeyConfig {
   key: string;
@@ -13,17 +14,10 @@ export interface BackendConfig {
   [key: string]: unknown;
 }
 
-/** One vendor-compatible facade (`compat.<vendor>`); the vendor's own credential keys are in `[key]`. */
-export interface CompatConfig {
-  /** Backend holding the data (default: defaultBackend). */
-  backend: string;
-  /** Backend of the same vendor for pass-through, if any. */
-  upstream?: string;
-  timeoutMs?: number;
-  [key: string]: unknown;
-}
+export type { CompatConfig };
 
-export type CompatVendor = 'wukongim' | 'agora' | 'openim' | 'wildfire';
+/** A vendor with a facade: a name from `adapters/index.ts` (checked against it when the config loads). */
+export type CompatVendor = string;
 
 export interface ImbridgeConfig {
   server: { host: string; port: number; bodyLimitBytes: number; logLevel: string };

@@ -1,2 +1,2 @@
-/** The backdoor interface lives in the spec, so adapters' fakes can implement it; re-exported here. */
-export type { Backdoor, BackdoorRoom } from '../spec/index.js';
+/** The backdoor interface lives in the testing kit, so vendor fakes can implement it; re-exported here. */
+export type { Backdoor, BackdoorRoom } from '../testing/index.js';

@@ -28,7 +28,7 @@ import { authenticate, type Caller } from './authenticate.js';
 import { httpStatusFor } from './error-status.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { mountDocs } from './docs-page.js';
-import { mountCompat } from '../compat/mount-compat.js';
+import { mountCompat } from './mount-compat.js';
 import { ROUTES, capabilityFor, roomKindOf, type HandlerContext, type RouteDefinition } from './routes.js';
 
 export interface AppOptions {

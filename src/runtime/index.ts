@@ -1,8 +1,6 @@
 /** Machinery every backend shares. Adapters import only this and `src/spec`. */
 export * from './chunk.js';
-export * from './fake-control.js';
 export * from './ids.js';
-export * from './listen.js';
 export * from './lossless-json.js';
 export * from './multi-step-change.js';
 export * from './token-cache.js';

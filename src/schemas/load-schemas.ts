@@ -1,12 +1,15 @@
 /**
- * The JSON Schemas in `schemas/` are the one source for request validation, config validation
- * and the OpenAPI document. This module loads them once and hands out compiled validators.
+ * The JSON Schemas in `schemas/` and each vendor's two beside its `vendor.ts` are the one source
+ * for request validation, config validation and the OpenAPI document. This module loads them once
+ * and hands out compiled validators. The config schema names no vendor: the vendor enum, the
+ * per-vendor `backends` blocks and the `compat` blocks are composed here from `adapters/index.ts`.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
+import { VENDORS } from '../../adapters/index.js';
 
 type AddFormats = (ajv: Ajv2020) => unknown;
 // ajv-formats is CommonJS; under ESM interop its function may arrive wrapped in `default`.
@@ -23,17 +26,32 @@ function readSchema(path: string): JsonSchema {
   return JSON.parse(readFileSync(path, 'utf8')) as JsonSchema;
 }
 
-/** Every schema file below `schemas/`, parsed. */
+/** The config schema with the registry's vendors filled in. */
+export function configSchema(): JsonSchema {
+  const schema = readSchema(join(SCHEMA_DIRECTORY, 'config.schema.json')) as {
+    properties: { backends: { additionalProperties: JsonSchema & { properties: { vendor: JsonSchema } } }; compat: { properties: Record<string, JsonSchema> } };
+  } & JsonSchema;
+  const backend = schema.properties.backends.additionalProperties;
+  backend.properties.vendor = { ...backend.properties.vendor, enum: VENDORS.map((vendor) => vendor.name) };
+  backend.allOf = VENDORS.map((vendor) => ({ if: { properties: { vendor: { const: vendor.name } } }, then: { $ref: schemaId(vendor.backendSchema) } }));
+  for (const vendor of VENDORS) {
+    if (vendor.facade) schema.properties.compat.properties[vendor.name] = { $ref: schemaId(vendor.facade.schema) };
+  }
+  return schema;
+}
+
+function schemaId(schema: JsonSchema): string {
+  if (typeof schema.$id !== 'string') throw new Error('a vendor schema has no $id');
+  return schema.$id;
+}
+
+/** Every schema: the files of `schemas/` (the config one composed) and each vendor's own. */
 export function loadSchemaFiles(): JsonSchema[] {
-  const files = [
-    ...readdirSync(SCHEMA_DIRECTORY).filter((name) => name.endsWith('.json')).map((name) => join(SCHEMA_DIRECTORY, name)),
-    ...['backends', 'compat'].flatMap((folder) =>
-      readdirSync(join(SCHEMA_DIRECTORY, folder))
-        .filter((name) => name.endsWith('.json'))
-        .map((name) => join(SCHEMA_DIRECTORY, folder, name)),
-    ),
-  ];
-  return files.map(readSchema);
+  const files = readdirSync(SCHEMA_DIRECTORY)
+    .filter((name) => name.endsWith('.json') && name !== 'config.schema.json')
+    .map((name) => readSchema(join(SCHEMA_DIRECTORY, name)));
+  const vendorSchemas = VENDORS.flatMap((vendor) => [vendor.backendSchema, ...(vendor.facade ? [vendor.facade.schema] : [])]);
+  return [...files, configSchema(), ...vendorSchemas];
 }
 
 let apiSchemaCache: JsonSchema | undefined;

@@ -1,30 +1,17 @@
 /**
  * Builds the configured backends. Each vendor's adapter is loaded only when a backend uses it,
- * from `adapters/<vendor>/index.ts`, whose `createBackend` receives its validated config block.
+ * through its descriptor in `adapters/index.ts`, whose `createBackend` receives its validated
+ * config block.
  */
 import type { Logger } from 'pino';
 import type { Backend, BackendFactory, ChangeSink } from '../spec/index.js';
 import type { BackendConfig } from '../config/config-types.js';
+import { findVendor } from '../../adapters/index.js';
 
-type AdapterModule = { createBackend?: BackendFactory<BackendConfig> };
-
-// Literal paths (not a template) so that every bundler and test runner can see each adapter.
-const ADAPTERS: Readonly<Record<string, () => Promise<AdapterModule>>> = {
-  native: () => import('../../adapters/native/index.js') as unknown as Promise<AdapterModule>,
-  wukongim: () => import('../../adapters/wukongim/index.js') as unknown as Promise<AdapterModule>,
-  agora: () => import('../../adapters/agora/index.js') as unknown as Promise<AdapterModule>,
-  openim: () => import('../../adapters/openim/index.js') as unknown as Promise<AdapterModule>,
-  wildfire: () => import('../../adapters/wildfire/index.js') as unknown as Promise<AdapterModule>,
-};
-
-export const VENDORS = Object.keys(ADAPTERS);
-
-async function loadFactory(vendor: string): Promise<BackendFactory<BackendConfig>> {
-  const load = ADAPTERS[vendor];
-  if (!load) throw new Error(`unknown vendor "${vendor}"`);
-  const module = await load();
-  if (typeof module.createBackend !== 'function') throw new Error(`adapters/${vendor} does not export createBackend`);
-  return module.createBackend;
+async function loadFactory(vendorName: string): Promise<BackendFactory<BackendConfig>> {
+  const vendor = findVendor(vendorName);
+  if (!vendor) throw new Error(`unknown vendor "${vendorName}"`);
+  return (config, context) => vendor.createBackend(config, context);
 }
 
 export interface CreateBackendsOptions {

@@ -6,4 +6,3 @@ export * from './backend.js';
 export * from './capabilities.js';
 export * from './errors.js';
 export * from './types.js';
-export * from './backdoor.js';

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, validateConfig } from '../../src/config/load-config.js';
+import { VENDORS } from '../../adapters/index.js';
 
 const directory = mkdtempSync(join(tmpdir(), 'imbridge-config-unit-'));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
@@ -55,7 +56,7 @@ describe('loadConfig', () => {
         'server.port: must be integer',
         'auth.apiKeys[0].key: must NOT have fewer than 16 characters',
         'backends.local.store.extra: is not a known key',
-        'backends.other.vendor: must be one of native, wukongim, agora, openim, wildfire',
+        `backends.other.vendor: must be one of ${VENDORS.map((vendor) => vendor.name).join(', ')}`,
       ]),
     );
   });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli, spawnServer } from '../support/spawn-imbridge.js';
+import { VENDORS } from '../../adapters/index.js';
 
 const directory = mkdtempSync(join(tmpdir(), 'imbridge-fake-cli-'));
 const children: ChildProcess[] = [];
@@ -25,7 +26,7 @@ function firstLine(child: ChildProcess): Promise<string> {
   });
 }
 
-describe.each(['wukongim', 'agora', 'openim', 'wildfire'])('imbridge fake %s', (vendor) => {
+describe.each(VENDORS.filter((vendor) => vendor.fake).map((vendor) => vendor.name))('imbridge fake %s', (vendor) => {
   it('prints its backend block as the first line, and imbridge serves /v1 on it', async () => {
     const fake = runCli(['fake', vendor, '--port', '0']);
     children.push(fake);

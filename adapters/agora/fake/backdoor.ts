@@ -3,7 +3,7 @@
  * terms. It shares no code with the adapter — it speaks the fake's vocabulary (contacts with
  * remarks, chatgroups/chatrooms, mute expiries, user_channel conversations) directly.
  */
-import type { Backdoor, BackdoorRoom } from '../../../src/spec/index.js';
+import type { Backdoor, BackdoorRoom } from '../../../src/testing/index.js';
 import type { MemberRole, PeerType, RoomKind } from '../../../src/spec/index.js';
 import type { AgoraFake } from './index.js';
 import type { FakeRoom } from './fake-state.js';

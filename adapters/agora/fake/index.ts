@@ -12,7 +12,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import express, { type Request, type Response } from 'express';
-import { FakeControl, listen } from '../../../src/runtime/index.js';
+import { FakeControl, listen } from '../../../src/testing/index.js';
 import { AgoraFakeState, type FakeRoom, type FakeRoomResource, type FakeUser } from './fake-state.js';
 import {
   BLOCK_ADD_CAP,
@@ -30,7 +30,7 @@ import {
   resolveAppPath,
   successEnvelope,
   userEntity,
-} from '../protocol.js';
+} from '../protocol/wire.js';
 
 export interface AgoraFakeOptions {
   orgName?: string;

@@ -3,7 +3,7 @@
  * the fake's state and said in unified terms. Shares no code with the adapter, so a write is
  * only proven when the vendor-side rows show it.
  */
-import type { Backdoor, BackdoorRoom } from '../../../src/spec/index.js';
+import type { Backdoor, BackdoorRoom } from '../../../src/testing/index.js';
 import type { MemberRole, PeerType, RoomKind } from '../../../src/spec/index.js';
 import type { OpenImFakeState } from './fake-state.js';
 

@@ -7,7 +7,7 @@
  * request log, the fault hook and `/__fake/*`.
  */
 import express, { type Express, type Request, type Response } from 'express';
-import { FakeControl, listen } from '../../../src/runtime/index.js';
+import { FakeControl, listen } from '../../../src/testing/index.js';
 import { OpenImFakeState, resolveOptions, type FakeOptions } from './fake-state.js';
 import { verifyToken } from '../protocol/jwt.js';
 import { ROUTES, type RequestContext } from './routes.js';

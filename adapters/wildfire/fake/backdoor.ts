@@ -3,7 +3,7 @@
  * fake's own state (rows, member types, conversation lists) and says what it means in unified
  * terms, sharing no code with the adapter under test.
  */
-import type { Backdoor, BackdoorRoom } from '../../../src/spec/index.js';
+import type { Backdoor, BackdoorRoom } from '../../../src/testing/index.js';
 import type { MemberRole, PeerType, RoomKind } from '../../../src/spec/index.js';
 import type { WildfireFake } from './index.js';
 

@@ -1,5 +1,5 @@
 /**
- * A contract-faithful fake of the Wildfire IM admin API (vendor note `vendors/wildfire.md`): its
+ * A contract-faithful fake of the Wildfire IM admin API (vendor note `adapters/wildfire/NOTES.md`): its
  * routes (all POST, `GET /admin/health`), the pre-check order of AdminAction (rate limit → 250,
  * missing/bad signature headers → 239, timestamp older than 2 h → 243, wrong sign → 244, each in the
  * nested envelope), the `{code, msg, result}` envelope on HTTP 200, HTTP 500 with an empty body for
@@ -8,9 +8,10 @@
  * hook and the `/__fake/*` routes.
  */
 import express, { type Express, type Request, type Response } from 'express';
-import { FakeControl, listen, parseJson } from '../../../src/runtime/index.js';
-import type { WildfireEdition } from '../capabilities.js';
-import { JavaException, checkSignature, parseBody, sendEnvelope, sendJavaException, sendNoHandler, sendPrecheckError, type Json } from '../protocol.js';
+import { parseJson } from '../../../src/runtime/index.js';
+import { FakeControl, listen } from '../../../src/testing/index.js';
+import type { WildfireEdition } from '../protocol/wire.js';
+import { JavaException, checkSignature, parseBody, sendEnvelope, sendJavaException, sendNoHandler, sendPrecheckError, type Json } from '../protocol/wire.js';
 import { WildfireFakeState } from './fake-state.js';
 import { buildRoutes } from './routes.js';
 

@@ -22,7 +22,7 @@ import {
   str,
   type Answer,
   type Json,
-} from '../protocol.js';
+} from '../protocol/wire.js';
 
 // The wire helpers live in ../protocol.ts (shared with the client and the compat facade).
 export { ERROR_TEXT, JavaException, NPE, USER_NAME_CLASH, bool, fail, int, list, obj, ok, str, type Answer, type Json };

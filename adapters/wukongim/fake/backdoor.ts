@@ -4,7 +4,7 @@
  * adapter: the metadata conventions of the adapter's README ("Where imbridge keeps what WuKongIM
  * has no field for") are decoded here independently.
  */
-import type { Backdoor, BackdoorRoom } from '../../../src/spec/index.js';
+import type { Backdoor, BackdoorRoom } from '../../../src/testing/index.js';
 import type { MemberRole, PeerType, RoomKind } from '../../../src/spec/index.js';
 import { FakeState, GROUP, PERSON, SYSTEM_UID, type FakeChannel } from './fake-state.js';
 

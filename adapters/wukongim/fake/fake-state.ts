@@ -5,9 +5,9 @@
  * chats live under the `X@Y` fake id); conversation rows per user. Nothing here knows imbridge.
  */
 import { crc32 } from 'node:zlib';
-import { SYSTEM_UID, fnv64a } from '../protocol.js';
+import { SYSTEM_UID, fnv64a } from '../protocol/wire.js';
 
-export { GROUP, PERSON, SYSTEM_UID, fnv64a } from '../protocol.js';
+export { GROUP, PERSON, SYSTEM_UID, fnv64a } from '../protocol/wire.js';
 
 export interface ChannelInfo {
   large: number;

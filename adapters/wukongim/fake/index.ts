@@ -8,7 +8,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import express, { type Express, type Request, type Response } from 'express';
-import { FakeControl, listen, parseJson } from '../../../src/runtime/index.js';
+import { parseJson } from '../../../src/runtime/index.js';
+import { FakeControl, listen } from '../../../src/testing/index.js';
 import {
   TEXTS,
   VendorFailure,
@@ -33,7 +34,7 @@ import {
   tokenAccepted,
   whitelistRow,
   type Json,
-} from '../protocol.js';
+} from '../protocol/wire.js';
 import {
   EMPTY_INFO,
   FakeState,

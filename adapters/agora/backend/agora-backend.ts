@@ -1,0 +1,1253 @@
+/**
+ * The Agora Chat backend: each unified operation as the vendor's REST calls (see README.md for
+ * the map). Agora's send does not document any relationship check for REST-sent messages (note
+ * open question 9), so the policy is checked here before sending; batch calls are chunked at the
+ * vendor's caps and answered per item from the vendor's per-user results.
+ */
+import { randomBytes } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
+import {
+  ImBridgeError,
+  InvalidArgumentError,
+  InvalidIdError,
+  NotFoundError,
+  PolicyError,
+  SPEC_VERSION,
+  UnsupportedError,
+  UnsupportedOptionError,
+  UpstreamError,
+  requireCapability,
+  toErrorBody,
+  type Backend,
+  type BackendContext,
+  type BackendHealth,
+  type BatchItemResult,
+  type BatchResult,
+  type Block,
+  type CapabilityName,
+  type ChangeRecord,
+  type Conversation,
+  type FriendRemoveMode,
+  type FriendRequest,
+  type Friendship,
+  type FriendshipInput,
+  type ListOptions,
+  type Member,
+  type MemberRole,
+  type MessageInput,
+  type Mute,
+  type MutedUntil,
+  type Page,
+  type PeerType,
+  type Relation,
+  type Room,
+  type RoomInput,
+  type RoomKind,
+  type RoomRef,
+  type SentMessage,
+  type UidEntry,
+  type UpstreamAccess,
+  type User,
+  type UserInput,
+} from '../../../src/spec/index.js';
+import { assertId, int64ToString, paginate, runChunked, runSteps, type ChangeStep } from '../../../src/runtime/index.js';
+import { AGORA_CAPABILITIES } from './capabilities.js';
+import { AgoraClient, type AgoraClientOptions, type AgoraEnvelope } from './client.js';
+import { VENDOR } from './errors.js';
+import { AGORA_ID_RULE, roomResource, vendorPath } from './ids.js';
+
+/** Vendor caps per call (§7: block add 50; §8–§12: members, allow lists, mutes, bans 60). */
+export const USER_BLOCK_CAP = 50;
+export const ROOM_BATCH_CAP = 60;
+export const REGISTER_CAP = 60;
+const CONTACT_PAGE = 50;
+const BLOCK_PAGE = 50;
+/** A mute ending this far ahead is the vendor's "permanent" (open question 6). */
+const FOREVER_AFTER_MS = 50 * 365 * 24 * 3600 * 1000;
+
+interface RoomDetails {
+  id: string;
+  name: string;
+  owner: string;
+  mute: boolean;
+  memberCount: number;
+}
+
+function asRecord(value: unknown): Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+function asArray(value: unknown): unknown[] {
+  if (Array.isArray(value)) return value;
+  return value === undefined || value === null ? [] : [value];
+}
+
+function stringOrNull(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
+}
+
+function upstreamFailure(message: string, reason: unknown): UpstreamError {
+  return new UpstreamError('UPSTREAM_ERROR', `${message}${typeof reason === 'string' && reason !== '' ? `: ${reason}` : ''}`, {
+    upstream: { vendor: VENDOR, status: 200, code: null, message: typeof reason === 'string' ? reason : null },
+  });
+}
+
+function itemError(error: unknown): BatchItemResult['error'] {
+  if (error instanceof ImBridgeError) return toErrorBody(error);
+  return { code: 'UPSTREAM_ERROR', message: error instanceof Error ? error.message : String(error), retryable: false };
+}
+
+/** Runs `task` for each item with a small concurrency (vendor QPS caps are per app). */
+async function mapLimited<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await task(items[index]!);
+    }
+  });
+  await Promise.all(workers);
+  return results;
+}
+
+export interface AgoraBackendOptions extends AgoraClientOptions {
+  name: string;
+}
+
+export class AgoraBackend implements Backend {
+  readonly specVersion = SPEC_VERSION;
+  readonly vendor = VENDOR;
+  readonly capabilities = AGORA_CAPABILITIES;
+  readonly idRule = AGORA_ID_RULE;
+  readonly name: string;
+  private readonly client: AgoraClient;
+  /** Pass-through access for the compat facade: this backend's base URL, prefix and app token. */
+  readonly upstream: UpstreamAccess;
+  /** Users seen to exist, briefly: the vendor's relationship calls need existence checks first. */
+  private readonly knownUsers = new LRUCache<string, true>({ max: 10_000, ttl: 30_000 });
+  /** When this proxy first saw a friendship / block (Agora keeps no such time; README). */
+  private readonly sinceTimes = new LRUCache<string, string>({ max: 50_000 });
+
+  constructor(
+    options: AgoraBackendOptions,
+    private readonly context: BackendContext,
+  ) {
+    this.name = options.name;
+    this.client = new AgoraClient({ ...options, logger: context.logger });
+    this.upstream = this.client.upstreamAccess();
+  }
+
+  // ───────────────────────── helpers ─────────────────────────
+
+  private require(name: CapabilityName, option?: string): void {
+    requireCapability(this.capabilities, VENDOR, name, option);
+  }
+
+  private nowIso(): string {
+    return new Date(this.context.now()).toISOString();
+  }
+
+  private emit(type: ChangeRecord['type'], target: Record<string, string>, before: unknown, after: unknown): void {
+    try {
+      this.context.changes.emit({ type, backend: this.name, target, before, after, at: this.nowIso() });
+    } catch (error) {
+      this.context.logger.warn({ type, reason: error instanceof Error ? error.message : String(error) }, 'change sink failed');
+    }
+  }
+
+  private since(kind: 'friend' | 'block', a: string, b: string, keep: boolean): string {
+    const key = `${kind}\u0000${a}\u0000${b}`;
+    const known = this.sinceTimes.get(key);
+    if (known !== undefined) return known;
+    const now = this.nowIso();
+    if (keep) this.sinceTimes.set(key, now);
+    return now;
+  }
+
+  private forgetSince(kind: 'friend' | 'block', a: string, b: string): void {
+    this.sinceTimes.delete(`${kind}\u0000${a}\u0000${b}`);
+  }
+
+  private async fetchUser(uid: string): Promise<Record<string, unknown> | null> {
+    try {
+      const envelope = await this.client.call({ method: 'GET', path: vendorPath('users', uid), idempotent: true, resource: 'user' });
+      this.knownUsers.set(uid, true);
+      return asRecord(envelope.entities?.[0]);
+    } catch (error) {
+      if (error instanceof ImBridgeError && error.code === 'USER_NOT_FOUND') return null;
+      throw error;
+    }
+  }
+
+  /** INVALID_ID for this vendor's rule, then USER_NOT_FOUND unless the user is registered. */
+  private async ensureUser(uid: string, field = 'uid'): Promise<void> {
+    assertId(this.idRule, uid, field);
+    if (this.knownUsers.has(uid)) return;
+    if ((await this.fetchUser(uid)) === null) throw new NotFoundError('USER_NOT_FOUND', `user "${uid}" not found`, { details: { uid } });
+  }
+
+  private async roomDetails(room: RoomRef): Promise<RoomDetails> {
+    assertId(this.idRule, room.id, 'id');
+    const envelope = await this.client.call({
+      method: 'GET',
+      path: vendorPath(roomResource(room.kind), room.id),
+      idempotent: true,
+      resource: 'room',
+    });
+    const entry = asRecord(asArray(envelope.data)[0]);
+    if (entry.id === undefined && entry.owner === undefined) throw new NotFoundError('GROUP_NOT_FOUND', `${room.kind} "${room.id}" not found`);
+    const count = typeof entry.affiliations_count === 'number' ? entry.affiliations_count : asArray(entry.affiliations).length;
+    return {
+      id: room.id,
+      name: stringOrNull(entry.name) ?? '',
+      owner: stringOrNull(entry.owner) ?? '',
+      mute: entry.mute === true,
+      memberCount: count,
+    };
+  }
+
+  private toRoom(kind: RoomKind, details: RoomDetails): Room {
+    return { id: details.id, kind, name: details.name, owner: details.owner, muteAll: details.mute, memberCount: details.memberCount };
+  }
+
+  /** All members with their vendor role (`owner` or `member`), paging through the vendor list. */
+  private async roomMembers(room: RoomRef): Promise<Array<{ uid: string; role: MemberRole }>> {
+    const pageSize = room.kind === 'group' ? 100 : 1000;
+    const members: Array<{ uid: string; role: MemberRole }> = [];
+    for (let pageNumber = 1; ; pageNumber += 1) {
+      const envelope = await this.client.call({
+        method: 'GET',
+        path: vendorPath(roomResource(room.kind), room.id, 'users'),
+        query: { pagenum: pageNumber, pagesize: pageSize },
+        idempotent: true,
+        resource: 'room',
+      });
+      const page = asArray(envelope.data);
+      for (const item of page) {
+        const record = asRecord(item);
+        if (typeof record.owner === 'string') members.push({ uid: record.owner, role: 'owner' });
+        else if (typeof record.member === 'string') members.push({ uid: record.member, role: 'member' });
+      }
+      if (page.length < pageSize) return members;
+    }
+  }
+
+  /** Active mutes: uid → mutedUntil. */
+  private async roomMutes(room: RoomRef): Promise<Map<string, string | 'forever'>> {
+    const envelope = await this.client.call({
+      method: 'GET',
+      path: vendorPath(roomResource(room.kind), room.id, 'mute'),
+      idempotent: true,
+      resource: 'room',
+    });
+    const now = this.context.now();
+    const mutes = new Map<string, string | 'forever'>();
+    for (const item of asArray(envelope.data)) {
+      const record = asRecord(item);
+      const until = this.mutedUntil(record.expire, now);
+      if (typeof record.user === 'string' && until !== null) mutes.set(record.user, until);
+    }
+    return mutes;
+  }
+
+  /** The vendor's `expire` (ms since epoch, -1 = permanent) as an active mute end, null when over. */
+  private mutedUntil(expire: unknown, now: number): MutedUntil {
+    const value = typeof expire === 'bigint' ? Number(expire) : typeof expire === 'number' ? expire : Number.NaN;
+    if (value === -1 || value - now > FOREVER_AFTER_MS) return 'forever';
+    if (!Number.isFinite(value) || value <= now) return null;
+    return new Date(value).toISOString();
+  }
+
+  private async roomWhitelist(room: RoomRef): Promise<string[]> {
+    const envelope = await this.client.call({
+      method: 'GET',
+      path: vendorPath(roomResource(room.kind), room.id, 'white', 'users'),
+      idempotent: true,
+      resource: 'room',
+    });
+    return asArray(envelope.data).filter((item): item is string => typeof item === 'string');
+  }
+
+  private async roomBlocks(room: RoomRef): Promise<string[]> {
+    const path = vendorPath(roomResource(room.kind), room.id, 'blocks', 'users');
+    if (room.kind === 'chatroom') {
+      const envelope = await this.client.call({ method: 'GET', path, idempotent: true, resource: 'room' });
+      return asArray(envelope.data).filter((item): item is string => typeof item === 'string');
+    }
+    return this.collectPaged(path, 'room');
+  }
+
+  /** Follows `pageSize`/`cursor` paging (§7, §12) until the vendor stops sending a cursor. */
+  private async collectPaged(path: string, resource: 'user' | 'room'): Promise<string[]> {
+    const items: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const envelope: AgoraEnvelope = await this.client.call({
+        method: 'GET',
+        path,
+        query: { pageSize: BLOCK_PAGE, cursor },
+        idempotent: true,
+        resource,
+      });
+      for (const item of asArray(envelope.data)) if (typeof item === 'string') items.push(item);
+      cursor = typeof envelope.cursor === 'string' && envelope.cursor !== '' ? envelope.cursor : undefined;
+    } while (cursor !== undefined);
+    return items;
+  }
+
+  /** `uid`'s contacts with remarks (§6, paged list on the singular `/user/` path). */
+  private async contacts(uid: string): Promise<Array<{ friend: string; remark: string | null }>> {
+    const contacts: Array<{ friend: string; remark: string | null }> = [];
+    let cursor: string | undefined;
+    do {
+      const envelope: AgoraEnvelope = await this.client.call({
+        method: 'GET',
+        path: vendorPath('user', uid, 'contacts'),
+        query: { limit: CONTACT_PAGE, cursor, needReturnRemark: true },
+        idempotent: true,
+        resource: 'user',
+      });
+      for (const item of asArray(asRecord(envelope.data).contacts)) {
+        const record = asRecord(item);
+        if (typeof record.username === 'string') contacts.push({ friend: record.username, remark: stringOrNull(record.remark) });
+      }
+      cursor = typeof envelope.cursor === 'string' && envelope.cursor !== '' ? envelope.cursor : undefined;
+    } while (cursor !== undefined);
+    return contacts;
+  }
+
+  private async userBlocks(uid: string): Promise<string[]> {
+    return this.collectPaged(vendorPath('users', uid, 'blocks', 'users'), 'user');
+  }
+
+  private friendship(uid: string, friend: string, remark: string | null): Friendship {
+    return { uid, friend, alias: remark, extra: null, since: this.since('friend', uid, friend, true) };
+  }
+
+  private async addContact(uid: string, friend: string): Promise<void> {
+    await this.client.call({ method: 'POST', path: vendorPath('users', uid, 'contacts', 'users', friend), idempotent: false, resource: 'user' });
+  }
+
+  private async deleteContact(uid: string, friend: string): Promise<void> {
+    await this.client.call({ method: 'DELETE', path: vendorPath('users', uid, 'contacts', 'users', friend), idempotent: true, resource: 'user' });
+  }
+
+  private async setRemark(uid: string, friend: string, remark: string): Promise<void> {
+    await this.client.call({
+      method: 'PUT',
+      path: vendorPath('user', uid, 'contacts', 'users', friend),
+      body: { remark },
+      idempotent: true,
+      resource: 'user',
+    });
+  }
+
+  /**
+   * Validates each item of a batch; `check` throws the item's error. Answers the ids left to send
+   * (deduplicated, input order) and records the failures.
+   */
+  private async precheck(
+    ids: readonly string[],
+    results: Map<string, BatchItemResult>,
+    check: (id: string) => Promise<'send' | 'done'>,
+  ): Promise<string[]> {
+    const unique = [...new Set(ids)];
+    const outcomes = await mapLimited(unique, 8, async (id) => {
+      try {
+        return await check(id);
+      } catch (error) {
+        results.set(id, { id, ok: false, error: itemError(error) });
+        return 'failed' as const;
+      }
+    });
+    const toSend: string[] = [];
+    unique.forEach((id, index) => {
+      if (outcomes[index] === 'send') toSend.push(id);
+      else if (outcomes[index] === 'done') results.set(id, { id, ok: true });
+    });
+    return toSend;
+  }
+
+  /** Runs chunked vendor calls; a whole-chunk failure fails each of its items with that error. */
+  private async sendChunks(
+    ids: string[],
+    size: number,
+    results: Map<string, BatchItemResult>,
+    call: (chunkIds: string[]) => Promise<BatchItemResult[]>,
+  ): Promise<void> {
+    const chunkResults = await runChunked(ids, size, async (chunkIds) => {
+      try {
+        return await call(chunkIds);
+      } catch (error) {
+        return chunkIds.map((id) => ({ id, ok: false, error: itemError(error) }));
+      }
+    });
+    for (const result of chunkResults) results.set(result.id, result);
+  }
+
+  private batchResult(ids: readonly string[], results: Map<string, BatchItemResult>): BatchResult {
+    return {
+      results: ids.map((id) => results.get(id) ?? { id, ok: false, error: itemError(upstreamFailure('no result for this item', null)) }),
+    };
+  }
+
+  /** Per-user `result` booleans of a room batch answer (§10–§12): object or array alike. */
+  private perUserResults(data: unknown, chunkIds: string[]): BatchItemResult[] {
+    const byUser = new Map<string, Record<string, unknown>>();
+    for (const item of asArray(data)) {
+      const record = asRecord(item);
+      if (typeof record.user === 'string') byUser.set(record.user, record);
+    }
+    return chunkIds.map((id) => {
+      const record = byUser.get(id);
+      if (record?.result === true) return { id, ok: true };
+      const reason = stringOrNull(record?.reason);
+      if (reason !== null && /doesn'?t exist in|not members? of/i.test(reason)) {
+        return { id, ok: false, error: itemError(new PolicyError('NOT_MEMBER', `"${id}" is not a member of this room: ${reason}`)) };
+      }
+      if (reason !== null && /owner/i.test(reason)) {
+        return { id, ok: false, error: itemError(new InvalidArgumentError(`"${id}" is the room owner: ${reason}`)) };
+      }
+      return { id, ok: false, error: itemError(upstreamFailure(`Agora Chat did not apply the change for "${id}"`, reason)) };
+    });
+  }
+
+  // ───────────────────────── users ─────────────────────────
+
+  readonly users = {
+    put: async (uid: string, input: UserInput): Promise<User> => {
+      this.require('users.put');
+      assertId(this.idRule, uid, 'uid');
+      if (input.extra !== undefined) throw new UnsupportedOptionError('users.put', 'extra', VENDOR, 'agora keeps no per-user extra data');
+      let entity = await this.fetchUser(uid);
+      const before = entity === null ? null : this.toUser(uid, entity);
+      if (entity === null) {
+        try {
+          const envelope = await this.client.call({
+            method: 'POST',
+            path: '/users',
+            body: this.registration(uid, input.name),
+            idempotent: false,
+            resource: 'user',
+          });
+          entity = asRecord(envelope.entities?.[0]);
+          this.knownUsers.set(uid, true);
+        } catch (error) {
+          // Registered by someone else meanwhile: fall through to the update.
+          if (!(error instanceof ImBridgeError && error.code === 'ALREADY_EXISTS')) throw error;
+          entity = {};
+          if (input.name === undefined) entity = (await this.fetchUser(uid)) ?? {};
+        }
+      }
+      if (input.name !== undefined && entity.nickname !== input.name) entity = await this.setNickname(uid, input.name);
+      const user = this.toUser(uid, entity);
+      this.emit('user.updated', { uid }, before, user);
+      return user;
+    },
+
+    putMany: async (users: Array<{ uid: string; name?: string }>): Promise<BatchResult> => {
+      this.require('users.batchPut');
+      const results = new Map<string, BatchItemResult>();
+      const names = new Map(users.map((user) => [user.uid, user.name]));
+      const existing = new Set<string>();
+      const toRegister = await this.precheck(
+        users.map((user) => user.uid),
+        results,
+        async (uid) => {
+          assertId(this.idRule, uid, 'uid');
+          const entity = await this.fetchUser(uid);
+          if (entity === null) return 'send';
+          existing.add(uid);
+          const name = names.get(uid);
+          if (name !== undefined && entity.nickname !== name) await this.setNickname(uid, name);
+          return 'done';
+        },
+      );
+      await this.sendChunks(toRegister, REGISTER_CAP, results, async (chunkIds) => {
+        const envelope = await this.client.call({
+          method: 'POST',
+          path: '/users',
+          body: chunkIds.map((uid) => this.registration(uid, names.get(uid))),
+          idempotent: false,
+          resource: 'user',
+        });
+        const created = new Set((envelope.entities ?? []).map((entity) => entity.username).filter((name): name is string => typeof name === 'string'));
+        const failures = new Map<string, string>();
+        for (const item of asArray(envelope.data)) {
+          const record = asRecord(item);
+          if (typeof record.username === 'string') failures.set(record.username, stringOrNull(record.registerUserFailReason) ?? '');
+        }
+        return mapLimited(chunkIds, 4, async (uid): Promise<BatchItemResult> => {
+          if (created.has(uid)) {
+            this.knownUsers.set(uid, true);
+            return { id: uid, ok: true };
+          }
+          const reason = failures.get(uid);
+          if (reason !== undefined && /already exist/i.test(reason)) {
+            // §5: registered meanwhile; apply the name as an update.
+            const name = names.get(uid);
+            try {
+              if (name !== undefined) await this.setNickname(uid, name);
+              return { id: uid, ok: true };
+            } catch (error) {
+              return { id: uid, ok: false, error: itemError(error) };
+            }
+          }
+          return { id: uid, ok: false, error: itemError(upstreamFailure(`Agora Chat did not register "${uid}"`, reason)) };
+        });
+      });
+      for (const [uid, result] of results) {
+        if (result.ok) this.emit('user.updated', { uid }, existing.has(uid) ? undefined : null, { uid, name: names.get(uid) ?? null });
+      }
+      return this.batchResult(
+        users.map((user) => user.uid),
+        results,
+      );
+    },
+
+    get: async (uid: string): Promise<User> => {
+      this.require('users.get');
+      assertId(this.idRule, uid, 'uid');
+      const entity = await this.fetchUser(uid);
+      if (entity === null) throw new NotFoundError('USER_NOT_FOUND', `user "${uid}" not found`, { details: { uid } });
+      return this.toUser(uid, entity);
+    },
+  };
+
+  /**
+   * §5: Agora/声网 document `username` only, Easemob requires `password`; the 声网 error list has
+   * "password or pin must provided", so a random password (never used to log in) is sent too.
+   */
+  private registration(uid: string, name: string | undefined): Record<string, string> {
+    const body: Record<string, string> = { username: uid, password: randomBytes(16).toString('hex') };
+    if (name !== undefined) body.nickname = name;
+    return body;
+  }
+
+  /** The display name is the user's `nickname` (Agora "set the push display name": `PUT /users/{u}`). */
+  private async setNickname(uid: string, name: string): Promise<Record<string, unknown>> {
+    const envelope = await this.client.call({ method: 'PUT', path: vendorPath('users', uid), body: { nickname: name }, idempotent: true, resource: 'user' });
+    return asRecord(envelope.entities?.[0]);
+  }
+
+  private toUser(uid: string, entity: Record<string, unknown>): User {
+    return { uid, name: stringOrNull(entity.nickname), extra: null };
+  }
+
+  // ───────────────────────── friends ─────────────────────────
+
+  readonly friends = {
+    put: async (uid: string, friend: string, input: FriendshipInput): Promise<Friendship> => {
+      this.require('friends.put');
+      if (input.extra !== undefined) throw new UnsupportedOptionError('friends.put', 'extra', VENDOR, 'agora keeps only a remark (alias) per contact');
+      await this.ensureUser(uid, 'uid');
+      await this.ensureUser(friend, 'friend');
+      const current = (await this.contacts(uid)).find((entry) => entry.friend === friend);
+      const steps: ChangeStep[] = [];
+      if (current === undefined) {
+        steps.push({
+          description: `add contact ${uid}↔${friend}`,
+          apply: () => this.addContact(uid, friend),
+          undo: () => this.deleteContact(uid, friend),
+        });
+      }
+      if (input.alias !== undefined && input.alias !== current?.remark) {
+        const alias = input.alias;
+        const previous = current?.remark ?? '';
+        steps.push({
+          description: `set ${uid}'s remark for ${friend}`,
+          apply: () => this.setRemark(uid, friend, alias),
+          undo: () => this.setRemark(uid, friend, previous),
+        });
+      }
+      await runSteps(steps);
+      const result = this.friendship(uid, friend, input.alias ?? current?.remark ?? null);
+      if (current === undefined) {
+        this.since('friend', friend, uid, true);
+        this.emit('friend.added', { uid, friend }, null, result);
+      } else if (steps.length > 0) {
+        this.emit('friend.infoChanged', { uid, friend }, this.friendship(uid, friend, current.remark), result);
+      }
+      return result;
+    },
+
+    remove: async (uid: string, friend: string, mode: FriendRemoveMode): Promise<void> => {
+      this.require('friends.remove', mode === 'one-way' ? 'oneWay' : undefined);
+      if (mode === 'one-way') throw new UnsupportedOptionError('friends.remove', 'oneWay', VENDOR, 'agora contacts are two-way: a delete removes both sides');
+      await this.ensureUser(uid, 'uid');
+      await this.ensureUser(friend, 'friend');
+      const current = (await this.contacts(uid)).find((entry) => entry.friend === friend);
+      if (current === undefined) return;
+      await this.deleteContact(uid, friend);
+      this.forgetSince('friend', uid, friend);
+      this.forgetSince('friend', friend, uid);
+      this.emit('friend.deleted', { uid, friend }, { uid, friend, alias: current.remark }, null);
+    },
+
+    list: async (uid: string, options: ListOptions & { query?: string; uids?: string[] }): Promise<Page<Friendship>> => {
+      this.require('friends.list');
+      await this.ensureUser(uid, 'uid');
+      let entries = await this.contacts(uid);
+      if (options.uids !== undefined) {
+        const wanted = new Set(options.uids);
+        entries = entries.filter((entry) => wanted.has(entry.friend));
+      }
+      if (options.query !== undefined && options.query !== '') {
+        const needle = options.query.toLowerCase();
+        const matches = await mapLimited(entries, 8, async (entry) => {
+          if (entry.friend.toLowerCase().includes(needle) || (entry.remark ?? '').toLowerCase().includes(needle)) return true;
+          const nickname = stringOrNull((await this.fetchUser(entry.friend))?.nickname);
+          return nickname !== null && nickname.toLowerCase().includes(needle);
+        });
+        entries = entries.filter((_entry, index) => matches[index]);
+      }
+      return paginate(
+        entries.map((entry) => this.friendship(uid, entry.friend, entry.remark)),
+        options,
+      );
+    },
+
+    get: async (uid: string, friend: string): Promise<Friendship> => {
+      this.require('friends.get');
+      await this.ensureUser(uid, 'uid');
+      await this.ensureUser(friend, 'friend');
+      const entry = (await this.contacts(uid)).find((candidate) => candidate.friend === friend);
+      if (entry === undefined) throw new NotFoundError('NOT_FRIENDS', `"${friend}" is not in ${uid}'s friend list`);
+      return this.friendship(uid, friend, entry.remark);
+    },
+
+    update: async (uid: string, friend: string, input: FriendshipInput): Promise<Friendship> => {
+      this.require('friends.update');
+      if (input.extra !== undefined) throw new UnsupportedOptionError('friends.update', 'extra', VENDOR, 'agora keeps only a remark (alias) per contact');
+      await this.ensureUser(uid, 'uid');
+      await this.ensureUser(friend, 'friend');
+      const entry = (await this.contacts(uid)).find((candidate) => candidate.friend === friend);
+      if (entry === undefined) throw new NotFoundError('NOT_FRIENDS', `"${friend}" is not in ${uid}'s friend list`);
+      if (input.alias === undefined || input.alias === entry.remark) return this.friendship(uid, friend, entry.remark);
+      await this.setRemark(uid, friend, input.alias);
+      const result = this.friendship(uid, friend, input.alias);
+      this.emit('friend.infoChanged', { uid, friend }, this.friendship(uid, friend, entry.remark), result);
+      return result;
+    },
+  };
+
+  // ───────────────────────── friend requests (none on Agora) ─────────────────────────
+
+  readonly friendRequests = {
+    send: async (_from: string, _to: string, _message: string | null): Promise<FriendRequest> => {
+      throw new UnsupportedError('friendRequests.send', VENDOR);
+    },
+    list: async (_uid: string, _direction: 'incoming' | 'outgoing', _options: ListOptions): Promise<Page<FriendRequest>> => {
+      throw new UnsupportedError('friendRequests.list', VENDOR);
+    },
+    withdraw: async (_from: string, _to: string): Promise<void> => {
+      throw new UnsupportedError('friendRequests.withdraw', VENDOR);
+    },
+    accept: async (_to: string, _from: string): Promise<Friendship> => {
+      throw new UnsupportedError('friendRequests.accept', VENDOR);
+    },
+    reject: async (_to: string, _from: string): Promise<FriendRequest> => {
+      throw new UnsupportedError('friendRequests.reject', VENDOR);
+    },
+  };
+
+  // ───────────────────────── user blocks ─────────────────────────
+
+  readonly blocks = {
+    put: async (uid: string, blocked: string): Promise<Block> => {
+      this.require('blocks.put');
+      await this.ensureUser(uid, 'uid');
+      await this.ensureUser(blocked, 'blocked');
+      const before = (await this.userBlocks(uid)).includes(blocked);
+      if (!before) await this.addUserBlocks(uid, [blocked]);
+      const block: Block = { uid, blocked, since: this.since('block', uid, blocked, true) };
+      if (!before) this.emit('block.added', { uid, blocked }, null, block);
+      return block;
+    },
+
+    putMany: async (uid: string, blocked: string[]): Promise<BatchResult> => {
+      this.require('blocks.batchPut');
+      await this.ensureUser(uid, 'uid');
+      const already = new Set(await this.userBlocks(uid));
+      const results = new Map<string, BatchItemResult>();
+      const toSend = await this.precheck(blocked, results, async (other) => {
+        await this.ensureUser(other, 'blocked');
+        if (other === uid) throw new InvalidArgumentError('a user cannot block itself');
+        return already.has(other) ? 'done' : 'send';
+      });
+      await this.sendChunks(toSend, USER_BLOCK_CAP, results, async (chunkIds) => {
+        const added = new Set(await this.addUserBlocks(uid, chunkIds));
+        return chunkIds.map((id) =>
+          added.has(id) ? { id, ok: true } : { id, ok: false, error: itemError(upstreamFailure(`Agora Chat did not block "${id}"`, null)) },
+        );
+      });
+      for (const other of toSend) {
+        if (results.get(other)?.ok) this.emit('block.added', { uid, blocked: other }, null, { uid, blocked: other, since: this.since('block', uid, other, true) });
+      }
+      return this.batchResult(blocked, results);
+    },
+
+    remove: async (uid: string, blocked: string): Promise<void> => {
+      this.require('blocks.remove');
+      await this.ensureUser(uid, 'uid');
+      await this.ensureUser(blocked, 'blocked');
+      if (!(await this.userBlocks(uid)).includes(blocked)) return;
+      await this.client.call({ method: 'DELETE', path: vendorPath('users', uid, 'blocks', 'users', blocked), idempotent: true, resource: 'user' });
+      this.forgetSince('block', uid, blocked);
+      this.emit('block.deleted', { uid, blocked }, { uid, blocked }, null);
+    },
+
+    list: async (uid: string, options: ListOptions): Promise<Page<Block>> => {
+      this.require('blocks.list');
+      await this.ensureUser(uid, 'uid');
+      const blocked = await this.userBlocks(uid);
+      return paginate(
+        blocked.map((other) => ({ uid, blocked: other, since: this.since('block', uid, other, true) })),
+        options,
+      );
+    },
+  };
+
+  /** §7: `POST /users/{owner}/blocks/users` answers the usernames added in `data`. */
+  private async addUserBlocks(uid: string, blocked: string[]): Promise<string[]> {
+    const envelope = await this.client.call({
+      method: 'POST',
+      path: vendorPath('users', uid, 'blocks', 'users'),
+      body: { usernames: blocked },
+      // Adding to a set: repeating it leaves the same state.
+      idempotent: true,
+      resource: 'user',
+    });
+    return asArray(envelope.data).filter((item): item is string => typeof item === 'string');
+  }
+
+  // ───────────────────────── relations ─────────────────────────
+
+  readonly relations = {
+    get: async (uid: string, other: string): Promise<Relation> => {
+      this.require('relations.get');
+      await this.ensureUser(uid, 'uid');
+      await this.ensureUser(other, 'other');
+      const [mine, theirs, myBlocks, theirBlocks] = await Promise.all([
+        this.contacts(uid),
+        this.contacts(other),
+        this.userBlocks(uid),
+        this.userBlocks(other),
+      ]);
+      const entry = mine.find((candidate) => candidate.friend === other);
+      return {
+        uid,
+        other,
+        friend: entry !== undefined,
+        friendOf: theirs.some((candidate) => candidate.friend === uid),
+        blocking: myBlocks.includes(other),
+        blockedBy: theirBlocks.includes(uid),
+        alias: entry?.remark ?? null,
+        extra: null,
+      };
+    },
+  };
+
+  // ───────────────────────── user whitelist (none on Agora) ─────────────────────────
+
+  readonly userWhitelist = {
+    list: async (_uid: string, _options: ListOptions): Promise<Page<UidEntry>> => {
+      throw new UnsupportedError('users.whitelist.list', VENDOR);
+    },
+    replace: async (_uid: string, _uids: string[]): Promise<Page<UidEntry>> => {
+      throw new UnsupportedError('users.whitelist.replace', VENDOR);
+    },
+    add: async (_uid: string, _uids: string[]): Promise<BatchResult> => {
+      throw new UnsupportedError('users.whitelist.add', VENDOR);
+    },
+    remove: async (_uid: string, _other: string): Promise<void> => {
+      throw new UnsupportedError('users.whitelist.remove', VENDOR);
+    },
+  };
+
+  // ───────────────────────── rooms ─────────────────────────
+
+  private roomCapability(kind: RoomKind, operation: string): CapabilityName {
+    return `${kind === 'group' ? 'groups' : 'chatrooms'}.${operation}` as CapabilityName;
+  }
+
+  private roomTarget(room: RoomRef, uid?: string): Record<string, string> {
+    const target: Record<string, string> = { room: `${room.kind}:${room.id}` };
+    if (uid !== undefined) target.uid = uid;
+    return target;
+  }
+
+  readonly rooms = {
+    create: async (kind: RoomKind, input: RoomInput): Promise<Room> => {
+      this.require(this.roomCapability(kind, 'create'));
+      if (input.id !== undefined) {
+        throw new UnsupportedOptionError(this.roomCapability(kind, 'create'), 'id', VENDOR, 'agora generates group and chat room ids itself');
+      }
+      assertId(this.idRule, input.owner, 'owner');
+      const members = [...new Set(input.members ?? [])].filter((member) => member !== input.owner);
+      for (const member of members) assertId(this.idRule, member, 'members');
+      await this.ensureUser(input.owner, 'owner');
+      for (const member of members) await this.ensureUser(member, 'members');
+      const body: Record<string, unknown> =
+        kind === 'group'
+          ? {
+              groupname: input.name,
+              description: '',
+              // §8: `public` is required by 声网 — always sent.
+              public: true,
+              maxusers: Math.max(200, members.length + 1),
+              owner: input.owner,
+              members,
+            }
+          : {
+              name: input.name,
+              // §9: description is required.
+              description: '',
+              maxusers: Math.max(1000, members.length + 1),
+              owner: input.owner,
+              // §9: `members` must hold at least one user when present.
+              ...(members.length > 0 ? { members } : {}),
+            };
+      const envelope = await this.client.call({ method: 'POST', path: vendorPath(roomResource(kind)), body, idempotent: false, resource: 'user' });
+      const data = asRecord(envelope.data);
+      const id = kind === 'group' ? data.groupid : data.id;
+      if (typeof id !== 'string' && typeof id !== 'number' && typeof id !== 'bigint') throw upstreamFailure('Agora Chat answered no room id', null);
+      const room = this.toRoom(kind, await this.roomDetails({ kind, id: int64ToString(id) }));
+      this.emit('room.created', this.roomTarget(room), null, room);
+      return room;
+    },
+
+    get: async (room: RoomRef): Promise<Room> => {
+      this.require(this.roomCapability(room.kind, 'get'));
+      return this.toRoom(room.kind, await this.roomDetails(room));
+    },
+
+    dismiss: async (room: RoomRef): Promise<void> => {
+      this.require(this.roomCapability(room.kind, 'dismiss'));
+      assertId(this.idRule, room.id, 'id');
+      await this.client.call({ method: 'DELETE', path: vendorPath(roomResource(room.kind), room.id), idempotent: true, resource: 'room' });
+      this.emit('room.dismissed', this.roomTarget(room), null, null);
+    },
+
+    setMuteAll: async (room: RoomRef, on: boolean): Promise<Room> => {
+      this.require(this.roomCapability(room.kind, on ? 'muteAll.set' : 'muteAll.remove'));
+      const before = await this.roomDetails(room);
+      // §11: mute-all is `/ban` (no body); it answers `action: "put"` either way.
+      await this.client.call({
+        method: on ? 'POST' : 'DELETE',
+        path: vendorPath(roomResource(room.kind), room.id, 'ban'),
+        idempotent: true,
+        resource: 'room',
+      });
+      const after = this.toRoom(room.kind, await this.roomDetails(room));
+      if (before.mute !== on) this.emit('room.muteAllChanged', this.roomTarget(room), { muteAll: before.mute }, { muteAll: after.muteAll });
+      return after;
+    },
+
+    members: {
+      list: async (room: RoomRef, options: ListOptions): Promise<Page<Member>> => {
+        this.require(this.roomCapability(room.kind, 'members.list'));
+        await this.roomDetails(room);
+        const [members, mutes] = await Promise.all([this.roomMembers(room), this.roomMutes(room)]);
+        return paginate(
+          members.map((member) => ({ uid: member.uid, role: member.role, mutedUntil: mutes.get(member.uid) ?? null })),
+          options,
+        );
+      },
+
+      add: async (room: RoomRef, uids: string[]): Promise<BatchResult> => {
+        this.require(this.roomCapability(room.kind, 'members.add'));
+        await this.roomDetails(room);
+        const [members, banned] = await Promise.all([this.roomMembers(room), this.roomBlocks(room)]);
+        const memberSet = new Set(members.map((member) => member.uid));
+        const bannedSet = new Set(banned);
+        const results = new Map<string, BatchItemResult>();
+        const toSend = await this.precheck(uids, results, async (uid) => {
+          await this.ensureUser(uid, 'uids');
+          if (bannedSet.has(uid)) throw new PolicyError('BLOCKED', `"${uid}" is banned from this room`);
+          return memberSet.has(uid) ? 'done' : 'send';
+        });
+        await this.sendChunks(toSend, ROOM_BATCH_CAP, results, async (chunkIds) => {
+          const envelope = await this.client.call({
+            method: 'POST',
+            path: vendorPath(roomResource(room.kind), room.id, 'users'),
+            body: { usernames: chunkIds },
+            idempotent: false,
+            resource: 'room',
+          });
+          const added = new Set(asArray(asRecord(envelope.data).newmembers).filter((item): item is string => typeof item === 'string'));
+          return chunkIds.map((id) =>
+            added.has(id) ? { id, ok: true } : { id, ok: false, error: itemError(upstreamFailure(`Agora Chat did not add "${id}"`, null)) },
+          );
+        });
+        for (const uid of toSend) if (results.get(uid)?.ok) this.emit('member.added', this.roomTarget(room, uid), null, { uid, role: 'member' });
+        return this.batchResult(uids, results);
+      },
+
+      remove: async (room: RoomRef, uids: string[]): Promise<BatchResult> => {
+        this.require(this.roomCapability(room.kind, 'members.remove'));
+        const details = await this.roomDetails(room);
+        const memberSet = new Set((await this.roomMembers(room)).map((member) => member.uid));
+        const results = new Map<string, BatchItemResult>();
+        const toSend = await this.precheck(uids, results, async (uid) => {
+          await this.ensureUser(uid, 'uids');
+          if (uid === details.owner) throw new InvalidArgumentError(`"${uid}" owns this room and cannot be removed`);
+          return memberSet.has(uid) ? 'send' : 'done';
+        });
+        await this.sendChunks(toSend, ROOM_BATCH_CAP, results, async (chunkIds) => {
+          const envelope = await this.client.call({
+            method: 'DELETE',
+            path: vendorPath(roomResource(room.kind), room.id, 'users', chunkIds.join(',')),
+            idempotent: true,
+            resource: 'room',
+          });
+          return this.perUserResults(envelope.data, chunkIds);
+        });
+        for (const uid of toSend) if (results.get(uid)?.ok) this.emit('member.removed', this.roomTarget(room, uid), { uid }, null);
+        return this.batchResult(uids, results);
+      },
+
+      setRole: async (room: RoomRef, _uid: string, _role: Exclude<MemberRole, 'owner'>): Promise<Member> => {
+        throw new UnsupportedError(this.roomCapability(room.kind, 'members.setRole'), VENDOR);
+      },
+    },
+
+    mutes: {
+      set: async (room: RoomRef, uid: string, durationSeconds: number | null): Promise<Mute> => {
+        this.require(this.roomCapability(room.kind, 'mutes.set'), durationSeconds === null ? undefined : 'duration');
+        const { result, applied } = await this.muteMany(room, [uid], durationSeconds);
+        const item = result.results[0]!;
+        if (!item.ok) throw this.rebuild(item);
+        const mute = applied.get(uid);
+        if (mute === undefined) throw upstreamFailure(`Agora Chat answered no mute for "${uid}"`, null);
+        return mute;
+      },
+
+      setMany: async (room: RoomRef, uids: string[], durationSeconds: number | null): Promise<BatchResult> => {
+        this.require(this.roomCapability(room.kind, 'mutes.batchSet'), durationSeconds === null ? undefined : 'duration');
+        return (await this.muteMany(room, uids, durationSeconds)).result;
+      },
+
+      remove: async (room: RoomRef, uid: string): Promise<void> => {
+        this.require(this.roomCapability(room.kind, 'mutes.remove'));
+        await this.roomDetails(room);
+        await this.ensureUser(uid, 'uid');
+        const mutes = await this.roomMutes(room);
+        if (!mutes.has(uid)) {
+          const members = await this.roomMembers(room);
+          if (!members.some((member) => member.uid === uid)) throw new PolicyError('NOT_MEMBER', `"${uid}" is not a member of this room`);
+          return;
+        }
+        await this.client.call({ method: 'DELETE', path: vendorPath(roomResource(room.kind), room.id, 'mute', uid), idempotent: true, resource: 'room' });
+        this.emit('member.unmuted', this.roomTarget(room, uid), { uid, mutedUntil: mutes.get(uid) }, null);
+      },
+
+      list: async (room: RoomRef, options: ListOptions): Promise<Page<Mute>> => {
+        this.require(this.roomCapability(room.kind, 'mutes.list'));
+        await this.roomDetails(room);
+        const mutes = await this.roomMutes(room);
+        return paginate(
+          [...mutes].map(([uid, mutedUntil]) => ({ uid, mutedUntil })),
+          options,
+        );
+      },
+    },
+
+    whitelist: {
+      list: async (room: RoomRef, options: ListOptions): Promise<Page<UidEntry>> => {
+        this.require(this.roomCapability(room.kind, 'whitelist.list'));
+        await this.roomDetails(room);
+        return paginate(
+          (await this.roomWhitelist(room)).map((uid) => ({ uid })),
+          options,
+        );
+      },
+
+      add: async (room: RoomRef, uids: string[]): Promise<BatchResult> => {
+        this.require(this.roomCapability(room.kind, 'whitelist.add'));
+        await this.roomDetails(room);
+        const [members, listed] = await Promise.all([this.roomMembers(room), this.roomWhitelist(room)]);
+        const memberSet = new Set(members.map((member) => member.uid));
+        const listedSet = new Set(listed);
+        const results = new Map<string, BatchItemResult>();
+        const toSend = await this.precheck(uids, results, async (uid) => {
+          await this.ensureUser(uid, 'uids');
+          if (!memberSet.has(uid)) throw new PolicyError('NOT_MEMBER', `"${uid}" is not a member of this room`);
+          return listedSet.has(uid) ? 'done' : 'send';
+        });
+        await this.sendChunks(toSend, ROOM_BATCH_CAP, results, (chunkIds) => this.whitelistAdd(room, chunkIds));
+        if (toSend.some((uid) => results.get(uid)?.ok)) this.emit('roomWhitelist.changed', this.roomTarget(room), listed, null);
+        return this.batchResult(uids, results);
+      },
+
+      replace: async (room: RoomRef, uids: string[]): Promise<Page<UidEntry>> => {
+        this.require(this.roomCapability(room.kind, 'whitelist.replace'));
+        await this.roomDetails(room);
+        const wanted = [...new Set(uids)];
+        for (const uid of wanted) assertId(this.idRule, uid, 'uids');
+        for (const uid of wanted) await this.ensureUser(uid, 'uids');
+        const [members, listed] = await Promise.all([this.roomMembers(room), this.roomWhitelist(room)]);
+        const memberSet = new Set(members.map((member) => member.uid));
+        const outsiders = wanted.filter((uid) => !memberSet.has(uid));
+        if (outsiders.length > 0) {
+          throw new PolicyError('NOT_MEMBER', `not members of this room: ${outsiders.join(', ')}`, { details: { uids: outsiders } });
+        }
+        const wantedSet = new Set(wanted);
+        const listedSet = new Set(listed);
+        const toRemove = listed.filter((uid) => !wantedSet.has(uid));
+        const toAdd = wanted.filter((uid) => !listedSet.has(uid));
+        const steps: ChangeStep[] = [];
+        if (toRemove.length > 0) {
+          steps.push({
+            description: `remove ${toRemove.length} from the ${room.kind} allow list`,
+            apply: () => this.whitelistChange(room, toRemove, 'remove'),
+            undo: () => this.whitelistChange(room, toRemove, 'add'),
+          });
+        }
+        if (toAdd.length > 0) {
+          steps.push({
+            description: `add ${toAdd.length} to the ${room.kind} allow list`,
+            apply: () => this.whitelistChange(room, toAdd, 'add'),
+            undo: () => this.whitelistChange(room, toAdd, 'remove'),
+          });
+        }
+        await runSteps(steps);
+        if (steps.length > 0) this.emit('roomWhitelist.changed', this.roomTarget(room), listed, wanted);
+        return paginate(
+          wanted.map((uid) => ({ uid })),
+          {},
+        );
+      },
+
+      remove: async (room: RoomRef, uid: string): Promise<void> => {
+        this.require(this.roomCapability(room.kind, 'whitelist.remove'));
+        await this.roomDetails(room);
+        await this.ensureUser(uid, 'uid');
+        const listed = await this.roomWhitelist(room);
+        if (!listed.includes(uid)) return;
+        await this.whitelistChange(room, [uid], 'remove');
+        this.emit('roomWhitelist.changed', this.roomTarget(room), listed, listed.filter((other) => other !== uid));
+      },
+    },
+
+    blocks: {
+      list: async (room: RoomRef, options: ListOptions): Promise<Page<UidEntry>> => {
+        this.require(this.roomCapability(room.kind, 'blocks.list'));
+        await this.roomDetails(room);
+        return paginate(
+          (await this.roomBlocks(room)).map((uid) => ({ uid })),
+          options,
+        );
+      },
+
+      add: async (room: RoomRef, uids: string[]): Promise<BatchResult> => {
+        this.require(this.roomCapability(room.kind, 'blocks.add'));
+        const details = await this.roomDetails(room);
+        const banned = new Set(await this.roomBlocks(room));
+        const results = new Map<string, BatchItemResult>();
+        const toSend = await this.precheck(uids, results, async (uid) => {
+          await this.ensureUser(uid, 'uids');
+          if (uid === details.owner) throw new InvalidArgumentError(`"${uid}" owns this room and cannot be banned`);
+          return banned.has(uid) ? 'done' : 'send';
+        });
+        await this.sendChunks(toSend, ROOM_BATCH_CAP, results, async (chunkIds) => {
+          const envelope = await this.client.call({
+            method: 'POST',
+            path: vendorPath(roomResource(room.kind), room.id, 'blocks', 'users'),
+            body: { usernames: chunkIds },
+            idempotent: true,
+            resource: 'room',
+          });
+          return this.perUserResults(envelope.data, chunkIds);
+        });
+        for (const uid of toSend) if (results.get(uid)?.ok) this.emit('roomBlock.added', this.roomTarget(room, uid), null, { uid });
+        return this.batchResult(uids, results);
+      },
+
+      remove: async (room: RoomRef, uid: string): Promise<void> => {
+        this.require(this.roomCapability(room.kind, 'blocks.remove'));
+        await this.roomDetails(room);
+        await this.ensureUser(uid, 'uid');
+        if (!(await this.roomBlocks(room)).includes(uid)) return;
+        await this.client.call({
+          method: 'DELETE',
+          path: vendorPath(roomResource(room.kind), room.id, 'blocks', 'users', uid),
+          idempotent: true,
+          resource: 'room',
+        });
+        this.emit('roomBlock.deleted', this.roomTarget(room, uid), { uid }, null);
+      },
+    },
+  };
+
+  private rebuild(item: BatchItemResult): ImBridgeError {
+    const error = item.error;
+    if (error === undefined) return upstreamFailure('mute failed', null);
+    const options = error.details === undefined ? { retryable: error.retryable } : { retryable: error.retryable, details: error.details };
+    return new ImBridgeError(error.code as ImBridgeError['code'], error.message, options);
+  }
+
+  /** Mutes members in chunks; answers the batch and the vendor's own expiry of each applied mute. */
+  private async muteMany(room: RoomRef, uids: string[], durationSeconds: number | null): Promise<{ result: BatchResult; applied: Map<string, Mute> }> {
+    const details = await this.roomDetails(room);
+    const memberSet = new Set((await this.roomMembers(room)).map((member) => member.uid));
+    const results = new Map<string, BatchItemResult>();
+    const toSend = await this.precheck(uids, results, async (uid) => {
+      await this.ensureUser(uid, 'uid');
+      if (!memberSet.has(uid)) throw new PolicyError('NOT_MEMBER', `"${uid}" is not a member of this room`);
+      if (uid === details.owner) throw new InvalidArgumentError(`"${uid}" owns this room and cannot be muted`);
+      return 'send';
+    });
+    const applied = new Map<string, Mute>();
+    const now = this.context.now();
+    await this.sendChunks(toSend, ROOM_BATCH_CAP, results, async (chunkIds) => {
+      const envelope = await this.client.call({
+        method: 'POST',
+        path: vendorPath(roomResource(room.kind), room.id, 'mute'),
+        // §11: milliseconds from now; -1 = until unmuted.
+        body: { usernames: chunkIds, mute_duration: durationSeconds === null ? -1 : durationSeconds * 1000 },
+        idempotent: true,
+        resource: 'room',
+      });
+      for (const item of asArray(envelope.data)) {
+        const record = asRecord(item);
+        if (typeof record.user !== 'string' || record.result !== true) continue;
+        const fallback = durationSeconds === null ? 'forever' : new Date(now + durationSeconds * 1000).toISOString();
+        const until = this.mutedUntil(record.expire, now) ?? fallback;
+        applied.set(record.user, { uid: record.user, mutedUntil: until });
+      }
+      return this.perUserResults(envelope.data, chunkIds);
+    });
+    for (const [uid, mute] of applied) this.emit('member.muted', this.roomTarget(room, uid), null, mute);
+    return { result: this.batchResult(uids, results), applied };
+  }
+
+  /** §10 batch add: per-user `result` booleans. */
+  private async whitelistAdd(room: RoomRef, chunkIds: string[]): Promise<BatchItemResult[]> {
+    const envelope = await this.client.call({
+      method: 'POST',
+      path: vendorPath(roomResource(room.kind), room.id, 'white', 'users'),
+      body: { usernames: chunkIds },
+      idempotent: true,
+      resource: 'room',
+    });
+    return this.perUserResults(envelope.data, chunkIds);
+  }
+
+  /** A whole-or-error allow-list change for the multi-step replace: any per-user failure throws. */
+  private async whitelistChange(room: RoomRef, uids: string[], change: 'add' | 'remove'): Promise<void> {
+    const results = await runChunked(uids, ROOM_BATCH_CAP, async (chunkIds) => {
+      if (change === 'add') return this.whitelistAdd(room, chunkIds);
+      const envelope = await this.client.call({
+        method: 'DELETE',
+        path: vendorPath(roomResource(room.kind), room.id, 'white', 'users', chunkIds.join(',')),
+        idempotent: true,
+        resource: 'room',
+      });
+      // §10 / open question 5: a single-user DELETE may answer an object; accept both.
+      return this.perUserResults(envelope.data, chunkIds);
+    });
+    const failed = results.find((result) => !result.ok);
+    if (failed !== undefined) throw this.rebuild(failed);
+  }
+
+  // ───────────────────────── conversations ─────────────────────────
+
+  readonly conversations = {
+    list: async (_uid: string, _options: ListOptions): Promise<Page<Conversation>> => {
+      throw new UnsupportedError('conversations.list', VENDOR);
+    },
+
+    delete: async (uid: string, peerType: PeerType, peerId: string): Promise<void> => {
+      this.require('conversations.delete');
+      await this.ensureUser(uid, 'uid');
+      await this.ensurePeer(peerType, peerId);
+      // Agora keeps no server-side conversation for chat rooms; there is nothing to hide.
+      if (peerType === 'chatroom') return;
+      await this.client.call({
+        method: 'DELETE',
+        path: vendorPath('users', uid, 'user_channel'),
+        // §13: the field is `channel`; delete_roam false keeps the history, hiding only the entry.
+        body: { channel: peerId, type: peerType === 'user' ? 'chat' : 'groupchat', delete_roam: false },
+        idempotent: true,
+        resource: peerType === 'user' ? 'user' : 'room',
+      });
+      this.emit('conversation.deleted', { uid, peer: `${peerType}:${peerId}` }, null, null);
+    },
+  };
+
+  /**
+   * The peer must be a bare, existing id. A vendor composite (`a@b`, `si_…`, `sg_…`) is refused
+   * with INVALID_ID saying what to pass; an existing id always wins (docs/api.md).
+   */
+  private async ensurePeer(peerType: PeerType, peerId: string): Promise<void> {
+    const hint = `pass the bare peer id (the ${peerType === 'user' ? 'user' : 'room'} id itself), not a composite conversation id`;
+    if (peerId.includes('@')) throw new InvalidIdError(`peerId "${peerId}" is a composite conversation id: ${hint}`, { details: { field: 'peerId' } });
+    try {
+      if (peerType === 'user') await this.ensureUser(peerId, 'peerId');
+      else await this.roomDetails({ kind: peerType, id: peerId });
+    } catch (error) {
+      const missing = error instanceof ImBridgeError && (error.code === 'USER_NOT_FOUND' || error.code === 'GROUP_NOT_FOUND');
+      if (missing && /^s[ig]_/.test(peerId)) throw new InvalidIdError(`peerId "${peerId}" looks like a composite conversation id: ${hint}`, { details: { field: 'peerId' } });
+      throw error;
+    }
+  }
+
+  // ───────────────────────── messages ─────────────────────────
+
+  readonly messages = {
+    send: async (message: MessageInput): Promise<SentMessage> => {
+      const option = message.to.type === 'user' ? 'toUser' : message.to.type === 'group' ? 'toGroup' : 'toChatroom';
+      this.require('messages.send', option);
+      await this.ensureUser(message.from, 'from');
+      let path: string;
+      if (message.to.type === 'user') {
+        await this.ensureUser(message.to.id, 'to.id');
+        if ((await this.userBlocks(message.to.id)).includes(message.from)) {
+          throw new PolicyError('BLOCKED', `"${message.to.id}" blocks "${message.from}"`);
+        }
+        path = '/messages/users';
+      } else {
+        const room: RoomRef = { kind: message.to.type, id: message.to.id };
+        const details = await this.roomDetails(room);
+        const members = await this.roomMembers(room);
+        if (!members.some((member) => member.uid === message.from)) {
+          throw new PolicyError('NOT_MEMBER', `"${message.from}" is not a member of this ${room.kind}`);
+        }
+        const mutes = await this.roomMutes(room);
+        if (mutes.has(message.from)) throw new PolicyError('MUTED', `"${message.from}" is muted in this ${room.kind}`);
+        // §11: during mute-all only the allow list (owner and admins by default) may send.
+        if (details.mute && message.from !== details.owner && !(await this.roomWhitelist(room)).includes(message.from)) {
+          throw new PolicyError('MUTED', `this ${room.kind} is muted for everyone but its allow list`);
+        }
+        path = room.kind === 'group' ? '/messages/chatgroups' : '/messages/chatrooms';
+      }
+      const body: Record<string, unknown> = { from: message.from, to: [message.to.id], type: 'txt', body: { msg: message.text } };
+      if (message.to.type === 'chatroom') body.chatroom_msg_level = 'normal';
+      const envelope = await this.client.call({ method: 'POST', path, body, idempotent: false, resource: message.to.type === 'user' ? 'user' : 'room' });
+      const id = asRecord(envelope.data)[message.to.id];
+      if (id === undefined) throw upstreamFailure('Agora Chat answered no message id', null);
+      const sent: SentMessage = { id: int64ToString(id), sentAt: this.nowIso() };
+      this.emit('message.sent', { from: message.from, to: `${message.to.type}:${message.to.id}` }, null, sent);
+      return sent;
+    },
+  };
+
+  // ───────────────────────── lifecycle ─────────────────────────
+
+  async health(): Promise<BackendHealth> {
+    try {
+      // A user lookup proves reachability and our token; "not found" is a fine answer.
+      await this.client.call({ method: 'GET', path: '/users/imbridge-health-probe', idempotent: true, resource: 'user' });
+      return { ok: true };
+    } catch (error) {
+      if (error instanceof ImBridgeError && error.code === 'USER_NOT_FOUND') return { ok: true };
+      return { ok: false, detail: error instanceof ImBridgeError ? `${error.code}: ${error.message}` : 'unreachable' };
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+}

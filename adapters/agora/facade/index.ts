@@ -1,0 +1,63 @@
+/**
+ * The Agora Chat facade at `/compat/agora`: Agora's app-token REST API (vendor note) over any
+ * backend. Every request first passes the vendor's own checks (app prefix, then app token, see
+ * auth.ts); translated routes run through the Backend spec (one router per resource group);
+ * anything else goes to the configured upstream Agora backend with its own app token, or gets
+ * the vendor's answer for an unknown URL (500 `web_application`). See README.md.
+ */
+import express from 'express';
+import { TEXTS, errorBody } from '../protocol/wire.js';
+import type { FacadeFactory } from '../../../src/facade-kit/facade.js';
+import { createPassThrough } from '../../../src/facade-kit/pass-through.js';
+import { createAuthCheck } from './auth.js';
+import { blocksRouter } from './blocks-router.js';
+import { contactsRouter } from './contacts-router.js';
+import { conversationsRouter } from './conversations-router.js';
+import { passThroughRefusal } from './errors.js';
+import { readFacadeConfig } from './facade-config.js';
+import { messagesRouter } from './messages-router.js';
+import { roomBlocksRouter } from './room-blocks-router.js';
+import { roomMembersRouter } from './room-members-router.js';
+import { roomMutesRouter } from './room-mutes-router.js';
+import { roomWhitelistRouter } from './room-whitelist-router.js';
+import { roomsRouter } from './rooms-router.js';
+import { createRouteKit } from './route-kit.js';
+import { usersRouter } from './users-router.js';
+
+export const createFacade: FacadeFactory = (context) => {
+  const config = readFacadeConfig(context.config);
+  const kit = createRouteKit({ config, backendFor: (request) => context.backendFor(request), logger: context.logger });
+  const router = express.Router();
+  router.use(createAuthCheck(config));
+  router.use(usersRouter(kit, config.appId));
+  router.use(contactsRouter(kit));
+  router.use(blocksRouter(kit));
+  router.use(conversationsRouter(kit));
+  router.use(roomsRouter(kit));
+  router.use(roomMembersRouter(kit));
+  router.use(roomWhitelistRouter(kit));
+  router.use(roomMutesRouter(kit));
+  router.use(roomBlocksRouter(kit));
+  router.use(messagesRouter(kit));
+  if (context.upstream) {
+    router.use(
+      createPassThrough({
+        upstream: context.upstream,
+        logger: context.logger,
+        ...(config.timeoutMs !== undefined ? { timeoutMs: config.timeoutMs } : {}),
+        // No rewritePath: the auth check already made the URL the path below the client's app
+        // prefix, and the upstream's base URL carries the upstream's own prefix, so
+        // `/{facadeOrg}/{facadeApp}/x` reaches `{upstream}/{upstreamOrg}/{upstreamApp}/x`.
+        answerFailure: (response, failure) => {
+          const refusal = passThroughRefusal(failure);
+          response.status(refusal.status).json(errorBody(refusal.error, refusal.description));
+        },
+      }),
+    );
+  }
+  // An unknown URL or method under the app: the vendor's JAX-RS answer (§2).
+  router.use((_request, response) => {
+    response.status(500).json(errorBody('web_application', TEXTS.unknownRoute));
+  });
+  return router;
+};

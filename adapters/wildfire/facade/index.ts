@@ -1,0 +1,106 @@
+/**
+ * The Wildfire facade (`/compat/wildfire`): Wildfire IM's admin API — signed POSTs to `/admin/…`,
+ * the `{code, msg, result}` envelope on HTTP 200, HTTP 500 with an empty body for a path the
+ * server has no handler for — answered from the selected Backend (README.md). Routes it does not
+ * translate go, re-signed with the upstream's own secret, to the configured Wildfire upstream.
+ */
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Backend } from '../../../src/spec/index.js';
+import { JavaException, sendEnvelope, sendJavaException, sendNoHandler, type Answer } from '../protocol/wire.js';
+import type { FacadeFactory } from '../../../src/facade-kit/facade.js';
+import { createPassThrough } from '../../../src/facade-kit/pass-through.js';
+import { verifySignature } from './auth.js';
+import { answerForError, answerForPassThroughFailure } from './errors.js';
+import type { FacadeRoute } from './facade-route.js';
+import { groupRoutes } from './group-routes.js';
+import { messageRoutes } from './message-routes.js';
+import { readBody } from './read-body.js';
+import { relationRoutes } from './relation-routes.js';
+import { userRoutes } from './user-routes.js';
+
+import type { WildfireEdition } from '../protocol/wire.js';
+
+export type { WildfireEdition };
+
+/** The `compat.wildfire` keys beyond the common ones (adapters/wildfire/facade.schema.json). */
+interface WildfireCompatKeys {
+  secret: string;
+  edition: WildfireEdition;
+  noCheckTime: boolean;
+}
+
+function wildfireKeys(config: Record<string, unknown>): WildfireCompatKeys {
+  return {
+    secret: String(config.secret),
+    edition: config.edition === 'pro' ? 'pro' : 'community',
+    noCheckTime: config.noCheckTime === true,
+  };
+}
+
+export const FACADE_ROUTES: readonly FacadeRoute[] = [...userRoutes(), ...relationRoutes(), ...groupRoutes(), ...messageRoutes()];
+
+export const createFacade: FacadeFactory = (context) => {
+  const keys = wildfireKeys(context.config);
+  const routes = new Map(FACADE_ROUTES.filter((entry) => !entry.pro || keys.edition === 'pro').map((entry) => [entry.path, entry]));
+  const proOnly = new Set(FACADE_ROUTES.filter((entry) => entry.pro).map((entry) => entry.path));
+  const signature = { secret: keys.secret, noCheckTime: keys.noCheckTime };
+  const passThrough = context.upstream
+    ? createPassThrough({
+        upstream: context.upstream,
+        logger: context.logger,
+        ...(context.config.timeoutMs === undefined ? {} : { timeoutMs: context.config.timeoutMs }),
+        answerFailure: (response, failure) => sendEnvelope(response, answerForPassThroughFailure(failure)),
+      })
+    : null;
+
+  const answer = (response: Response, outcome: Answer | null) => {
+    if (outcome === null) sendNoHandler(response);
+    else sendEnvelope(response, outcome);
+  };
+
+  const run = async (request: Request, response: Response, entry: FacadeRoute, backend: Backend) => {
+    try {
+      const body = await readBody(request, response);
+      answer(response, await entry.run(body, backend));
+    } catch (error) {
+      if (error instanceof JavaException) return sendJavaException(response, error.message);
+      const outcome = answerForError(error, entry.path);
+      if (outcome === null || outcome.code === 4) {
+        // The unified code says why; never the request headers (they carry the signature).
+        context.logger.warn({ path: entry.path, reason: error instanceof Error ? error.message : String(error) }, 'wildfire facade call failed');
+      }
+      answer(response, outcome);
+    }
+  };
+
+  const router = express.Router();
+  router.use((request: Request, response: Response, next: NextFunction) => {
+    const entry = routes.get(request.path);
+    if (!entry) {
+      // A pro route on a community facade is what a community server has no handler for.
+      if (proOnly.has(request.path) || !passThrough) return next();
+      // The pass-through applies the upstream's credentials: only a client signed with the facade's secret may use them.
+      if (request.path !== '/admin/health' && !verifySignature(request, response, signature)) return;
+      // createPassThrough sets the client socket's timeout equal to the upstream timeout; with no
+      // 'timeout' listener Node destroys the client socket at that moment, racing the proxy's own
+      // timeout answer. Listening keeps the socket, so the client gets Wildfire's 249 envelope.
+      response.on('timeout', () => undefined);
+      return passThrough(request, response, next);
+    }
+    // Every admin action is a POST; any other method has no handler (§3).
+    if (request.method !== 'POST') return sendNoHandler(response);
+    if (!verifySignature(request, response, signature)) return;
+    const backend = context.backendFor(request);
+    if (!backend) {
+      context.logger.warn({ path: request.path, backend: request.get('x-im-backend') }, 'wildfire facade: unknown backend');
+      return sendEnvelope(response, { code: 4, msg: 'server error' });
+    }
+    void run(request, response, entry, backend);
+  });
+  router.use((request: Request, response: Response) => {
+    // Wildfire's admin listener: no handler under /admin is HTTP 500 with an empty body; elsewhere 404.
+    if (request.path.startsWith('/admin/')) sendNoHandler(response);
+    else response.status(404).end();
+  });
+  return router;
+};

@@ -1,0 +1,43 @@
+/**
+ * The WuKongIM facade at `/compat/wukongim`: WuKongIM v2's HTTP API (token header, bare-value
+ * answers, `{"msg","status":400}` errors, its quirks) over any imbridge backend. Routes it does not
+ * translate go to the configured WuKongIM upstream with the upstream's own token, else answer the
+ * vendor's plain-text 404. See README.md for the route map and every difference.
+ */
+import express from 'express';
+import { sendNotFound } from '../protocol/wire.js';
+import type { FacadeFactory } from '../../../src/facade-kit/facade.js';
+import { createPassThrough } from '../../../src/facade-kit/pass-through.js';
+import { createTokenCheck } from './auth.js';
+import { createChannelListsRouter } from './channel-lists-router.js';
+import { createChannelsRouter } from './channels-router.js';
+import { createConversationsRouter } from './conversations-router.js';
+import { answerPassThroughFailure } from './errors.js';
+import { createMessagesRouter } from './messages-router.js';
+import { createUsersRouter } from './users-router.js';
+
+export const createFacade: FacadeFactory = (context) => {
+  const router = express.Router();
+  const token = typeof context.config.token === 'string' ? context.config.token : '';
+  // Before routing, like the vendor's middleware: unknown paths and pass-through need it too.
+  router.use(createTokenCheck(token));
+  router.use(createUsersRouter(context));
+  router.use(createChannelListsRouter(context));
+  router.use(createChannelsRouter(context));
+  router.use(createConversationsRouter(context));
+  router.use(createMessagesRouter(context));
+  if (context.upstream) {
+    const options: Parameters<typeof createPassThrough>[0] = { upstream: context.upstream, logger: context.logger, answerFailure: answerPassThroughFailure };
+    if (context.config.timeoutMs !== undefined) options.timeoutMs = context.config.timeoutMs;
+    const passThrough = createPassThrough(options);
+    router.use((request, response, next) => {
+      // createPassThrough also sets the *incoming* socket's timeout to timeoutMs; with no listener
+      // Node destroys the client's socket when it fires, before the upstream timeout can answer.
+      // A listener on the response keeps the socket, so the client gets the vendor-shaped 504.
+      response.on('timeout', () => undefined);
+      return passThrough(request, response, next);
+    });
+  }
+  router.use((_request, response) => sendNotFound(response));
+  return router;
+};

@@ -1,0 +1,20 @@
+/**
+ * The conformance suite through real HTTP: imbridge serving the WuKongIM backend, talking to the
+ * fake over loopback; writes verified through the fake's own state (the backdoor). The whole
+ * suite runs with the vendor default `whitelistOffOfPerson: true`; the messages facet runs again
+ * with `false`, where friendship gates direct messages (`requireFriendship`).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fakeTarget, messagesFacet, runConformanceSuite } from '../../../../src/conformance/index.js';
+import { httpStatusForCode } from '../../../../src/http/error-status.js';
+import { startFake } from '../../fake/index.js';
+import { createBackdoor } from '../../fake/backdoor.js';
+
+const runner = { describe, it, expect, beforeAll, afterAll };
+const target = (whitelistOffOfPerson: boolean) => fakeTarget(() => startFake({ port: 0, whitelistOffOfPerson }), createBackdoor);
+
+// The vendor default: person whitelists are not enforced, friendship does not gate sending.
+runConformanceSuite(runner, target(true), { name: 'wukongim' });
+
+// whitelistOffOfPerson=false: the backend requires friendship for direct messages, as WuKongIM does.
+messagesFacet(runner, target(false), { name: 'wukongim(whitelistOffOfPerson=false)', requireFriendship: true, statusFor: httpStatusForCode });

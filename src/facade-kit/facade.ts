@@ -1,0 +1,34 @@
+/**
+ * The contract of a vendor-compatible facade (`/compat/<vendor>`): it speaks one vendor's wire
+ * format — routes, auth, envelopes, error codes — and runs each call on the selected backend
+ * through the Backend spec. What it does not translate goes to `passThrough`.
+ */
+import type { Request, RequestHandler, Router } from 'express';
+import type { Logger } from 'pino';
+import type { Backend, UpstreamAccess } from '../spec/index.js';
+
+/** One vendor-compatible facade (`compat.<vendor>`); the vendor's own credential keys are in `[key]`. */
+export interface CompatConfig {
+  /** Backend holding the data (default: defaultBackend). */
+  backend: string;
+  /** Backend of the same vendor for pass-through, if any. */
+  upstream?: string;
+  timeoutMs?: number;
+  [key: string]: unknown;
+}
+
+export interface FacadeContext {
+  vendor: string;
+  /** The validated `compat.<vendor>` block: the credentials apps use against the facade. */
+  config: CompatConfig;
+  /** The backend for this request (`X-IM-Backend`, else `compat.<vendor>.backend`); undefined for an unknown name. */
+  backendFor(request: Request): Backend | undefined;
+  /** The vendor upstream's access, when `compat.<vendor>.upstream` is configured. */
+  upstream: UpstreamAccess | null;
+  logger: Logger;
+}
+
+/** What each `adapters/<vendor>/facade/index.ts` exports as `createFacade`. */
+export type FacadeFactory = (context: FacadeContext) => Router;
+
+export type { RequestHandler };

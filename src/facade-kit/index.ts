@@ -1,0 +1,3 @@
+/** The facade kit: what every vendor-shaped facade (`adapters/<vendor>/facade/`) builds on. */
+export * from './facade.js';
+export * from './pass-through.js';

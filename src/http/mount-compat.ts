@@ -1,0 +1,34 @@
+/** Mounts the configured vendor facades at `/compat/<vendor>`, each with its backend and upstream. */
+import type { Express, NextFunction, Request, Response } from 'express';
+import type { Logger } from 'pino';
+import type { Backend } from '../spec/index.js';
+import type { CompatVendor, ImbridgeConfig } from '../config/config-types.js';
+import { findVendor } from '../../adapters/index.js';
+
+export function mountCompat(app: Express, config: ImbridgeConfig, backends: ReadonlyMap<string, Backend>, logger: Logger): void {
+  for (const [vendor, block] of Object.entries(config.compat) as Array<[CompatVendor, NonNullable<ImbridgeConfig['compat'][CompatVendor]>]>) {
+    const upstreamName = block.upstream;
+    const upstream = upstreamName === undefined ? null : (backends.get(upstreamName)?.upstream ?? null);
+    if (upstreamName !== undefined && !upstream) {
+      throw new Error(`compat.${vendor}.upstream: backend "${upstreamName}" cannot serve as a pass-through upstream`);
+    }
+    const facade = findVendor(vendor)?.facade;
+    // The config schema admits only vendors with a facade; this guards a config built in code.
+    if (!facade) throw new Error(`compat.${vendor}: no vendor "${vendor}" with a facade`);
+    const router = facade.create({
+      vendor,
+      config: block,
+      backendFor: (request: Request) => backends.get(request.get('x-im-backend') ?? block.backend),
+      upstream,
+      logger: logger.child({ compat: vendor }),
+    });
+    app.use(
+      `/compat/${vendor}`,
+      (_request: Request, response: Response, next: NextFunction) => {
+        (response.locals as { routeLabel?: string }).routeLabel = `/compat/${vendor}`;
+        next();
+      },
+      router,
+    );
+  }
+}

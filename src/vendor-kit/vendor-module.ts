@@ -1,0 +1,63 @@
+/**
+ * What one vendor folder (`adapters/<vendor>/vendor.ts`) describes to the host: its name, the
+ * JSON Schema of its `backends:` block, how to build its Backend, and where it has them, its fake
+ * and its vendor-shaped facade. The host learns every vendor from `adapters/index.ts`, a list of
+ * these, and from nothing else.
+ */
+import { readFileSync } from 'node:fs';
+import type { Backend, BackendContext } from '../spec/index.js';
+import type { Backdoor, FakeControl } from '../testing/index.js';
+import type { FacadeFactory } from '../facade-kit/index.js';
+
+export type JsonSchema = Record<string, unknown>;
+
+/** A `backends.<name>` block, validated by the vendor's schema before `createBackend` sees it. */
+export interface VendorBackendConfig {
+  vendor: string;
+  [key: string]: unknown;
+}
+
+/** A vendor fake listening on loopback (what `imbridge fake <vendor>` runs). */
+export interface RunningFake {
+  url: string;
+  /** The `backends:` block that reaches this fake. */
+  backendConfig: Record<string, unknown>;
+  /** The fault hook and request log every fake mounts. */
+  control: FakeControl;
+  close(): Promise<void>;
+}
+
+export interface FakeStartOptions {
+  port?: number;
+  host?: string;
+  /** The vendor's own fake options (an edition, a server setting), passed through unchanged. */
+  [option: string]: unknown;
+}
+
+export interface VendorFake<Running extends RunningFake = RunningFake> {
+  start(options?: FakeStartOptions): Promise<Running>;
+  /** The independent read of the fake's state, in unified terms. */
+  backdoor(fake: Running): Backdoor;
+}
+
+export interface VendorFacade {
+  /** JSON Schema of the `compat.<vendor>` block. */
+  schema: JsonSchema;
+  create: FacadeFactory;
+}
+
+export interface VendorModule {
+  /** The `vendor:` value in the config, the folder name, the `/compat/<name>` prefix. */
+  readonly name: string;
+  /** JSON Schema of this vendor's `backends.<name>` block. */
+  readonly backendSchema: JsonSchema;
+  // Method syntax: each vendor narrows the config to its own block (bivariant on purpose).
+  createBackend(config: VendorBackendConfig, context: BackendContext): Promise<Backend>;
+  readonly fake?: VendorFake;
+  readonly facade?: VendorFacade;
+}
+
+/** Reads a JSON Schema that sits beside a vendor's `vendor.ts`. */
+export function readSchema(url: URL): JsonSchema {
+  return JSON.parse(readFileSync(url, 'utf8')) as JsonSchema;
+}
