@@ -1,7 +1,7 @@
 /**
  * Pass-through for routes a facade does not translate: the request goes, unchanged and streamed,
  * to the vendor upstream, with the client's vendor credentials removed and the upstream backend's
- * own applied (a fresh signature for Wildfire, the backend's token for the others). The answer
+ * own applied (a fresh signature where the vendor signs each call, else the backend's token). The answer
  * comes back unchanged; a timeout or an unreachable upstream is answered in the vendor's shape.
  */
 import { Agent as HttpAgent, type IncomingMessage, type ServerResponse } from 'node:http';

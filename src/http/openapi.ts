@@ -87,7 +87,7 @@ export function buildOpenApiDocument(routes: readonly RouteDefinition[]): JsonSc
     info: {
       title: 'imbridge unified IM API',
       version: '1.0.0',
-      description: `One API for IM relationships over WuKongIM, Agora Chat, OpenIM, Wildfire IM or the native backend. Error codes and statuses: ${ERROR_CODES.map((code) => `${code} ${httpStatusForCode(code)}`).join(', ')}.`,
+      description: `One API for IM relationships over the vendor backends in adapters/ or the native backend. Error codes and statuses: ${ERROR_CODES.map((code) => `${code} ${httpStatusForCode(code)}`).join(', ')}.`,
     },
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
     servers: [{ url: '/' }],

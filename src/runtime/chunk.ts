@@ -1,5 +1,5 @@
 /**
- * Batch calls are capped by some vendors (Agora: 60 per call). The unified API hides the cap:
+ * Batch calls are capped by some vendors (60 ids per call on one). The unified API hides the cap:
  * a backend splits the batch and merges per-item results in the caller's order.
  */
 import type { BatchItemResult } from '../spec/index.js';

@@ -1,6 +1,6 @@
 /**
- * JSON that keeps int64 values exact. Vendors send ids above 2^53 (WuKongIM message and
- * whitelist ids, Wildfire `messageUid`); `JSON.parse` would silently round them.
+ * JSON that keeps int64 values exact. Vendors send ids above 2^53 (message ids, whitelist
+ * row ids); `JSON.parse` would silently round them.
  */
 import { isSafeNumber, parse, stringify } from 'lossless-json';
 

@@ -1,6 +1,6 @@
 /**
- * The unified API takes a conversation peer as its bare id. Vendor composites (WuKongIM's
- * `a@b` person-channel id, OpenIM's `si_a_b` / `sg_g`) are refused with a message saying what to
+ * The unified API takes a conversation peer as its bare id. Vendor composites (an `a@b`
+ * person-channel id, an `si_a_b` / `sg_g` conversation id) are refused with a message saying what to
  * pass — but only when the id names no existing user or room: an existing id always wins.
  */
 import { InvalidIdError, type PeerType } from '../spec/index.js';

@@ -1,5 +1,5 @@
 /**
- * Vendor admin tokens (Agora app token, OpenIM admin token) are fetched once, kept until shortly
+ * Vendor admin tokens (app tokens, admin tokens) are fetched once, kept until shortly
  * before they expire, fetched by one caller at a time, and dropped when the vendor refuses them.
  */
 import { LRUCache } from 'lru-cache';

@@ -28,7 +28,7 @@ export interface VendorCall {
   /** Path below the base URL, starting with `/`; query goes in `query`. */
   path: string;
   query?: Record<string, string | number | boolean | undefined>;
-  /** Static headers, or a function called per attempt (Wildfire signs each attempt anew). */
+  /** Static headers, or a function called per attempt (a signing vendor signs each attempt anew). */
   headers?: Record<string, string> | (() => Record<string, string> | Promise<Record<string, string>>);
   /** Sent as JSON (bigint values exactly); absent = no body. */
   body?: unknown;

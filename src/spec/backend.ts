@@ -56,8 +56,8 @@ export interface FriendsFacet {
   /**
    * Makes `uid` and `friend` friends of each other (admin force-add); `input` sets `uid`'s view.
    * `mode: 'one-way'` (capability option `friends.put:oneWay`) puts `friend` in `uid`'s list only,
-   * leaving `friend`'s list as it is: the state OpenIM stores per direction and one WuKongIM
-   * person-channel `whitelist_add` creates.
+   * leaving `friend`'s list as it is: the state a vendor that stores friendship per direction
+   * holds after one side's add.
    */
   put(uid: string, friend: string, input: FriendshipInput, mode?: FriendAddMode): Promise<Friendship>;
   /** `mutual` removes both entries; `one-way` only `friend` from `uid`'s list. Idempotent. */
@@ -164,9 +164,9 @@ export interface MessagesFacet {
  */
 export interface UpstreamAccess {
   vendor: string;
-  /** The vendor's base URL, including any path prefix the backend uses (Agora's `/{org}/{app}`). */
+  /** The vendor's base URL, including any path prefix the backend uses (such as `/{org}/{app}`). */
   baseUrl: string;
-  /** Headers authenticating one call, fresh per call (Wildfire signs each; tokens may refresh). */
+  /** Headers authenticating one call, fresh per call (some vendors sign each; tokens may refresh). */
   authHeaders(): Promise<Record<string, string>>;
   /** Lower-case names of request headers that carry vendor credentials, removed before forwarding. */
   credentialHeaders: readonly string[];
@@ -176,7 +176,7 @@ export interface Backend {
   readonly specVersion: typeof SPEC_VERSION;
   /** The name this backend has in the config (`local`, `wk`, …). */
   readonly name: string;
-  /** `native`, `wukongim`, `agora`, `openim`, `wildfire`. */
+  /** The vendor's name in `adapters/index.ts` (`native` for the native backend). */
   readonly vendor: string;
   readonly capabilities: Capabilities;
   readonly idRule: IdRule;
@@ -197,7 +197,7 @@ export interface Backend {
   close(): Promise<void>;
 }
 
-/** One change record per successful write, in the vocabulary of OpenIM's SDK listeners. */
+/** One change record per successful write, in the vocabulary of IM SDKs' relationship listeners. */
 export type ChangeType =
   | 'user.updated'
   | 'friend.added'

@@ -42,7 +42,7 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /** What the vendor itself answered, kept verbatim (minus secrets) for the caller's diagnosis. */
 export interface UpstreamInfo {
-  /** Vendor name: `wukongim`, `agora`, `openim`, `wildfire`. */
+  /** The vendor's name, as in `adapters/index.ts`. */
   vendor: string;
   /** HTTP status the vendor answered with; 0 when no answer arrived (timeout, refused connection). */
   status: number;

@@ -50,3 +50,18 @@ describe('the dependency rule', () => {
     expect(dependencyViolations(files)).toEqual([]);
   });
 });
+
+describe('the host and the kits name no vendor', () => {
+  it('no file under src/ spells a vendor name; vendors are known from adapters/index.ts only', async () => {
+    const { VENDORS } = await import('../../adapters/index.js');
+    const names = VENDORS.map((vendor) => vendor.name).filter((name) => name !== 'native');
+    expect(names.length).toBeGreaterThan(3);
+    const offenders: string[] = [];
+    for (const [path, source] of trackedSources()) {
+      if (!path.startsWith('src/')) continue;
+      const lower = source.toLowerCase();
+      for (const name of names) if (lower.includes(name)) offenders.push(`${path}: ${name}`);
+    }
+    expect(offenders).toEqual([]);
+  });
+});
