@@ -1,5 +1,5 @@
 /** OpenIM as imbridge knows it: backend, fake and facade, each loaded when first used. */
-import { readSchema, type VendorModule } from '../../src/vendor-kit/index.js';
+import { defineVendor, readSchema, type VendorModule } from '../../src/vendor-kit/index.js';
 import { createBackdoor } from './fake/backdoor.js';
 import type { RunningOpenImFake } from './fake/index.js';
 import { createFacade } from './facade/index.js';
@@ -7,7 +7,7 @@ import { createFacade } from './facade/index.js';
 // The fake's own options: a descriptor caller passes them through `start` as they are.
 type FakeOptions = Parameters<typeof import('./fake/index.js').startFake>[0];
 
-export const vendor = {
+export const vendor = defineVendor({
   name: 'openim',
   backendSchema: readSchema(new URL('./backend.schema.json', import.meta.url)),
   createBackend: async (config, context) => (await import('./backend/index.js')).createBackend(config as never, context),
@@ -16,4 +16,4 @@ export const vendor = {
     backdoor: (fake) => createBackdoor(fake as RunningOpenImFake),
   },
   facade: { schema: readSchema(new URL('./facade.schema.json', import.meta.url)), create: createFacade },
-} satisfies VendorModule;
+} satisfies VendorModule);

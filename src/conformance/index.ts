@@ -14,7 +14,9 @@ import { HttpBackend, type HttpBackendOptions } from '../client/http-backend.js'
 import { validateConfig } from '../config/load-config.js';
 import { createLogger } from '../server/create-logger.js';
 import { startServer, type RunningImbridge } from '../server/start-server.js';
-import type { Backend } from '../spec/index.js';
+import type { Backend, ChangeRecord } from '../spec/index.js';
+import type { FakeControl } from '../testing/index.js';
+import { createBackends } from '../server/create-backends.js';
 import { blocksFacet } from './facets/blocks.js';
 import { conversationsFacet } from './facets/conversations.js';
 import { friendRequestsFacet } from './facets/friend-requests.js';
@@ -87,32 +89,66 @@ export async function serveImbridge(config: Record<string, unknown>, options: { 
   return startServer(validated, { logger: createLogger(process.env.IMBRIDGE_TEST_LOG ?? 'silent'), ...(options.provided ? { provided: options.provided } : {}) });
 }
 
-/** What a vendor fake's `startFake` gives back (see docs/adapter-brief.md). */
+/** What a vendor fake's `startFake` gives back (see docs/architecture.md). */
 export interface RunningFake {
   backendConfig: Record<string, unknown>;
+  /** The fault hook every bundled fake mounts. */
+  control?: FakeControl;
   close(): Promise<void>;
 }
 
 /** Retries fast enough for tests, still exercising the retry path. */
 export const TEST_RETRY = { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20, maxRetryAfterMs: 5_000 } as const;
 
+export interface FakeTargetOptions {
+  /** Keys added to the fake's own backend block. */
+  overrides?: Record<string, unknown>;
+  /**
+   * `true` (the default): the backend is served by imbridge and called through `HttpBackend`, so
+   * the HTTP layer's answers are checked too. `false`: the suite calls the Backend object itself,
+   * as the facades and library users do, with nothing in front of it but the contract's guard.
+   */
+  http?: boolean;
+}
+
 /**
- * A target on a vendor fake, through real HTTP: the fake, imbridge serving a backend configured
- * from the fake's own `backendConfig` (plus `overrides`), and the fake's backdoor.
+ * A target on a vendor fake: the fake, a backend configured from the fake's own `backendConfig`
+ * (plus `overrides`), and the fake's backdoor; through real HTTP or direct.
  */
 export function fakeTarget<Fake extends RunningFake>(
   startFake: () => Promise<Fake>,
   backdoor: (fake: Fake) => Backdoor,
-  overrides: Record<string, unknown> = {},
+  options: FakeTargetOptions = {},
 ): TargetFactory {
   return async () => {
     const fake = await startFake();
+    const block = { ...fake.backendConfig, timeoutMs: 2_000, retry: TEST_RETRY, ...options.overrides };
+    const changes: ChangeRecord[] = [];
+    const faults = fake.control ? { faults: fake.control } : {};
     try {
-      const server = await serveImbridge({ defaultBackend: 'x', backends: { x: { ...fake.backendConfig, timeoutMs: 2_000, retry: TEST_RETRY, ...overrides } } });
+      if (options.http === false) {
+        const config = validateConfig({ defaultBackend: 'x', backends: { x: block } }, {});
+        const backends = await createBackends(config.backends, { logger: createLogger('silent'), changes: { emit: (record) => changes.push(record) } });
+        const backend = backends.get('x')!;
+        return {
+          backend,
+          backdoor: backdoor(fake),
+          changes,
+          ...faults,
+          close: async () => {
+            await backend.close();
+            await fake.close();
+          },
+        };
+      }
+      const server = await serveImbridge({ defaultBackend: 'x', backends: { x: block } });
+      server.changes.subscribe((record) => changes.push(record));
       const backend = await connectHttpBackend({ url: server.url });
       return {
         backend,
         backdoor: backdoor(fake),
+        changes,
+        ...faults,
         close: async () => {
           await server.close();
           await fake.close();

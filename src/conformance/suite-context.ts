@@ -11,11 +11,13 @@ import {
   isSupported,
   type Backend,
   type CapabilityName,
+  type ChangeRecord,
   type ErrorCode,
   type RoomKind,
   type RoomRef,
 } from '../spec/index.js';
 import type { Backdoor } from './backdoor.js';
+import type { FakeControl } from '../testing/index.js';
 
 /** The subset of a test runner the suite uses; vitest's own functions fit it. */
 export interface ConformanceRunner {
@@ -30,6 +32,10 @@ export interface ConformanceRunner {
 export interface ConformanceTarget {
   backend: Backend;
   backdoor: Backdoor;
+  /** Every change record the backend emitted so far, in order; absent when the target cannot see them. */
+  changes?: readonly ChangeRecord[];
+  /** The vendor fake's fault hook, when the backend runs on a fake (the all-or-nothing facet needs it). */
+  faults?: FakeControl;
   close(): Promise<void>;
 }
 

@@ -13,15 +13,11 @@ import {
   InvalidIdError,
   NotFoundError,
   UNIFIED_ID_RULE,
-  UnsupportedError,
-  UnsupportedOptionError,
-  isOptionSupported,
-  isSupported,
   toErrorBody,
   type Backend,
   type CapabilityDocument,
 } from '../spec/index.js';
-import { IdempotencyStore } from '../runtime/index.js';
+import { IdempotencyStore, guardBackend } from '../runtime/index.js';
 import type { ImbridgeConfig } from '../config/config-types.js';
 import { definitionValidator, type ErrorObject } from '../schemas/load-schemas.js';
 import { authenticate, type Caller } from './authenticate.js';
@@ -29,7 +25,7 @@ import { httpStatusFor } from './error-status.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { mountDocs } from './docs-page.js';
 import { mountCompat } from './mount-compat.js';
-import { ROUTES, capabilityFor, roomKindOf, type HandlerContext, type RouteDefinition } from './routes.js';
+import { ROUTES, roomKindOf, type HandlerContext, type RouteDefinition } from './routes.js';
 
 export interface AppOptions {
   config: ImbridgeConfig;
@@ -98,7 +94,9 @@ async function healthOf(backend: Backend): Promise<{ ok: boolean; detail?: strin
 }
 
 export function createApp(options: AppOptions): Express {
-  const { config, backends, logger } = options;
+  const { config, logger } = options;
+  // Every caller below (routes and facades) gets the contract's rules from the guard, once.
+  const backends = new Map([...options.backends].map(([name, backend]) => [name, guardBackend(backend)] as const));
   const idempotency = options.idempotency ?? new IdempotencyStore();
   const app = express();
   app.disable('x-powered-by');
@@ -242,15 +240,7 @@ export function createApp(options: AppOptions): Express {
         }
 
         const context: HandlerContext = { backend, params, query, body, room };
-        const pair = route.pair?.(context);
-        if (pair && pair[0] === pair[1]) {
-          throw new InvalidArgumentError(`both users of this call are "${pair[0]}"; a user cannot relate to themselves`, { details: { uid: pair[0] } });
-        }
-        const capability = capabilityFor(route, room);
-        if (!isSupported(backend.capabilities, capability)) throw new UnsupportedError(capability, backend.vendor);
-        for (const option of route.options?.(context) ?? []) {
-          if (!isOptionSupported(backend.capabilities, capability, option)) throw new UnsupportedOptionError(capability, option, backend.vendor);
-        }
+        route.checkInput?.(context);
 
         const execute = async () => ({ status: route.status, body: (await route.handle(context)) ?? null });
         const key = route.idempotent ? request.get('idempotency-key') : undefined;

@@ -9,7 +9,6 @@ import {
   ImBridgeError,
   UNIFIED_ID_RULE,
   type Backend,
-  type CapabilityName,
   type FriendAddMode,
   type FriendRemoveMode,
   type FriendRequestDirection,
@@ -21,7 +20,6 @@ import {
   type RoomRef,
   type UserCapability,
 } from '../spec/index.js';
-import { compositePeerIdError, looksLikeCompositePeerId } from '../runtime/index.js';
 
 export type HttpMethod = 'GET' | 'PUT' | 'POST' | 'DELETE' | 'PATCH';
 
@@ -48,8 +46,8 @@ export interface RouteDefinition {
   tag: string;
   /** Capability required: a user capability, or a room operation (prefixed by the kind at run time). */
   capability: { user: UserCapability } | { room: RoomOperation };
-  /** Capability options this call uses, for 422 UNSUPPORTED_OPTION. */
-  options?: (context: HandlerContext) => string[];
+  /** Checks of the input the schema cannot express, before the backend is called. */
+  checkInput?: (context: HandlerContext) => void;
   /** Path parameters holding ids (checked against the ID rule → INVALID_ID). */
   idParams: string[];
   /** `$defs` names in schemas/api.schema.json. */
@@ -60,7 +58,10 @@ export interface RouteDefinition {
   response: ResponseShape;
   /** A creating POST that honours `Idempotency-Key`. */
   idempotent?: boolean;
-  /** The two users this call relates, which must differ (a user is not their own friend, blocker …). */
+  /**
+   * The two users this call relates. The backend guard (src/runtime/guard-backend.ts) refuses
+   * them when equal; the route names them so that the bad-input suite can try every such route.
+   */
   pair?: (context: HandlerContext) => [string, string] | null;
   handle(context: HandlerContext): Promise<unknown>;
 }
@@ -69,12 +70,6 @@ const ROOM_KINDS: Readonly<Record<string, RoomKind>> = { groups: 'group', chatro
 
 export function roomKindOf(segment: string): RoomKind | undefined {
   return ROOM_KINDS[segment];
-}
-
-export function capabilityFor(route: RouteDefinition, room: RoomRef | null): CapabilityName {
-  if ('user' in route.capability) return route.capability.user;
-  const prefix = room?.kind === 'chatroom' ? 'chatrooms' : 'groups';
-  return `${prefix}.${route.capability.room}`;
 }
 
 /** Splits a comma-separated id list from a query, at most 1,000 ids, each checked. */
@@ -93,19 +88,6 @@ function idList(value: unknown, field: string): string[] {
 
 function list(query: Record<string, unknown>): { limit: number; cursor: string | null } {
   return { limit: query.limit as number, cursor: (query.cursor as string | undefined) ?? null };
-}
-
-/** Refuses a vendor-composite peer id that names no existing user or room (docs/api.md, Conversations). */
-async function checkPeerId(backend: Backend, uid: string, type: PeerType, peerId: string): Promise<void> {
-  if (!looksLikeCompositePeerId(uid, peerId)) return;
-  try {
-    if (type === 'user') await backend.users.get(peerId);
-    else await backend.rooms.get({ kind: type, id: peerId });
-  } catch (error) {
-    // A backend with a stricter ID rule refuses the composite as INVALID_ID: it names nothing there either.
-    if (!(error instanceof ImBridgeError) || !['USER_NOT_FOUND', 'GROUP_NOT_FOUND', 'UNSUPPORTED', 'INVALID_ID'].includes(error.code)) throw error;
-    throw compositePeerIdError(uid, type, peerId);
-  }
 }
 
 function user(
@@ -143,7 +125,6 @@ export const ROUTES: readonly RouteDefinition[] = [
     query: 'NoQuery',
     status: 200,
     response: { schema: 'User' },
-    options: ({ body }) => (body.extra !== undefined ? ['extra'] : []),
     handle: ({ backend, params, body }) => backend.users.put(params.uid!, body),
   }),
   user('POST', '/v1/users', 'putUsers', 'Register or update several users', 'Users', 'users.batchPut', {
@@ -166,7 +147,6 @@ export const ROUTES: readonly RouteDefinition[] = [
     query: 'FriendPutQuery',
     status: 200,
     response: { schema: 'Friendship' },
-    options: ({ body, query }) => [...(body.extra !== undefined ? ['extra'] : []), ...(query.mode === 'one-way' ? ['oneWay'] : [])],
     handle: ({ backend, params, body, query }) => backend.friends.put(params.uid!, params.friend!, body, query.mode as FriendAddMode),
   }),
   user('DELETE', '/v1/users/{uid}/friends/{friend}', 'deleteFriend', 'Remove a friend (mutual or one-way)', 'Friends', 'friends.remove', {
@@ -175,7 +155,6 @@ export const ROUTES: readonly RouteDefinition[] = [
     query: 'FriendDeleteQuery',
     status: 204,
     response: null,
-    options: ({ query }) => (query.mode === 'one-way' ? ['oneWay'] : []),
     handle: ({ backend, params, query }) => backend.friends.remove(params.uid!, params.friend!, query.mode as FriendRemoveMode),
   }),
   user('GET', '/v1/users/{uid}/friends', 'listFriends', "List a user's friends", 'Friends', 'friends.list', {
@@ -183,7 +162,6 @@ export const ROUTES: readonly RouteDefinition[] = [
     query: 'FriendsListQuery',
     status: 200,
     response: { page: 'Friendship' },
-    options: ({ query }) => [...(query.q !== undefined ? ['query'] : []), ...(query.uids !== undefined ? ['uids'] : [])],
     handle: ({ backend, params, query }) =>
       backend.friends.list(params.uid!, {
         ...list(query),
@@ -204,7 +182,6 @@ export const ROUTES: readonly RouteDefinition[] = [
     query: 'NoQuery',
     status: 200,
     response: { schema: 'Friendship' },
-    options: ({ body }) => (body.extra !== undefined ? ['extra'] : []),
     handle: ({ backend, params, body }) => backend.friends.update(params.uid!, params.friend!, body),
   }),
   // ---- friend requests
@@ -319,17 +296,12 @@ export const ROUTES: readonly RouteDefinition[] = [
     ...noInput,
     status: 204,
     response: null,
-    options: ({ params }) => {
+    checkInput: ({ params }) => {
       if (!['user', 'group', 'chatroom'].includes(params.type!)) {
         throw new InvalidArgumentError('conversation type must be user, group or chatroom', { details: { errors: [{ path: '/type', message: 'unknown type' }] } });
       }
-      return [params.type!];
     },
-    handle: async ({ backend, params }) => {
-      const type = params.type as PeerType;
-      await checkPeerId(backend, params.uid!, type, params.peerId!);
-      await backend.conversations.delete(params.uid!, type, params.peerId!);
-    },
+    handle: ({ backend, params }) => backend.conversations.delete(params.uid!, params.type as PeerType, params.peerId!),
   }),
   user('POST', '/v1/messages', 'sendMessage', 'Send a message (the policy check)', 'Messages', 'messages.send', {
     pair: ({ body }) => ((body.to as { type: string }).type === 'user' ? [body.from as string, (body.to as { id: string }).id] : null),
@@ -338,7 +310,6 @@ export const ROUTES: readonly RouteDefinition[] = [
     status: 201,
     response: { schema: 'SentMessage' },
     idempotent: true,
-    options: ({ body }) => [({ user: 'toUser', group: 'toGroup', chatroom: 'toChatroom' } as const)[(body.to as { type: PeerType }).type]],
     handle: ({ backend, body }) => backend.messages.send(body as MessageInput),
   }),
   // ---- rooms
@@ -348,7 +319,6 @@ export const ROUTES: readonly RouteDefinition[] = [
     status: 201,
     response: { schema: 'Room' },
     idempotent: true,
-    options: ({ body }) => (body.id !== undefined ? ['id'] : []),
     handle: ({ backend, room: ref, body }) =>
       backend.rooms.create(ref!.kind, {
         name: body.name,
@@ -407,7 +377,6 @@ export const ROUTES: readonly RouteDefinition[] = [
     query: 'NoQuery',
     status: 200,
     response: { schema: 'Mute' },
-    options: ({ body }) => (body.durationSeconds !== undefined ? ['duration'] : []),
     handle: ({ backend, room: ref, params, body }) => backend.rooms.mutes.set(ref!, params.uid!, body.durationSeconds ?? null),
   }),
   room('POST', '/{id}/mutes', 'muteMembers', 'Mute several members', 'mutes.batchSet', {
@@ -415,7 +384,6 @@ export const ROUTES: readonly RouteDefinition[] = [
     query: 'NoQuery',
     status: 200,
     response: { schema: 'BatchResult' },
-    options: ({ body }) => (body.durationSeconds !== undefined ? ['duration'] : []),
     handle: ({ backend, room: ref, body }) => backend.rooms.mutes.setMany(ref!, body.uids, body.durationSeconds ?? null),
   }),
   room('DELETE', '/{id}/mutes/{uid}', 'unmuteMember', 'Unmute a member', 'mutes.remove', {

@@ -8,3 +8,4 @@ export * from './vendor-http-client.js';
 export * from './paginate.js';
 export * from './idempotency-store.js';
 export * from './peer-id.js';
+export * from './guard-backend.js';

@@ -157,3 +157,8 @@ export interface CapabilityDocument {
   capabilities: Capabilities;
   idRule: IdRule;
 }
+
+/** The capability name of a room operation on one kind of room (`groups.members.add`, …). */
+export function roomCapability(kind: 'group' | 'chatroom', operation: RoomOperation): RoomCapability {
+  return `${kind === 'group' ? 'groups' : 'chatrooms'}.${operation}`;
+}

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { Backend, BackendContext } from '../spec/index.js';
 import type { Backdoor, FakeControl } from '../testing/index.js';
 import type { FacadeFactory } from '../facade-kit/index.js';
+import { guardBackend } from '../runtime/index.js';
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -60,4 +61,13 @@ export interface VendorModule {
 /** Reads a JSON Schema that sits beside a vendor's `vendor.ts`. */
 export function readSchema(url: URL): JsonSchema {
   return JSON.parse(readFileSync(url, 'utf8')) as JsonSchema;
+}
+
+/**
+ * A vendor's descriptor, with every Backend it creates behind the contract's guard
+ * (`guardBackend`): library users of a descriptor get the same rules as the HTTP layer.
+ */
+export function defineVendor<Module extends VendorModule>(module: Module): Module {
+  const create = module.createBackend.bind(module);
+  return { ...module, createBackend: async (config, context) => guardBackend(await create(config, context)) };
 }

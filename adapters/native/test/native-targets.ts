@@ -14,23 +14,28 @@ import { HttpBackend, type Transport } from '../../../src/client/http-backend.js
 import type { ConformanceTarget } from '../../../src/conformance/index.js';
 import { serveImbridge } from '../../../src/conformance/index.js';
 import { ChangeLog } from '../../../src/server/change-log.js';
+import { guardBackend } from '../../../src/runtime/index.js';
+import type { ChangeRecord } from '../../../src/spec/index.js';
 import { createLogger } from '../../../src/server/create-logger.js';
 
 export type StoreKind = 'memory' | 'sqlite';
 
 export interface NativeFixture {
   backend: NativeBackend;
+  /** Where the backend's change records go. */
+  changes: ChangeLog;
   /** A second connection to the same store (the same database object for memory). */
   inspect: Database.Database;
   close(): Promise<void>;
 }
 
 export function nativeFixture(store: StoreKind, policy = { requireFriendship: false }): NativeFixture {
-  const context = { name: 'local', logger: createLogger('silent'), changes: new ChangeLog(), now: Date.now };
+  const changes = new ChangeLog();
+  const context = { name: 'local', logger: createLogger('silent'), changes, now: Date.now };
   if (store === 'memory') {
     const database = openDatabase({ driver: 'memory' });
     const backend = new NativeBackend(database, policy, context);
-    return { backend, inspect: database, close: () => backend.close() };
+    return { backend, changes, inspect: database, close: () => backend.close() };
   }
   const directory = mkdtempSync(join(tmpdir(), 'imbridge-test-'));
   const path = join(directory, 'imbridge.db');
@@ -38,6 +43,7 @@ export function nativeFixture(store: StoreKind, policy = { requireFriendship: fa
   const inspect = new Database(path, { readonly: true });
   return {
     backend,
+    changes,
     inspect,
     close: async () => {
       inspect.close();
@@ -50,7 +56,10 @@ export function nativeFixture(store: StoreKind, policy = { requireFriendship: fa
 export function directTarget(store: StoreKind, policy?: { requireFriendship: boolean }): () => Promise<ConformanceTarget> {
   return async () => {
     const fixture = nativeFixture(store, policy);
-    return { backend: fixture.backend, backdoor: createNativeBackdoor(fixture.inspect), close: fixture.close };
+    const changes: ChangeRecord[] = [];
+    fixture.changes.subscribe((record) => changes.push(record));
+    // The guard the host puts in front of every backend: a direct run checks what callers get.
+    return { backend: guardBackend(fixture.backend), backdoor: createNativeBackdoor(fixture.inspect), changes, close: fixture.close };
   };
 }
 

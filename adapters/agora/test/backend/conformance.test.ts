@@ -7,4 +7,7 @@ import { fakeTarget, runConformanceSuite } from '../../../../src/conformance/ind
 import { startFake } from '../../fake/index.js';
 import { createBackdoor } from '../../fake/backdoor.js';
 
-runConformanceSuite({ describe, it, expect, beforeAll, afterAll }, fakeTarget(() => startFake({ port: 0 }), createBackdoor), { name: 'agora' });
+const runner = { describe, it, expect, beforeAll, afterAll };
+runConformanceSuite(runner, fakeTarget(() => startFake({ port: 0 }), createBackdoor), { name: 'agora' });
+// Direct: the Backend object as the facades call it, with no HTTP layer answering first.
+runConformanceSuite(runner, fakeTarget(() => startFake({ port: 0 }), createBackdoor, { http: false }), { name: 'agora/direct', http: false });

@@ -11,8 +11,11 @@ import { startFake } from '../../fake/index.js';
 import { createBackdoor } from '../../fake/backdoor.js';
 
 const runner = { describe, it, expect, beforeAll, afterAll };
-const target = (version: string, friendVerify = false) => fakeTarget(() => startFake({ port: 0, version, friendVerify }), createBackdoor);
+const target = (version: string, friendVerify = false, http = true) => fakeTarget(() => startFake({ port: 0, version, friendVerify }), createBackdoor, { http });
 
 runConformanceSuite(runner, target('3.8.3'), { name: 'openim(3.8.3)' });
 runConformanceSuite(runner, target('3.7'), { name: 'openim(3.7)' });
+// Direct: the Backend object as the facades call it, with no HTTP layer answering first.
+runConformanceSuite(runner, target('3.8.3', false, false), { name: 'openim(3.8.3)/direct', http: false });
+runConformanceSuite(runner, target('3.7', false, false), { name: 'openim(3.7)/direct', http: false });
 messagesFacet(runner, target('3.8.3', true), { name: 'openim(3.8.3, friendVerify)', requireFriendship: true, statusFor: httpStatusForCode });

@@ -11,10 +11,12 @@ import { startFake } from '../../fake/index.js';
 import { createBackdoor } from '../../fake/backdoor.js';
 
 const runner = { describe, it, expect, beforeAll, afterAll };
-const target = (edition: 'community' | 'pro', requireFriendship = false) =>
-  fakeTarget(() => startFake({ port: 0, edition }), createBackdoor, requireFriendship ? { policy: { requireFriendship: true } } : {});
+const target = (edition: 'community' | 'pro', requireFriendship = false, http = true) =>
+  fakeTarget(() => startFake({ port: 0, edition }), createBackdoor, { http, ...(requireFriendship ? { overrides: { policy: { requireFriendship: true } } } : {}) });
 
 for (const edition of ['community', 'pro'] as const) {
   runConformanceSuite(runner, target(edition), { name: `wildfire(${edition})` });
+  // Direct: the Backend object as the facades call it, with no HTTP layer answering first.
+  runConformanceSuite(runner, target(edition, false, false), { name: `wildfire(${edition})/direct`, http: false });
 }
 messagesFacet(runner, target('community', true), { name: 'wildfire(community)', requireFriendship: true, statusFor: httpStatusForCode });

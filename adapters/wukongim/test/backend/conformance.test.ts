@@ -11,10 +11,12 @@ import { startFake } from '../../fake/index.js';
 import { createBackdoor } from '../../fake/backdoor.js';
 
 const runner = { describe, it, expect, beforeAll, afterAll };
-const target = (whitelistOffOfPerson: boolean) => fakeTarget(() => startFake({ port: 0, whitelistOffOfPerson }), createBackdoor);
+const target = (whitelistOffOfPerson: boolean, http = true) => fakeTarget(() => startFake({ port: 0, whitelistOffOfPerson }), createBackdoor, { http });
 
 // The vendor default: person whitelists are not enforced, friendship does not gate sending.
 runConformanceSuite(runner, target(true), { name: 'wukongim' });
+// Direct: the Backend object as the facades call it, with no HTTP layer answering first.
+runConformanceSuite(runner, target(true, false), { name: 'wukongim/direct', http: false });
 
 // whitelistOffOfPerson=false: the backend requires friendship for direct messages, as WuKongIM does.
 messagesFacet(runner, target(false), { name: 'wukongim(whitelistOffOfPerson=false)', requireFriendship: true, statusFor: httpStatusForCode });
