@@ -168,10 +168,6 @@ export class NativeBackend implements Backend {
     }
   }
 
-  private requireDistinct(first: string, second: string, what: string): void {
-    if (first === second) throw new InvalidArgumentError(`a user cannot ${what} themselves`, { details: { uid: first } });
-  }
-
   private findFriend(owner: string, friend: string): FriendRow | undefined {
     return this.sql('SELECT * FROM friends WHERE owner = ? AND friend = ?').get(owner, friend) as FriendRow | undefined;
   }
@@ -302,12 +298,10 @@ export class NativeBackend implements Backend {
 
   readonly friends = {
     put: async (uid: string, friend: string, input: FriendshipInput, mode: FriendAddMode = 'mutual'): Promise<Friendship> => {
-      this.requireDistinct(uid, friend, 'befriend');
       this.requireUsers(uid, friend);
       return toFriendship(this.transaction(() => this.linkFriends(uid, friend, input, mode)));
     },
     remove: async (uid: string, friend: string, mode: FriendRemoveMode): Promise<void> => {
-      this.requireDistinct(uid, friend, 'unfriend');
       this.requireUsers(uid, friend);
       this.transaction(() => {
         const remove = this.sql('DELETE FROM friends WHERE owner = ? AND friend = ?');
@@ -376,7 +370,6 @@ export class NativeBackend implements Backend {
 
   readonly friendRequests = {
     send: async (from: string, to: string, message: string | null): Promise<FriendRequest> => {
-      this.requireDistinct(from, to, 'send a friend request to');
       this.requireUsers(from, to);
       return this.transaction(() => {
         if (this.isBlocking(to, from)) throw new PolicyError('BLOCKED', `"${to}" blocks "${from}"`);
@@ -437,7 +430,6 @@ export class NativeBackend implements Backend {
   // ---- blocks ---------------------------------------------------------------------------------
 
   private putBlock(uid: string, blocked: string): Block {
-    this.requireDistinct(uid, blocked, 'block');
     this.requireUsers(uid, blocked);
     const inserted = this.sql('INSERT INTO blocks (owner, blocked, since) VALUES (?, ?, ?) ON CONFLICT DO NOTHING').run(
       uid,
@@ -474,7 +466,6 @@ export class NativeBackend implements Backend {
   readonly relations = {
     // The hottest read of the API: one statement answers every flag and checks both users exist.
     get: async (uid: string, other: string): Promise<Relation> => {
-      this.requireDistinct(uid, other, 'have a relation with');
       const row = this.sql(
         `SELECT (SELECT COUNT(*) FROM users WHERE uid IN (@uid, @other)) AS known,
                 f.owner IS NOT NULL AS friend, f.alias, f.extra,
@@ -806,7 +797,6 @@ export class NativeBackend implements Backend {
       return this.transaction(() => {
         const now = this.context.now();
         if (to.type === 'user') {
-          this.requireDistinct(from, to.id, 'message');
           this.requireUsers(to.id);
           this.checkDirectPolicy(from, to.id);
         } else {

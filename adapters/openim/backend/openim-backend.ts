@@ -300,10 +300,6 @@ export class OpenImBackend implements Backend {
     for (const [id, field] of entries) assertId(this.idRule, id, field);
   }
 
-  /** A relation of a user with themselves is refused before any vendor call (OpenIM would say 1004 or 1301). */
-  private notSelf(uid: string, other: string): void {
-    if (uid === other) throw new InvalidArgumentError(`a user cannot be related to themselves ("${uid}")`, { details: { errors: [{ path: '/', message: 'self-relation' }] } });
-  }
 
   /** All pages of a paged list route (`pagination` object, note §3). */
   private async allPages<T>(route: string, body: VendorData, key: string): Promise<T[]> {
@@ -501,7 +497,6 @@ export class OpenImBackend implements Backend {
   private async putFriend(uid: string, friend: string, input: FriendshipInput, mode: FriendAddMode = 'mutual'): Promise<Friendship> {
     requireCapability(this.capabilities, VENDOR, 'friends.put', mode === 'one-way' ? 'oneWay' : undefined);
     this.ids([uid, 'uid'], [friend, 'friend']);
-    this.notSelf(uid, friend);
     await this.requireUsers(uid, friend);
     const before = await this.isFriend(uid, friend);
     const steps: ChangeStep[] = [];
@@ -548,7 +543,6 @@ export class OpenImBackend implements Backend {
   private async removeFriend(uid: string, friend: string, mode: FriendRemoveMode): Promise<void> {
     requireCapability(this.capabilities, VENDOR, 'friends.remove', mode === 'one-way' ? 'oneWay' : undefined);
     this.ids([uid, 'uid'], [friend, 'friend']);
-    this.notSelf(uid, friend);
     await this.requireUsers(uid, friend);
     const forward = await this.friendEntry(uid, friend);
     if (mode === 'one-way') {
@@ -614,7 +608,6 @@ export class OpenImBackend implements Backend {
 
   private async getFriend(uid: string, friend: string): Promise<Friendship> {
     this.ids([uid, 'uid'], [friend, 'friend']);
-    this.notSelf(uid, friend);
     await this.requireUsers(uid, friend);
     const entry = await this.friendEntry(uid, friend);
     if (!entry) throw new NotFoundError('NOT_FRIENDS', `${friend} is not in ${uid}'s friend list`);
@@ -623,7 +616,6 @@ export class OpenImBackend implements Backend {
 
   private async updateFriend(uid: string, friend: string, input: FriendshipInput): Promise<Friendship> {
     this.ids([uid, 'uid'], [friend, 'friend']);
-    this.notSelf(uid, friend);
     await this.requireUsers(uid, friend);
     const before = await this.friendEntry(uid, friend);
     if (!before) throw new NotFoundError('NOT_FRIENDS', `${friend} is not in ${uid}'s friend list`);
@@ -651,7 +643,6 @@ export class OpenImBackend implements Backend {
 
   private async sendFriendRequest(from: string, to: string, message: string | null): Promise<FriendRequest> {
     this.ids([from, 'from'], [to, 'to']);
-    this.notSelf(from, to);
     await this.requireUsers(from, to);
     // add_friend checks neither blacklists nor a pending repeat (note §7, §8): both are ours.
     if (await this.blackEntry(to, from)) throw new PolicyError('BLOCKED', `${to} blocks ${from}`);
@@ -700,7 +691,6 @@ export class OpenImBackend implements Backend {
 
   private async acceptFriendRequest(to: string, from: string): Promise<Friendship> {
     this.ids([to, 'uid'], [from, 'from']);
-    this.notSelf(to, from);
     await this.requireUsers(to, from);
     const request = await this.pendingRequest(from, to);
     await this.respond(from, to, 1);
@@ -713,7 +703,6 @@ export class OpenImBackend implements Backend {
 
   private async rejectFriendRequest(to: string, from: string): Promise<FriendRequest> {
     this.ids([to, 'uid'], [from, 'from']);
-    this.notSelf(to, from);
     await this.requireUsers(to, from);
     const request = await this.pendingRequest(from, to);
     await this.respond(from, to, -1);
@@ -756,7 +745,6 @@ export class OpenImBackend implements Backend {
 
   private async putBlock(uid: string, blocked: string): Promise<Block> {
     this.ids([uid, 'uid'], [blocked, 'blocked']);
-    this.notSelf(uid, blocked);
     await this.requireUsers(uid, blocked);
     const existing = await this.blackEntry(uid, blocked);
     if (existing) return { uid, blocked, since: existing.since };
@@ -793,7 +781,6 @@ export class OpenImBackend implements Backend {
 
   private async removeBlock(uid: string, blocked: string): Promise<void> {
     this.ids([uid, 'uid'], [blocked, 'blocked']);
-    this.notSelf(uid, blocked);
     await this.requireUsers(uid, blocked);
     const existing = await this.blackEntry(uid, blocked);
     // remove_black of a missing row succeeds (note §8); skip the call when nothing is there.
@@ -814,7 +801,6 @@ export class OpenImBackend implements Backend {
 
   private async getRelation(uid: string, other: string): Promise<Relation> {
     this.ids([uid, 'uid'], [other, 'other']);
-    this.notSelf(uid, other);
     await this.requireUsers(uid, other);
     const [friendship, blocking, blockedBy] = await Promise.all([this.isFriend(uid, other), this.blackEntry(uid, other), this.blackEntry(other, uid)]);
     const entry = friendship.firstListsSecond ? await this.friendEntry(uid, other) : null;

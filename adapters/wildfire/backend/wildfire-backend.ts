@@ -208,10 +208,6 @@ export class WildfireBackend implements Backend {
     if (typeof room !== 'string') assertId(this.idRule, room.id, 'room id');
   }
 
-  /** A user cannot befriend, block or message themselves (the reference answers INVALID_ARGUMENT). */
-  private requireDistinct(first: string, second: string, what: string): void {
-    if (first === second) throw new InvalidArgumentError(`a user cannot ${what} themselves`, { details: { uid: first } });
-  }
 
   private nowIso(): string {
     return new Date(this.context.now()).toISOString();
@@ -469,7 +465,6 @@ export class WildfireBackend implements Backend {
     put: async (uid: string, friend: string, input: FriendshipInput, mode: FriendAddMode = 'mutual'): Promise<Friendship> => {
       const capability = 'friends.put';
       this.require(capability, mode === 'one-way' ? 'oneWay' : undefined);
-      this.requireDistinct(uid, friend, 'befriend');
       await this.ensureUsers(capability, uid, friend);
       const [forward, backward] = await Promise.all([this.relation(uid, friend, capability), this.relation(friend, uid, capability)]);
       const wasFriend = forward.isFriend === true;
@@ -505,7 +500,6 @@ export class WildfireBackend implements Backend {
     remove: async (uid: string, friend: string, mode: FriendRemoveMode): Promise<void> => {
       const capability = 'friends.remove';
       this.require(capability, mode === 'one-way' ? 'oneWay' : undefined);
-      this.requireDistinct(uid, friend, 'unfriend');
       await this.ensureUsers(capability, uid, friend);
       const [forward, backward] = await Promise.all([this.relation(uid, friend, capability), this.relation(friend, uid, capability)]);
       if (mode === 'mutual') {
@@ -584,7 +578,6 @@ export class WildfireBackend implements Backend {
     send: async (from: string, to: string, message: string | null): Promise<FriendRequest> => {
       const capability = 'friendRequests.send';
       this.require(capability);
-      this.requireDistinct(from, to, 'send a friend request to');
       await this.ensureUsers(capability, from, to);
       const [forward, backward] = await Promise.all([this.relation(from, to, capability), this.relation(to, from, capability)]);
       // The unified order: BLOCKED, then ALREADY_FRIENDS (mutual), then REQUEST_PENDING (the vendor's 16).
@@ -617,7 +610,6 @@ export class WildfireBackend implements Backend {
   // ---- blocks and relations ---------------------------------------------------------------------
 
   private async putBlock(uid: string, blocked: string, capability: string): Promise<Block> {
-    this.requireDistinct(uid, blocked, 'block');
     await this.ensureUsers(capability, uid, blocked);
     const before = await this.relation(uid, blocked, capability);
     if (!before.isBlacked) {
@@ -663,7 +655,6 @@ export class WildfireBackend implements Backend {
     get: async (uid: string, other: string): Promise<Relation> => {
       const capability = 'relations.get';
       this.require(capability);
-      this.requireDistinct(uid, other, 'have a relation with');
       await this.ensureUsers(capability, uid, other);
       // relation/get is directional (§5): one call per side.
       const [forward, backward] = await Promise.all([this.relation(uid, other, capability), this.relation(other, uid, capability)]);
@@ -1031,7 +1022,6 @@ export class WildfireBackend implements Backend {
       await this.ensureUsers(capability, from);
       // /admin/message/send bypasses every policy (§9): the whole unified policy is checked here first.
       if (to.type === 'user') {
-        this.requireDistinct(from, to.id, 'message');
         await this.ensureUsers(capability, to.id);
         const [forward, backward] = await Promise.all([this.relation(from, to.id, capability), this.relation(to.id, from, capability)]);
         if (backward.isBlacked) throw new PolicyError('BLOCKED', `"${to.id}" blocks "${from}"`);

@@ -180,10 +180,6 @@ export class WukongimBackend implements Backend {
     assertId(this.idRule, value, field);
   }
 
-  /** A relation of a user with itself is meaningless (the HTTP layer refuses it too). */
-  private distinct(uid: string, other: string, field: string): void {
-    if (uid === other) throw new InvalidArgumentError(`${field} must differ from uid`, { details: { errors: [{ path: `/${field}`, message: 'same as uid' }] } });
-  }
 
   private roomCapability(room: RoomRef, operation: string): void {
     this.require(`${room.kind === 'group' ? 'groups' : 'chatrooms'}.${operation}` as CapabilityName);
@@ -342,7 +338,6 @@ export class WukongimBackend implements Backend {
       this.require('friends.put', mode === 'one-way' ? 'oneWay' : undefined);
       this.id(uid, 'uid');
       this.id(friend, 'friend');
-      this.distinct(uid, friend, 'friend');
       await this.requireUsers([uid, friend]);
       const [ownList, otherList, metadata] = await Promise.all([
         this.friendList(uid),
@@ -389,7 +384,6 @@ export class WukongimBackend implements Backend {
       this.require('friends.remove', mode === 'one-way' ? 'oneWay' : undefined);
       this.id(uid, 'uid');
       this.id(friend, 'friend');
-      this.distinct(uid, friend, 'friend');
       await this.requireUsers([uid, friend]);
       const [ownList, otherList, ownMetadata, otherMetadata] = await Promise.all([
         this.friendList(uid),
@@ -446,7 +440,6 @@ export class WukongimBackend implements Backend {
       this.require('friends.get');
       this.id(uid, 'uid');
       this.id(friend, 'friend');
-      this.distinct(uid, friend, 'friend');
       await this.requireUsers([uid, friend]);
       const [rows, metadata] = await Promise.all([this.friendList(uid), this.userMetadata(uid)]);
       const row = rows.find((candidate) => candidate.uid === friend);
@@ -457,7 +450,6 @@ export class WukongimBackend implements Backend {
       this.require('friends.update');
       this.id(uid, 'uid');
       this.id(friend, 'friend');
-      this.distinct(uid, friend, 'friend');
       await this.requireUsers([uid, friend]);
       const [rows, metadata] = await Promise.all([this.friendList(uid), this.userMetadata(uid)]);
       const row = rows.find((candidate) => candidate.uid === friend);
@@ -501,7 +493,6 @@ export class WukongimBackend implements Backend {
       this.require('blocks.put');
       this.id(uid, 'uid');
       this.id(blocked, 'blocked');
-      this.distinct(uid, blocked, 'blocked');
       await this.requireUsers([uid, blocked]);
       const denied = await this.client.clusterList(uid, PERSON_CHANNEL, 'denylist');
       const block: Block = { uid, blocked, since: UNKNOWN_SINCE };
@@ -533,7 +524,6 @@ export class WukongimBackend implements Backend {
       this.require('blocks.remove');
       this.id(uid, 'uid');
       this.id(blocked, 'blocked');
-      this.distinct(uid, blocked, 'blocked');
       await this.requireUsers([uid, blocked]);
       const denied = await this.client.clusterList(uid, PERSON_CHANNEL, 'denylist');
       if (!denied.includes(blocked)) return;
@@ -557,7 +547,6 @@ export class WukongimBackend implements Backend {
       this.require('relations.get');
       this.id(uid, 'uid');
       this.id(other, 'other');
-      this.distinct(uid, other, 'other');
       await this.requireUsers([uid, other]);
       const [ownList, otherList, ownDenied, otherDenied, metadata] = await Promise.all([
         this.friendList(uid),

@@ -16,6 +16,14 @@ export function blocksFacet(runner: ConformanceRunner, factory: TargetFactory, o
       expect((await backend.blocks.list(a!, {})).items.map((item) => item.blocked)).toEqual([b]);
     });
 
+    // Through HTTP the route answered first; a direct call once reached an adapter that answered
+    // success and stored nothing.
+    facet.test('PUT with a == b is INVALID_ARGUMENT and stores no block', ['blocks.put'], async ({ backend, backdoor }) => {
+      const [a] = await newUsers(backend, 1);
+      await expectError(facet, backend.blocks.put(a!, a!), 'INVALID_ARGUMENT', 400);
+      expect(await backdoor.blocks(a!)).toEqual([]);
+    });
+
     facet.test('POST blocks several users with a result per item', ['blocks.batchPut'], async ({ backend, backdoor }) => {
       const [a, b, c] = await newUsers(backend, 3);
       const ghost = randomId('ghost');

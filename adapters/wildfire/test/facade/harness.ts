@@ -90,8 +90,8 @@ export async function startDirectFake(edition: Edition): Promise<WildfireTarget 
 
 export interface FacadeOptions {
   edition: Edition;
-  /** Which backend holds the data. */
-  data: 'native' | 'openim';
+  /** Which backend holds the data: native (memory), or any bundled vendor on its fake. */
+  data: string;
   /** A Wildfire fake to pass untranslated routes to (its own secret, not the facade's). */
   upstream?: RunningWildfireFake;
   upstreamTimeoutMs?: number;
@@ -103,7 +103,8 @@ export interface FacadeOptions {
 export interface FacadeTarget extends WildfireTarget {
   server: RunningImbridge;
   logs: LogBuffer;
-  openim?: RunningFake;
+  /** The fake under the data backend, when it is a vendor. */
+  dataFake?: RunningFake;
 }
 
 /**
@@ -118,15 +119,16 @@ export async function startFacade(options: FacadeOptions): Promise<FacadeTarget>
   const secret = `facade-${randomUUID()}`;
   const backends: Record<string, Record<string, unknown>> = {};
   const provided = new Map<string, Backend>();
-  let openim: RunningFake | undefined;
+  let dataFake: RunningFake | undefined;
   if (options.data === 'native') {
     backends.data = { vendor: 'native', store: { driver: 'memory' } };
     provided.set('data', await findVendor('native')!.createBackend({ vendor: 'native', store: { driver: 'memory' } }, context('data', backendLogger('data'))));
   } else {
-    openim = await findVendor('openim')!.fake!.start({ port: 0 });
-    const block = { ...openim.backendConfig, vendor: 'openim', timeoutMs: 2_000, retry: QUICK_RETRY };
+    const vendor = findVendor(options.data)!;
+    dataFake = await vendor.fake!.start({ port: 0 });
+    const block = { ...dataFake.backendConfig, vendor: vendor.name, timeoutMs: 2_000, retry: QUICK_RETRY };
     backends.data = block;
-    provided.set('data', await findVendor('openim')!.createBackend(block, context('data', backendLogger('data'))));
+    provided.set('data', await vendor.createBackend(block, context('data', backendLogger('data'))));
   }
   const compat: Record<string, unknown> = { backend: 'data', secret, edition: options.edition };
   if (options.upstream) {
@@ -144,10 +146,10 @@ export async function startFacade(options: FacadeOptions): Promise<FacadeTarget>
     secret,
     server,
     logs,
-    ...(openim ? { openim } : {}),
+    ...(dataFake ? { dataFake } : {}),
     close: async () => {
       await server.close();
-      await openim?.close();
+      await dataFake?.close();
     },
   };
 }
