@@ -18,6 +18,7 @@ import type { Backend, ChangeRecord } from '../spec/index.js';
 import type { FakeControl } from '../testing/index.js';
 import { createBackends } from '../server/create-backends.js';
 import { blocksFacet } from './facets/blocks.js';
+import { changeRecordsFacet } from './facets/change-records.js';
 import { conversationsFacet } from './facets/conversations.js';
 import { friendRequestsFacet } from './facets/friend-requests.js';
 import { friendsFacet } from './facets/friends.js';
@@ -41,6 +42,7 @@ export { randomId } from './suite-context.js';
 export { httpInputSuite } from './http-input.js';
 export {
   blocksFacet,
+  changeRecordsFacet,
   conversationsFacet,
   friendRequestsFacet,
   friendsFacet,
@@ -73,6 +75,7 @@ export const FACETS = [
   conversationsFacet,
   messagesFacet,
   unsupportedFacet,
+  changeRecordsFacet,
 ] as const;
 
 /** Every facet against targets from `factory`. Set `http: true` when the target talks HTTP. */

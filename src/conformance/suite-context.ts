@@ -50,8 +50,12 @@ export interface ConformanceOptions {
   timeoutMs?: number;
 }
 
-/** A requirement a test needs from the backend: a capability, optionally with one of its options. */
-export type Requirement = CapabilityName | [CapabilityName, string];
+/**
+ * A requirement a test needs: a capability, optionally with one of its options; or something the
+ * target must provide (`{ target: 'changes' }`: its change records; `{ target: 'faults' }`: a fake's
+ * fault hook).
+ */
+export type Requirement = CapabilityName | [CapabilityName, string] | { target: 'changes' | 'faults' };
 
 export interface Facet {
   runner: ConformanceRunner;
@@ -67,8 +71,10 @@ export function randomId(prefix: string): string {
   return `${prefix}_${randomBytes(6).toString('hex')}`;
 }
 
-function supports(backend: Backend, requirement: Requirement): boolean {
+function supports(target: ConformanceTarget, requirement: Requirement): boolean {
+  const backend = target.backend;
   if (typeof requirement === 'string') return isSupported(backend.capabilities, requirement);
+  if (!Array.isArray(requirement)) return target[requirement.target] !== undefined;
   return isSupported(backend.capabilities, requirement[0]) && isOptionSupported(backend.capabilities, requirement[0], requirement[1]);
 }
 
@@ -100,9 +106,10 @@ export function defineFacet(
           name,
           async (context) => {
             const target = facet.target();
-            const missing = requirements.filter((requirement) => !supports(target.backend, requirement));
+            const missing = requirements.filter((requirement) => !supports(target, requirement));
             if (missing.length > 0) {
-              context.skip(`backend does not declare ${missing.map((entry) => (typeof entry === 'string' ? entry : entry.join(':'))).join(', ')}`);
+              const names = missing.map((entry) => (typeof entry === 'string' ? entry : Array.isArray(entry) ? entry.join(':') : `target.${entry.target}`));
+              context.skip(`backend does not declare ${names.join(', ')}`);
               return;
             }
             await test(target);

@@ -9,3 +9,4 @@ export * from './paginate.js';
 export * from './idempotency-store.js';
 export * from './peer-id.js';
 export * from './guard-backend.js';
+export * from './emit-change.js';

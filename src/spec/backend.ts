@@ -9,6 +9,11 @@
  * - IDs arrive already checked against the unified rule; a backend with a stricter rule checks
  *   its own (`idRule`) and throws InvalidIdError.
  * - A change that needs two vendor calls is all-or-nothing, or throws PartialFailureError.
+ * - A call relating a user to themselves is INVALID_ARGUMENT. This rule, the capability and option
+ *   checks and the backend's own ID rule are applied in front of every backend by the runtime's
+ *   `guardBackend`, for every caller; a backend may rely on them.
+ * - Each successful write emits the change records docs/api.md ("Change records") lists, and an
+ *   idempotent repeat emits none.
  *
  * Callers (the HTTP layer, the compat facades, the conformance suite) see only this interface.
  */
@@ -197,7 +202,7 @@ export interface Backend {
   close(): Promise<void>;
 }
 
-/** One change record per successful write, in the vocabulary of IM SDKs' relationship listeners. */
+/** One change record per successful write, in the vocabulary of IM SDKs' relationship listeners; which write emits which is in docs/api.md. */
 export type ChangeType =
   | 'user.updated'
   | 'friend.added'

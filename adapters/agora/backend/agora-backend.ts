@@ -50,7 +50,7 @@ import {
   type User,
   type UserInput,
 } from '../../../src/spec/index.js';
-import { assertId, int64ToString, paginate, runChunked, runSteps, type ChangeStep } from '../../../src/runtime/index.js';
+import { assertId, int64ToString, paginate, runChunked, runSteps, type ChangeStep, emitChange } from '../../../src/runtime/index.js';
 import { AGORA_CAPABILITIES } from './capabilities.js';
 import { AgoraClient, type AgoraClientOptions, type AgoraEnvelope } from './client.js';
 import { VENDOR } from './errors.js';
@@ -146,14 +146,6 @@ export class AgoraBackend implements Backend {
 
   private nowIso(): string {
     return new Date(this.context.now()).toISOString();
-  }
-
-  private emit(type: ChangeRecord['type'], target: Record<string, string>, before: unknown, after: unknown): void {
-    try {
-      this.context.changes.emit({ type, backend: this.name, target, before, after, at: this.nowIso() });
-    } catch (error) {
-      this.context.logger.warn({ type, reason: error instanceof Error ? error.message : String(error) }, 'change sink failed');
-    }
   }
 
   private since(kind: 'friend' | 'block', a: string, b: string, keep: boolean): string {
@@ -442,7 +434,7 @@ export class AgoraBackend implements Backend {
       }
       if (input.name !== undefined && entity.nickname !== input.name) entity = await this.setNickname(uid, input.name);
       const user = this.toUser(uid, entity);
-      this.emit('user.updated', { uid }, before, user);
+      emitChange(this.context, 'user.updated', { uid }, before, user);
       return user;
     },
 
@@ -498,7 +490,7 @@ export class AgoraBackend implements Backend {
         });
       });
       for (const [uid, result] of results) {
-        if (result.ok) this.emit('user.updated', { uid }, existing.has(uid) ? undefined : null, { uid, name: names.get(uid) ?? null });
+        if (result.ok) emitChange(this.context, 'user.updated', { uid }, existing.has(uid) ? undefined : null, { uid, name: names.get(uid) ?? null });
       }
       return this.batchResult(
         users.map((user) => user.uid),
@@ -565,9 +557,9 @@ export class AgoraBackend implements Backend {
       const result = this.friendship(uid, friend, input.alias ?? current?.remark ?? null);
       if (current === undefined) {
         this.since('friend', friend, uid, true);
-        this.emit('friend.added', { uid, friend }, null, result);
+        emitChange(this.context, 'friend.added', { uid, friend, mode: 'mutual' }, null, result);
       } else if (steps.length > 0) {
-        this.emit('friend.infoChanged', { uid, friend }, this.friendship(uid, friend, current.remark), result);
+        emitChange(this.context, 'friend.infoChanged', { uid, friend }, this.friendship(uid, friend, current.remark), result);
       }
       return result;
     },
@@ -582,7 +574,7 @@ export class AgoraBackend implements Backend {
       await this.deleteContact(uid, friend);
       this.forgetSince('friend', uid, friend);
       this.forgetSince('friend', friend, uid);
-      this.emit('friend.deleted', { uid, friend }, { uid, friend, alias: current.remark }, null);
+      emitChange(this.context, 'friend.deleted', { uid, friend, mode: 'mutual' }, { uid, friend, alias: current.remark }, null);
     },
 
     list: async (uid: string, options: ListOptions & { query?: string; uids?: string[] }): Promise<Page<Friendship>> => {
@@ -627,7 +619,7 @@ export class AgoraBackend implements Backend {
       if (input.alias === undefined || input.alias === entry.remark) return this.friendship(uid, friend, entry.remark);
       await this.setRemark(uid, friend, input.alias);
       const result = this.friendship(uid, friend, input.alias);
-      this.emit('friend.infoChanged', { uid, friend }, this.friendship(uid, friend, entry.remark), result);
+      emitChange(this.context, 'friend.infoChanged', { uid, friend }, this.friendship(uid, friend, entry.remark), result);
       return result;
     },
   };
@@ -662,7 +654,7 @@ export class AgoraBackend implements Backend {
       const before = (await this.userBlocks(uid)).includes(blocked);
       if (!before) await this.addUserBlocks(uid, [blocked]);
       const block: Block = { uid, blocked, since: this.since('block', uid, blocked, true) };
-      if (!before) this.emit('block.added', { uid, blocked }, null, block);
+      if (!before) emitChange(this.context, 'block.added', { uid, blocked }, null, block);
       return block;
     },
 
@@ -683,7 +675,7 @@ export class AgoraBackend implements Backend {
         );
       });
       for (const other of toSend) {
-        if (results.get(other)?.ok) this.emit('block.added', { uid, blocked: other }, null, { uid, blocked: other, since: this.since('block', uid, other, true) });
+        if (results.get(other)?.ok) emitChange(this.context, 'block.added', { uid, blocked: other }, null, { uid, blocked: other, since: this.since('block', uid, other, true) });
       }
       return this.batchResult(blocked, results);
     },
@@ -695,7 +687,7 @@ export class AgoraBackend implements Backend {
       if (!(await this.userBlocks(uid)).includes(blocked)) return;
       await this.client.call({ method: 'DELETE', path: vendorPath('users', uid, 'blocks', 'users', blocked), idempotent: true, resource: 'user' });
       this.forgetSince('block', uid, blocked);
-      this.emit('block.deleted', { uid, blocked }, { uid, blocked }, null);
+      emitChange(this.context, 'block.deleted', { uid, blocked }, { uid, blocked }, null);
     },
 
     list: async (uid: string, options: ListOptions): Promise<Page<Block>> => {
@@ -814,7 +806,7 @@ export class AgoraBackend implements Backend {
       const id = kind === 'group' ? data.groupid : data.id;
       if (typeof id !== 'string' && typeof id !== 'number' && typeof id !== 'bigint') throw upstreamFailure('Agora Chat answered no room id', null);
       const room = this.toRoom(kind, await this.roomDetails({ kind, id: int64ToString(id) }));
-      this.emit('room.created', this.roomTarget(room), null, room);
+      emitChange(this.context, 'room.created', this.roomTarget(room), null, room);
       return room;
     },
 
@@ -827,7 +819,7 @@ export class AgoraBackend implements Backend {
       this.require(this.roomCapability(room.kind, 'dismiss'));
       assertId(this.idRule, room.id, 'id');
       await this.client.call({ method: 'DELETE', path: vendorPath(roomResource(room.kind), room.id), idempotent: true, resource: 'room' });
-      this.emit('room.dismissed', this.roomTarget(room), null, null);
+      emitChange(this.context, 'room.dismissed', this.roomTarget(room), null, null);
     },
 
     setMuteAll: async (room: RoomRef, on: boolean): Promise<Room> => {
@@ -841,7 +833,7 @@ export class AgoraBackend implements Backend {
         resource: 'room',
       });
       const after = this.toRoom(room.kind, await this.roomDetails(room));
-      if (before.mute !== on) this.emit('room.muteAllChanged', this.roomTarget(room), { muteAll: before.mute }, { muteAll: after.muteAll });
+      if (before.mute !== on) emitChange(this.context, 'room.muteAllChanged', this.roomTarget(room), { muteAll: before.mute }, { muteAll: after.muteAll });
       return after;
     },
 
@@ -881,7 +873,7 @@ export class AgoraBackend implements Backend {
             added.has(id) ? { id, ok: true } : { id, ok: false, error: itemError(upstreamFailure(`Agora Chat did not add "${id}"`, null)) },
           );
         });
-        for (const uid of toSend) if (results.get(uid)?.ok) this.emit('member.added', this.roomTarget(room, uid), null, { uid, role: 'member' });
+        for (const uid of toSend) if (results.get(uid)?.ok) emitChange(this.context, 'member.added', this.roomTarget(room, uid), null, { uid, role: 'member' });
         return this.batchResult(uids, results);
       },
 
@@ -904,7 +896,7 @@ export class AgoraBackend implements Backend {
           });
           return this.perUserResults(envelope.data, chunkIds);
         });
-        for (const uid of toSend) if (results.get(uid)?.ok) this.emit('member.removed', this.roomTarget(room, uid), { uid }, null);
+        for (const uid of toSend) if (results.get(uid)?.ok) emitChange(this.context, 'member.removed', this.roomTarget(room, uid), { uid }, null);
         return this.batchResult(uids, results);
       },
 
@@ -940,7 +932,7 @@ export class AgoraBackend implements Backend {
           return;
         }
         await this.client.call({ method: 'DELETE', path: vendorPath(roomResource(room.kind), room.id, 'mute', uid), idempotent: true, resource: 'room' });
-        this.emit('member.unmuted', this.roomTarget(room, uid), { uid, mutedUntil: mutes.get(uid) }, null);
+        emitChange(this.context, 'member.unmuted', this.roomTarget(room, uid), { uid, mutedUntil: mutes.get(uid) }, null);
       },
 
       list: async (room: RoomRef, options: ListOptions): Promise<Page<Mute>> => {
@@ -977,7 +969,7 @@ export class AgoraBackend implements Backend {
           return listedSet.has(uid) ? 'done' : 'send';
         });
         await this.sendChunks(toSend, ROOM_BATCH_CAP, results, (chunkIds) => this.whitelistAdd(room, chunkIds));
-        if (toSend.some((uid) => results.get(uid)?.ok)) this.emit('roomWhitelist.changed', this.roomTarget(room), listed, null);
+        if (toSend.some((uid) => results.get(uid)?.ok)) emitChange(this.context, 'roomWhitelist.changed', this.roomTarget(room), listed, null);
         return this.batchResult(uids, results);
       },
 
@@ -1013,7 +1005,7 @@ export class AgoraBackend implements Backend {
           });
         }
         await runSteps(steps);
-        if (steps.length > 0) this.emit('roomWhitelist.changed', this.roomTarget(room), listed, wanted);
+        if (steps.length > 0) emitChange(this.context, 'roomWhitelist.changed', this.roomTarget(room), listed, wanted);
         return paginate(
           wanted.map((uid) => ({ uid })),
           {},
@@ -1027,7 +1019,7 @@ export class AgoraBackend implements Backend {
         const listed = await this.roomWhitelist(room);
         if (!listed.includes(uid)) return;
         await this.whitelistChange(room, [uid], 'remove');
-        this.emit('roomWhitelist.changed', this.roomTarget(room), listed, listed.filter((other) => other !== uid));
+        emitChange(this.context, 'roomWhitelist.changed', this.roomTarget(room), listed, listed.filter((other) => other !== uid));
       },
     },
 
@@ -1061,7 +1053,7 @@ export class AgoraBackend implements Backend {
           });
           return this.perUserResults(envelope.data, chunkIds);
         });
-        for (const uid of toSend) if (results.get(uid)?.ok) this.emit('roomBlock.added', this.roomTarget(room, uid), null, { uid });
+        for (const uid of toSend) if (results.get(uid)?.ok) emitChange(this.context, 'roomBlock.added', this.roomTarget(room, uid), null, { uid });
         return this.batchResult(uids, results);
       },
 
@@ -1076,7 +1068,7 @@ export class AgoraBackend implements Backend {
           idempotent: true,
           resource: 'room',
         });
-        this.emit('roomBlock.deleted', this.roomTarget(room, uid), { uid }, null);
+        emitChange(this.context, 'roomBlock.deleted', this.roomTarget(room, uid), { uid }, null);
       },
     },
   };
@@ -1119,7 +1111,7 @@ export class AgoraBackend implements Backend {
       }
       return this.perUserResults(envelope.data, chunkIds);
     });
-    for (const [uid, mute] of applied) this.emit('member.muted', this.roomTarget(room, uid), null, mute);
+    for (const [uid, mute] of applied) emitChange(this.context, 'member.muted', this.roomTarget(room, uid), null, mute);
     return { result: this.batchResult(uids, results), applied };
   }
 
@@ -1173,7 +1165,7 @@ export class AgoraBackend implements Backend {
         idempotent: true,
         resource: peerType === 'user' ? 'user' : 'room',
       });
-      this.emit('conversation.deleted', { uid, peer: `${peerType}:${peerId}` }, null, null);
+      emitChange(this.context, 'conversation.deleted', { uid, peer: `${peerType}:${peerId}` }, null, null);
     },
   };
 
@@ -1229,7 +1221,7 @@ export class AgoraBackend implements Backend {
       const id = asRecord(envelope.data)[message.to.id];
       if (id === undefined) throw upstreamFailure('Agora Chat answered no message id', null);
       const sent: SentMessage = { id: int64ToString(id), sentAt: this.nowIso() };
-      this.emit('message.sent', { from: message.from, to: `${message.to.type}:${message.to.id}` }, null, sent);
+      emitChange(this.context, 'message.sent', { from: message.from, to: `${message.to.type}:${message.to.id}` }, null, sent);
       return sent;
     },
   };

@@ -50,7 +50,7 @@ import {
   type User,
   type UserInput,
 } from '../../../src/spec/index.js';
-import { compositePeerIdError, looksLikeCompositePeerId, paginate } from '../../../src/runtime/index.js';
+import { compositePeerIdError, looksLikeCompositePeerId, paginate, emitChange } from '../../../src/runtime/index.js';
 
 export interface NativePolicy {
   /** Direct messages need mutual friendship. */
@@ -154,10 +154,6 @@ export class NativeBackend implements Backend {
     return this.database.transaction(work)();
   }
 
-  private emit(type: ChangeType, target: Record<string, string>, before: unknown, after: unknown): void {
-    this.context.changes.emit({ type, backend: this.name, target, before, after, at: iso(this.context.now()) });
-  }
-
   private findUser(uid: string): UserRow | undefined {
     return this.sql('SELECT uid, name, extra FROM users WHERE uid = ?').get(uid) as UserRow | undefined;
   }
@@ -240,7 +236,7 @@ export class NativeBackend implements Backend {
       now: this.context.now(),
     });
     const after = this.findUser(uid)!;
-    this.emit('user.updated', { uid }, before ?? null, after);
+    emitChange(this.context, 'user.updated', { uid }, before ?? null, after);
     return { uid: after.uid, name: after.name, extra: after.extra };
   }
 
@@ -289,9 +285,9 @@ export class NativeBackend implements Backend {
     const reverseExisted = mode === 'one-way' || this.findFriend(friend, owner) !== undefined;
     if (!reverseExisted) insert.run(friend, owner, null, null, now);
     const after = this.findFriend(owner, friend)!;
-    if (!before || !reverseExisted) this.emit('friend.added', { uid: owner, friend }, before ?? null, toFriendship(after));
+    if (!before || !reverseExisted) emitChange(this.context, 'friend.added', { uid: owner, friend, mode }, before ?? null, toFriendship(after));
     else if (before.alias !== after.alias || before.extra !== after.extra) {
-      this.emit('friend.infoChanged', { uid: owner, friend }, toFriendship(before), toFriendship(after));
+      emitChange(this.context, 'friend.infoChanged', { uid: owner, friend }, toFriendship(before), toFriendship(after));
     }
     return after;
   }
@@ -306,7 +302,7 @@ export class NativeBackend implements Backend {
       this.transaction(() => {
         const remove = this.sql('DELETE FROM friends WHERE owner = ? AND friend = ?');
         const removed = remove.run(uid, friend).changes + (mode === 'mutual' ? remove.run(friend, uid).changes : 0);
-        if (removed > 0) this.emit('friend.deleted', { uid, friend, mode }, null, null);
+        if (removed > 0) emitChange(this.context, 'friend.deleted', { uid, friend, mode }, null, null);
       });
     },
     list: async (uid: string, options: ListOptions & { query?: string; uids?: string[] }): Promise<Page<Friendship>> => {
@@ -348,7 +344,7 @@ export class NativeBackend implements Backend {
           hasExtra: input.extra === undefined ? 0 : 1,
         });
         const after = toFriendship(this.findFriend(uid, friend)!);
-        this.emit('friend.infoChanged', { uid, friend }, toFriendship(before), after);
+        emitChange(this.context, 'friend.infoChanged', { uid, friend }, toFriendship(before), after);
         return after;
       });
     },
@@ -383,7 +379,7 @@ export class NativeBackend implements Backend {
            ON CONFLICT (from_uid, to_uid) DO UPDATE SET message = excluded.message, status = 'pending', created_at = excluded.created_at`,
         ).run(from, to, message, this.context.now());
         const request = toRequest(this.findPendingRequest(from, to)!);
-        this.emit('friendRequest.added', { from, to }, null, request);
+        emitChange(this.context, 'friendRequest.added', { from, to }, null, request);
         return request;
       });
     },
@@ -398,7 +394,7 @@ export class NativeBackend implements Backend {
       this.transaction(() => {
         const request = this.requirePendingRequest(from, to);
         this.sql('DELETE FROM friend_requests WHERE from_uid = ? AND to_uid = ?').run(from, to);
-        this.emit('friendRequest.deleted', { from, to }, toRequest(request), null);
+        emitChange(this.context, 'friendRequest.deleted', { from, to }, toRequest(request), null);
       });
     },
     accept: async (to: string, from: string): Promise<Friendship> => {
@@ -411,7 +407,7 @@ export class NativeBackend implements Backend {
             WHERE status = 'pending' AND ((from_uid = ? AND to_uid = ?) OR (from_uid = ? AND to_uid = ?))`,
         ).run(from, to, to, from);
         const friendship = this.linkFriends(to, from, {});
-        this.emit('friendRequest.accepted', { from, to }, toRequest(request), { ...toRequest(request), status: 'accepted' });
+        emitChange(this.context, 'friendRequest.accepted', { from, to }, toRequest(request), { ...toRequest(request), status: 'accepted' });
         return toFriendship(friendship);
       });
     },
@@ -421,7 +417,7 @@ export class NativeBackend implements Backend {
         const request = this.requirePendingRequest(from, to);
         this.sql("UPDATE friend_requests SET status = 'rejected' WHERE from_uid = ? AND to_uid = ?").run(from, to);
         const after: FriendRequest = { ...toRequest(request), status: 'rejected' };
-        this.emit('friendRequest.rejected', { from, to }, toRequest(request), after);
+        emitChange(this.context, 'friendRequest.rejected', { from, to }, toRequest(request), after);
         return after;
       });
     },
@@ -438,7 +434,7 @@ export class NativeBackend implements Backend {
     ).changes;
     const row = this.sql('SELECT since FROM blocks WHERE owner = ? AND blocked = ?').get(uid, blocked) as { since: number };
     const block: Block = { uid, blocked, since: iso(row.since) };
-    if (inserted > 0) this.emit('block.added', { uid, blocked }, null, block);
+    if (inserted > 0) emitChange(this.context, 'block.added', { uid, blocked }, null, block);
     return block;
   }
 
@@ -451,7 +447,7 @@ export class NativeBackend implements Backend {
     remove: async (uid: string, blocked: string): Promise<void> => {
       this.requireUsers(uid, blocked);
       const removed = this.sql('DELETE FROM blocks WHERE owner = ? AND blocked = ?').run(uid, blocked).changes;
-      if (removed > 0) this.emit('block.deleted', { uid, blocked }, null, null);
+      if (removed > 0) emitChange(this.context, 'block.deleted', { uid, blocked }, null, null);
     },
     list: async (uid: string, options: ListOptions): Promise<Page<Block>> => {
       this.requireUsers(uid);
@@ -506,7 +502,7 @@ export class NativeBackend implements Backend {
         this.sql('DELETE FROM user_whitelist WHERE owner = ?').run(uid);
         const insert = this.sql('INSERT INTO user_whitelist (owner, allowed) VALUES (?, ?) ON CONFLICT DO NOTHING');
         for (const allowed of uids) insert.run(uid, allowed);
-        this.emit('userWhitelist.changed', { uid }, null, uids);
+        emitChange(this.context, 'userWhitelist.changed', { uid }, null, uids);
         return this.userWhitelistPage(uid, { limit: 500 });
       });
     },
@@ -516,13 +512,13 @@ export class NativeBackend implements Backend {
         this.requireUsers(allowed);
         this.sql('INSERT INTO user_whitelist (owner, allowed) VALUES (?, ?) ON CONFLICT DO NOTHING').run(uid, allowed);
       });
-      this.emit('userWhitelist.changed', { uid }, null, uids);
+      emitChange(this.context, 'userWhitelist.changed', { uid }, null, uids);
       return result;
     },
     remove: async (uid: string, other: string): Promise<void> => {
       this.requireUsers(uid, other);
       if (this.sql('DELETE FROM user_whitelist WHERE owner = ? AND allowed = ?').run(uid, other).changes > 0) {
-        this.emit('userWhitelist.changed', { uid }, null, null);
+        emitChange(this.context, 'userWhitelist.changed', { uid }, null, null);
       }
     },
   };
@@ -555,7 +551,7 @@ export class NativeBackend implements Backend {
        ON CONFLICT (kind, room_id, uid) DO UPDATE SET until_ms = excluded.until_ms`,
     ).run(room.kind, room.id, uid, until);
     const mute: Mute = { uid, mutedUntil: mutedUntil(until) };
-    this.emit('member.muted', { room: roomLabel(room), uid }, null, mute);
+    emitChange(this.context, 'member.muted', { room: roomLabel(room), uid }, null, mute);
     return mute;
   }
 
@@ -577,7 +573,7 @@ export class NativeBackend implements Backend {
         insert.run(kind, id, input.owner, 'owner', now);
         for (const uid of members) insert.run(kind, id, uid, 'member', now);
         const room = toRoom(this.findRoom({ kind, id })!);
-        this.emit('room.created', { room: roomLabel({ kind, id }) }, null, room);
+        emitChange(this.context, 'room.created', { room: roomLabel({ kind, id }) }, null, room);
         return room;
       });
     },
@@ -590,7 +586,7 @@ export class NativeBackend implements Backend {
         }
         this.sql('DELETE FROM conversations WHERE peer_type = ? AND peer_id = ?').run(room.kind, room.id);
         this.sql('DELETE FROM rooms WHERE kind = ? AND id = ?').run(room.kind, room.id);
-        this.emit('room.dismissed', { room: roomLabel(room) }, before, null);
+        emitChange(this.context, 'room.dismissed', { room: roomLabel(room) }, before, null);
       });
     },
     setMuteAll: async (room: RoomRef, on: boolean): Promise<Room> =>
@@ -598,7 +594,7 @@ export class NativeBackend implements Backend {
         const before = toRoom(this.requireRoom(room));
         this.sql('UPDATE rooms SET mute_all = ? WHERE kind = ? AND id = ?').run(on ? 1 : 0, room.kind, room.id);
         const after = toRoom(this.requireRoom(room));
-        if (before.muteAll !== on) this.emit('room.muteAllChanged', { room: roomLabel(room) }, before, after);
+        if (before.muteAll !== on) emitChange(this.context, 'room.muteAllChanged', { room: roomLabel(room) }, before, after);
         return after;
       }),
     members: {
@@ -618,7 +614,7 @@ export class NativeBackend implements Backend {
             'member',
             this.context.now(),
           ).changes;
-          if (added > 0) this.emit('member.added', { room: roomLabel(room), uid }, null, { uid, role: 'member' });
+          if (added > 0) emitChange(this.context, 'member.added', { room: roomLabel(room), uid }, null, { uid, role: 'member' });
         });
       },
       remove: async (room: RoomRef, uids: string[]): Promise<BatchResult> => {
@@ -626,7 +622,7 @@ export class NativeBackend implements Backend {
         return this.batch(uids, (uid) => {
           this.requireUsers(uid);
           if (uid === row.owner) throw new InvalidArgumentError(`the owner cannot be removed from ${room.kind} "${room.id}"; dismiss it instead`);
-          if (this.removeMembership(room, uid) > 0) this.emit('member.removed', { room: roomLabel(room), uid }, null, null);
+          if (this.removeMembership(room, uid) > 0) emitChange(this.context, 'member.removed', { room: roomLabel(room), uid }, null, null);
         });
       },
       setRole: async (room: RoomRef, uid: string, role: Exclude<MemberRole, 'owner'>): Promise<Member> => {
@@ -637,7 +633,7 @@ export class NativeBackend implements Backend {
           if (member.role === 'owner') throw new InvalidArgumentError("the owner's role cannot be changed");
           this.sql('UPDATE members SET role = ? WHERE kind = ? AND room_id = ? AND uid = ?').run(role, room.kind, room.id, uid);
           const after = this.memberList(room).find((entry) => entry.uid === uid)!;
-          if (member.role !== role) this.emit('member.roleChanged', { room: roomLabel(room), uid }, { uid, role: member.role }, after);
+          if (member.role !== role) emitChange(this.context, 'member.roleChanged', { room: roomLabel(room), uid }, { uid, role: member.role }, after);
           return after;
         });
       },
@@ -655,7 +651,7 @@ export class NativeBackend implements Backend {
         this.requireRoom(room);
         this.requireUsers(uid);
         if (this.sql('DELETE FROM mutes WHERE kind = ? AND room_id = ? AND uid = ?').run(room.kind, room.id, uid).changes > 0) {
-          this.emit('member.unmuted', { room: roomLabel(room), uid }, null, null);
+          emitChange(this.context, 'member.unmuted', { room: roomLabel(room), uid }, null, null);
         }
       },
       list: async (room: RoomRef, options: ListOptions): Promise<Page<Mute>> => {
@@ -681,7 +677,7 @@ export class NativeBackend implements Backend {
           this.requireMember(room, uid);
           this.sql('INSERT INTO room_whitelist (kind, room_id, uid) VALUES (?, ?, ?) ON CONFLICT DO NOTHING').run(room.kind, room.id, uid);
         });
-        this.emit('roomWhitelist.changed', { room: roomLabel(room) }, null, uids);
+        emitChange(this.context, 'roomWhitelist.changed', { room: roomLabel(room) }, null, uids);
         return result;
       },
       replace: async (room: RoomRef, uids: string[]): Promise<Page<UidEntry>> => {
@@ -692,7 +688,7 @@ export class NativeBackend implements Backend {
           this.sql('DELETE FROM room_whitelist WHERE kind = ? AND room_id = ?').run(room.kind, room.id);
           const insert = this.sql('INSERT INTO room_whitelist (kind, room_id, uid) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
           for (const uid of uids) insert.run(room.kind, room.id, uid);
-          this.emit('roomWhitelist.changed', { room: roomLabel(room) }, null, uids);
+          emitChange(this.context, 'roomWhitelist.changed', { room: roomLabel(room) }, null, uids);
           return this.roomWhitelistPage(room, { limit: 500 });
         });
       },
@@ -700,7 +696,7 @@ export class NativeBackend implements Backend {
         this.requireRoom(room);
         this.requireUsers(uid);
         if (this.sql('DELETE FROM room_whitelist WHERE kind = ? AND room_id = ? AND uid = ?').run(room.kind, room.id, uid).changes > 0) {
-          this.emit('roomWhitelist.changed', { room: roomLabel(room) }, null, null);
+          emitChange(this.context, 'roomWhitelist.changed', { room: roomLabel(room) }, null, null);
         }
       },
     },
@@ -722,14 +718,14 @@ export class NativeBackend implements Backend {
             uid,
             this.context.now(),
           ).changes;
-          if (added > 0) this.emit('roomBlock.added', { room: roomLabel(room), uid }, null, { uid });
+          if (added > 0) emitChange(this.context, 'roomBlock.added', { room: roomLabel(room), uid }, null, { uid });
         });
       },
       remove: async (room: RoomRef, uid: string): Promise<void> => {
         this.requireRoom(room);
         this.requireUsers(uid);
         if (this.sql('DELETE FROM room_blocks WHERE kind = ? AND room_id = ? AND uid = ?').run(room.kind, room.id, uid).changes > 0) {
-          this.emit('roomBlock.deleted', { room: roomLabel(room), uid }, null, null);
+          emitChange(this.context, 'roomBlock.deleted', { room: roomLabel(room), uid }, null, null);
         }
       },
     },
@@ -760,7 +756,7 @@ export class NativeBackend implements Backend {
       if (peerType === 'user') this.requireUsers(peerId);
       else this.requireRoom({ kind: peerType, id: peerId });
       const removed = this.sql('DELETE FROM conversations WHERE owner = ? AND peer_type = ? AND peer_id = ?').run(uid, peerType, peerId).changes;
-      if (removed > 0) this.emit('conversation.deleted', { uid, peerType, peerId }, null, null);
+      if (removed > 0) emitChange(this.context, 'conversation.deleted', { uid, peerType, peerId }, null, null);
     },
   };
 
@@ -824,7 +820,7 @@ export class NativeBackend implements Backend {
           ).run({ from, now, kind: to.type, id: to.id });
         }
         const sent: SentMessage = { id: String(id), sentAt: iso(now) };
-        this.emit('message.sent', { from, to: `${to.type}:${to.id}` }, null, sent);
+        emitChange(this.context, 'message.sent', { from, to: `${to.type}:${to.id}` }, null, sent);
         return sent;
       });
     },

@@ -62,7 +62,7 @@ import {
   type UpstreamAccess,
   type UsersFacet,
 } from '../../../src/spec/index.js';
-import { assertId, chunk, int64ToString, matchesIdRule, paginate, runSteps, type ChangeStep } from '../../../src/runtime/index.js';
+import { assertId, chunk, int64ToString, matchesIdRule, paginate, runSteps, type ChangeStep, emitChange } from '../../../src/runtime/index.js';
 import { openImCapabilities } from './capabilities.js';
 import { OpenImClient, type VendorData } from './client.js';
 import type { OpenImConfig } from './config.js';
@@ -288,14 +288,6 @@ export class OpenImBackend implements Backend {
     return this.client.call(route, body, { idempotent });
   }
 
-  private emit(type: ChangeType, target: Record<string, string>, before: unknown, after: unknown): void {
-    try {
-      this.context.changes.emit({ type, backend: this.name, target, before, after, at: new Date(this.context.now()).toISOString() });
-    } catch (error) {
-      this.context.logger.warn({ type, reason: error instanceof Error ? error.message : String(error) }, 'change record not delivered');
-    }
-  }
-
   private ids(...entries: Array<[string, string]>): void {
     for (const [id, field] of entries) assertId(this.idRule, id, field);
   }
@@ -377,7 +369,7 @@ export class OpenImBackend implements Backend {
     const after = (await this.fetchUsers([uid])).get(uid);
     if (!after) throw new UpstreamError('UPSTREAM_ERROR', `OpenIM did not keep user "${uid}"`, { upstream: { vendor: VENDOR, status: 200, code: null, message: null } });
     const user = this.toUser(after);
-    this.emit('user.updated', { uid }, before ? this.toUser(before) : null, user);
+    emitChange(this.context, 'user.updated', { uid }, before ? this.toUser(before) : null, user);
     return user;
   }
 
@@ -410,7 +402,7 @@ export class OpenImBackend implements Backend {
       if (toRegister.get(user.uid) !== user) continue;
       const failure = failedRegistrations.get(user.uid);
       results[index] = failure === undefined ? { id: user.uid, ok: true } : failedBatchItem(user.uid, failure);
-      if (failure === undefined) this.emit('user.updated', { uid: user.uid }, null, { uid: user.uid, name: user.name ?? null, extra: null });
+      if (failure === undefined) emitChange(this.context, 'user.updated', { uid: user.uid }, null, { uid: user.uid, name: user.name ?? null, extra: null });
     }
     for (const index of updates) {
       const user = users[index]!;
@@ -525,9 +517,10 @@ export class OpenImBackend implements Backend {
     const entry = await this.friendEntry(uid, friend);
     if (!entry) throw new UpstreamError('UPSTREAM_ERROR', `OpenIM did not keep ${friend} in ${uid}'s friend list`, { upstream: { vendor: VENDOR, status: 200, code: null, message: null } });
     const friendship = this.toFriendship(entry);
-    if (!before.firstListsSecond) this.emit('friend.added', { uid, friend }, null, friendship);
-    else if (steps.length > 0) this.emit('friend.infoChanged', { uid, friend }, null, friendship);
-    if (!before.secondListsFirst && mode === 'mutual') this.emit('friend.added', { uid: friend, friend: uid }, null, null);
+    // One record per call, as on every backend: the pair became friends (in `mode`), or uid's view changed.
+    const reverseAdded = mode === 'mutual' && !before.secondListsFirst;
+    if (!before.firstListsSecond || reverseAdded) emitChange(this.context, 'friend.added', { uid, friend, mode }, null, friendship);
+    else if (steps.length > 0) emitChange(this.context, 'friend.infoChanged', { uid, friend }, null, friendship);
     return friendship;
   }
 
@@ -548,7 +541,7 @@ export class OpenImBackend implements Backend {
     if (mode === 'one-way') {
       if (!forward) return;
       await this.deleteFriendRow(uid, friend);
-      this.emit('friend.deleted', { uid, friend }, this.toFriendship(forward), null);
+      emitChange(this.context, 'friend.deleted', { uid, friend, mode }, this.toFriendship(forward), null);
       return;
     }
     // delete_friend is one-way (note §7): a mutual remove is two calls, the first undone when
@@ -570,8 +563,7 @@ export class OpenImBackend implements Backend {
       });
     }
     await runSteps(steps);
-    if (forward) this.emit('friend.deleted', { uid, friend }, this.toFriendship(forward), null);
-    if (backward) this.emit('friend.deleted', { uid: friend, friend: uid }, this.toFriendship(backward), null);
+    if (forward || backward) emitChange(this.context, 'friend.deleted', { uid, friend, mode }, forward ? this.toFriendship(forward) : null, null);
   }
 
   private async listFriends(uid: string, options: ListOptions & { query?: string; uids?: string[] }): Promise<Page<Friendship>> {
@@ -624,7 +616,7 @@ export class OpenImBackend implements Backend {
     const after = await this.friendEntry(uid, friend);
     if (!after) throw new NotFoundError('NOT_FRIENDS', `${friend} is not in ${uid}'s friend list`);
     const friendship = this.toFriendship(after);
-    this.emit('friend.infoChanged', { uid, friend }, this.toFriendship(before), friendship);
+    emitChange(this.context, 'friend.infoChanged', { uid, friend }, this.toFriendship(before), friendship);
     return friendship;
   }
 
@@ -655,7 +647,7 @@ export class OpenImBackend implements Backend {
     const request: FriendRequest = stored
       ? this.toRequest(stored)
       : { from, to, message, status: 'pending', createdAt: new Date(this.context.now()).toISOString() };
-    this.emit('friendRequest.added', { from, to }, existing ? this.toRequest(existing) : null, request);
+    emitChange(this.context, 'friendRequest.added', { from, to }, existing ? this.toRequest(existing) : null, request);
     return request;
   }
 
@@ -697,7 +689,9 @@ export class OpenImBackend implements Backend {
     const entry = await this.friendEntry(to, from);
     if (!entry) throw new UpstreamError('UPSTREAM_ERROR', `OpenIM accepted but ${from} is not in ${to}'s list`, { upstream: { vendor: VENDOR, status: 200, code: null, message: null } });
     const friendship = this.toFriendship(entry);
-    this.emit('friendRequest.accepted', { from, to }, this.toRequest(request), { ...this.toRequest(request), status: 'accepted' });
+    // A pending request means the two were not mutual friends, so accepting always adds a side.
+    emitChange(this.context, 'friend.added', { uid: to, friend: from, mode: 'mutual' }, null, friendship);
+    emitChange(this.context, 'friendRequest.accepted', { from, to }, this.toRequest(request), { ...this.toRequest(request), status: 'accepted' });
     return friendship;
   }
 
@@ -708,7 +702,7 @@ export class OpenImBackend implements Backend {
     await this.respond(from, to, -1);
     const stored = await this.requestEntry(from, to);
     const rejected: FriendRequest = stored ? this.toRequest(stored) : { ...this.toRequest(request), status: 'rejected' };
-    this.emit('friendRequest.rejected', { from, to }, this.toRequest(request), rejected);
+    emitChange(this.context, 'friendRequest.rejected', { from, to }, this.toRequest(request), rejected);
     return rejected;
   }
 
@@ -751,7 +745,7 @@ export class OpenImBackend implements Backend {
     await this.addBlack(uid, blocked);
     const stored = await this.blackEntry(uid, blocked);
     const block: Block = { uid, blocked, since: stored?.since ?? new Date(this.context.now()).toISOString() };
-    this.emit('block.added', { uid, blocked }, null, block);
+    emitChange(this.context, 'block.added', { uid, blocked }, null, block);
     return block;
   }
 
@@ -769,7 +763,7 @@ export class OpenImBackend implements Backend {
         if (!(await this.blackEntry(uid, id))) {
           await this.addBlack(uid, id);
           const stored = await this.blackEntry(uid, id);
-          this.emit('block.added', { uid, blocked: id }, null, { uid, blocked: id, since: stored?.since ?? null });
+          emitChange(this.context, 'block.added', { uid, blocked: id }, null, { uid, blocked: id, since: stored?.since ?? null });
         }
         results.push({ id, ok: true });
       } catch (error) {
@@ -786,7 +780,7 @@ export class OpenImBackend implements Backend {
     // remove_black of a missing row succeeds (note §8); skip the call when nothing is there.
     if (!existing) return;
     await this.call('/friend/remove_black', { ownerUserID: uid, blackUserID: blocked }, true);
-    this.emit('block.deleted', { uid, blocked }, { uid, blocked, since: existing.since }, null);
+    emitChange(this.context, 'block.deleted', { uid, blocked }, { uid, blocked, since: existing.since }, null);
   }
 
   private async listBlocks(uid: string, options: ListOptions): Promise<Page<Block>> {
@@ -879,7 +873,7 @@ export class OpenImBackend implements Backend {
     if (groupId === undefined) throw new UpstreamError('UPSTREAM_ERROR', 'OpenIM created a group without telling its id', { upstream: { vendor: VENDOR, status: 200, code: '0', message: null } });
     // The create answer counts the admin caller as a member (note §9): read the stored group.
     const room = this.toRoom((await this.groupInfo(groupId)) ?? { ...created!, memberCount: 1 + members.length });
-    this.emit('room.created', { room: `group:${groupId}` }, null, room);
+    emitChange(this.context, 'room.created', { room: `group:${groupId}` }, null, room);
     return room;
   }
 
@@ -897,7 +891,7 @@ export class OpenImBackend implements Backend {
       if (vendorCode(error) === 1204) throw new NotFoundError('GROUP_NOT_FOUND', `group "${room.id}" does not exist`, { cause: error });
       throw error;
     }
-    this.emit('room.dismissed', { room: `group:${room.id}` }, this.toRoom(before), null);
+    emitChange(this.context, 'room.dismissed', { room: `group:${room.id}` }, this.toRoom(before), null);
   }
 
   private async setMuteAll(room: RoomRef, on: boolean): Promise<Room> {
@@ -905,7 +899,7 @@ export class OpenImBackend implements Backend {
     const before = await this.requireGroup(room);
     await this.call(on ? '/group/mute_group' : '/group/cancel_mute_group', { groupID: room.id }, true);
     const after = this.toRoom(await this.requireGroup(room));
-    if (this.toRoom(before).muteAll !== after.muteAll) this.emit('room.muteAllChanged', { room: `group:${room.id}` }, this.toRoom(before), after);
+    if (this.toRoom(before).muteAll !== after.muteAll) emitChange(this.context, 'room.muteAllChanged', { room: `group:${room.id}` }, this.toRoom(before), after);
     return after;
   }
 
@@ -966,7 +960,7 @@ export class OpenImBackend implements Backend {
     for (const part of chunk(toInvite, ID_BATCH)) {
       try {
         await this.call('/group/invite_user_to_group', { groupID: room.id, invitedUserIDs: part, reason: '' }, false);
-        for (const uid of part) this.emit('member.added', { room: `group:${room.id}`, uid }, null, { uid, role: 'member', mutedUntil: null });
+        for (const uid of part) emitChange(this.context, 'member.added', { room: `group:${room.id}`, uid }, null, { uid, role: 'member', mutedUntil: null });
       } catch (error) {
         if (!(error instanceof ImBridgeError)) throw error;
         for (const uid of part) failures.set(uid, error);
@@ -989,7 +983,7 @@ export class OpenImBackend implements Backend {
     for (const part of chunk(toKick, ID_BATCH)) {
       try {
         await this.call('/group/kick_group', { groupID: room.id, kickedUserIDs: part, reason: '' }, false);
-        for (const uid of part) this.emit('member.removed', { room: `group:${room.id}`, uid }, this.toMember(members.get(uid)!), null);
+        for (const uid of part) emitChange(this.context, 'member.removed', { room: `group:${room.id}`, uid }, this.toMember(members.get(uid)!), null);
       } catch (error) {
         if (!(error instanceof ImBridgeError)) throw error;
         for (const uid of part) failures.set(uid, error);
@@ -1014,7 +1008,7 @@ export class OpenImBackend implements Backend {
     if ((role as string) !== 'admin' && (role as string) !== 'member') throw new InvalidArgumentError(`role must be admin or member`);
     await this.call('/group/set_group_member_info', { members: [{ groupID: room.id, userID: uid, roleLevel: role === 'admin' ? ROLE_ADMIN : ROLE_MEMBER }] }, true);
     const after = this.toMember(await this.requireMember(room, uid));
-    if (after.role !== roleOf(numberOf(before.roleLevel))) this.emit('member.roleChanged', { room: `group:${room.id}`, uid }, this.toMember(before), after);
+    if (after.role !== roleOf(numberOf(before.roleLevel))) emitChange(this.context, 'member.roleChanged', { room: `group:${room.id}`, uid }, this.toMember(before), after);
     return after;
   }
 
@@ -1037,7 +1031,7 @@ export class OpenImBackend implements Backend {
     await this.call('/group/mute_group_member', { groupID: room.id, userID: uid, mutedSeconds: seconds }, false);
     const after = this.toMember(await this.requireMember(room, uid));
     const mute: Mute = { uid, mutedUntil: after.mutedUntil ?? new Date(this.context.now() + seconds * 1000).toISOString() };
-    this.emit('member.muted', { room: `group:${room.id}`, uid }, this.toMember(before), after);
+    emitChange(this.context, 'member.muted', { room: `group:${room.id}`, uid }, this.toMember(before), after);
     return mute;
   }
 
@@ -1073,7 +1067,7 @@ export class OpenImBackend implements Backend {
     // Unmuting someone who is not muted (or not a member) leaves the same state: a no-op.
     if (!member || this.mutedUntil(member) === null) return;
     await this.call('/group/cancel_mute_group_member', { groupID: room.id, userID: uid }, true);
-    this.emit('member.unmuted', { room: `group:${room.id}`, uid }, this.toMember(member), { ...this.toMember(member), mutedUntil: null });
+    emitChange(this.context, 'member.unmuted', { room: `group:${room.id}`, uid }, this.toMember(member), { ...this.toMember(member), mutedUntil: null });
   }
 
   private async listMutes(room: RoomRef, options: ListOptions): Promise<Page<Mute>> {
@@ -1190,7 +1184,7 @@ export class OpenImBackend implements Backend {
       id: typeof id === 'string' && id !== '' ? id : int64ToString(data?.['clientMsgID'] ?? 0),
       sentAt: new Date(sentAt > 0 ? sentAt : this.context.now()).toISOString(),
     };
-    this.emit('message.sent', { from: message.from, to: `${message.to.type}:${message.to.id}` }, null, sent);
+    emitChange(this.context, 'message.sent', { from: message.from, to: `${message.to.type}:${message.to.id}` }, null, sent);
     return sent;
   }
 

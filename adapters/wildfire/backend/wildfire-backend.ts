@@ -53,7 +53,7 @@ import {
   type User,
   type UserInput,
 } from '../../../src/spec/index.js';
-import { assertId, int64ToString, paginate, runSteps, type ChangeStep, type RetryOptions } from '../../../src/runtime/index.js';
+import { assertId, int64ToString, paginate, runSteps, type ChangeStep, type RetryOptions, emitChange } from '../../../src/runtime/index.js';
 import { wildfireCapabilities, type WildfireEdition } from './capabilities.js';
 import { WildfireClient } from './client.js';
 import { VENDOR } from './errors.js';
@@ -211,14 +211,6 @@ export class WildfireBackend implements Backend {
 
   private nowIso(): string {
     return new Date(this.context.now()).toISOString();
-  }
-
-  private emit(type: ChangeType, target: Record<string, string>, before: unknown, after: unknown): void {
-    try {
-      this.context.changes.emit({ type, backend: this.name, target, before, after, at: this.nowIso() });
-    } catch (error) {
-      this.context.logger.warn({ type, reason: error instanceof Error ? error.message : String(error) }, 'change sink failed');
-    }
   }
 
   private call<Result = unknown>(route: string, body: Record<string, unknown>, idempotent: boolean, capability: string): Promise<Result> {
@@ -455,7 +447,7 @@ export class WildfireBackend implements Backend {
     this.userCache.set(uid, after);
     const user: User = { uid, name: emptyToNull(after.displayName), extra: emptyToNull(after.extra) };
     const before = stored ? { uid, name: emptyToNull(stored.displayName), extra: emptyToNull(stored.extra) } : null;
-    this.emit('user.updated', { uid }, before, user);
+    emitChange(this.context, 'user.updated', { uid }, before, user);
     return user;
   }
 
@@ -492,8 +484,8 @@ export class WildfireBackend implements Backend {
       const friendship: Friendship = { uid, friend, alias: emptyToNull(alias), extra: emptyToNull(extra), since: this.since('friend', uid, friend, !wasFriend) };
       const bothAdded = mode === 'mutual' && !wasFriendOf;
       if (bothAdded) this.since('friend', friend, uid, true);
-      if (!wasFriend || bothAdded) this.emit('friend.added', { uid, friend, ...(mode === 'one-way' ? { mode } : {}) }, null, friendship);
-      else if (steps.length > 0) this.emit('friend.infoChanged', { uid, friend }, { alias: emptyToNull(forward.alias), extra: emptyToNull(forward.extra) }, friendship);
+      if (!wasFriend || bothAdded) emitChange(this.context, 'friend.added', { uid, friend, mode }, null, friendship);
+      else if (steps.length > 0) emitChange(this.context, 'friend.infoChanged', { uid, friend }, { alias: emptyToNull(forward.alias), extra: emptyToNull(forward.extra) }, friendship);
       return friendship;
     },
 
@@ -514,7 +506,7 @@ export class WildfireBackend implements Backend {
         await this.setFriendStatus(uid, friend, 2, capability);
         this.forgetSince('friend', uid, friend);
       }
-      this.emit('friend.deleted', { uid, friend }, { mode }, null);
+      emitChange(this.context, 'friend.deleted', { uid, friend, mode }, null, null);
     },
 
     list: async (uid: string, options: ListOptions & { query?: string; uids?: string[] }): Promise<Page<Friendship>> => {
@@ -567,7 +559,7 @@ export class WildfireBackend implements Backend {
       const steps = this.viewSteps(uid, friend, before, alias, extra, capability);
       await runSteps(steps);
       const friendship: Friendship = { uid, friend, alias: emptyToNull(alias), extra: emptyToNull(extra), since: this.since('friend', uid, friend, false) };
-      if (steps.length > 0) this.emit('friend.infoChanged', { uid, friend }, { alias: emptyToNull(before.alias), extra: emptyToNull(before.extra) }, friendship);
+      if (steps.length > 0) emitChange(this.context, 'friend.infoChanged', { uid, friend }, { alias: emptyToNull(before.alias), extra: emptyToNull(before.extra) }, friendship);
       return friendship;
     },
   };
@@ -587,7 +579,7 @@ export class WildfireBackend implements Backend {
       // `reason` must be a string or the server throws (HTTP 500, §5).
       await this.call('/admin/friend/send_request', { userId: from, friendUid: to, reason: message ?? '', force: false }, false, capability);
       const request: FriendRequest = { from, to, message, status: 'pending', createdAt: this.nowIso() };
-      this.emit('friendRequest.added', { from, to }, null, request);
+      emitChange(this.context, 'friendRequest.added', { from, to }, null, request);
       return request;
     },
     list: async (_uid: string, _direction: FriendRequestDirection, _options: ListOptions): Promise<Page<FriendRequest>> => {
@@ -617,7 +609,7 @@ export class WildfireBackend implements Backend {
       await this.call('/admin/blacklist/status', { userId: uid, targetUid: blocked, status: 2 }, true, capability);
     }
     const block: Block = { uid, blocked, since: this.since('block', uid, blocked, !before.isBlacked) };
-    if (!before.isBlacked) this.emit('block.added', { uid, blocked }, null, block);
+    if (!before.isBlacked) emitChange(this.context, 'block.added', { uid, blocked }, null, block);
     return block;
   }
 
@@ -639,7 +631,7 @@ export class WildfireBackend implements Backend {
       if (!before.isBlacked) return;
       await this.call('/admin/blacklist/status', { userId: uid, targetUid: blocked, status: 1 }, true, capability);
       this.forgetSince('block', uid, blocked);
-      this.emit('block.deleted', { uid, blocked }, { uid, blocked }, null);
+      emitChange(this.context, 'block.deleted', { uid, blocked }, { uid, blocked }, null);
     },
     list: async (uid: string, options: ListOptions): Promise<Page<Block>> => {
       const capability = 'blocks.list';
@@ -702,7 +694,7 @@ export class WildfireBackend implements Backend {
     if (member.type === MEMBER_TYPE.allowed) throw exclusiveTypeError(uid, 'on the mute whitelist', 'muted', capability);
     if (member.type !== MEMBER_TYPE.silent) {
       await this.groupMemberSwitch('/admin/group/manager/mute', group, [uid], true, capability);
-      this.emit('member.muted', { room: roomLabel(room), uid }, null, { uid, mutedUntil: 'forever' });
+      emitChange(this.context, 'member.muted', { room: roomLabel(room), uid }, null, { uid, mutedUntil: 'forever' });
     }
     return { uid, mutedUntil: 'forever' };
   }
@@ -739,7 +731,7 @@ export class WildfireBackend implements Backend {
       const result = await this.call<{ group_id?: string }>('/admin/group/create', body, false, capability);
       const id = result?.group_id ?? input.id ?? '';
       const room: Room = { id, kind: 'group', name: input.name, owner: input.owner, muteAll: false, memberCount: 1 + others.length };
-      this.emit('room.created', { room: roomLabel({ kind, id }) }, null, room);
+      emitChange(this.context, 'room.created', { room: roomLabel({ kind, id }) }, null, room);
       return room;
     },
 
@@ -754,7 +746,7 @@ export class WildfireBackend implements Backend {
       const before = await this.readRoom(room.id, capability);
       // Not retried: a repeat would meet 253 after the first one worked.
       await this.call('/admin/group/del', { operator: before.owner || 'admin', group_id: room.id, to_lines: [0] }, false, capability);
-      this.emit('room.dismissed', { room: roomLabel(room) }, before, null);
+      emitChange(this.context, 'room.dismissed', { room: roomLabel(room) }, before, null);
     },
 
     setMuteAll: async (room: RoomRef, on: boolean): Promise<Room> => {
@@ -766,7 +758,7 @@ export class WildfireBackend implements Backend {
         await this.call('/admin/group/modify', { operator: before.owner || 'admin', group_id: room.id, type: 3, value: on ? '1' : '0', to_lines: [0] }, true, capability);
       }
       const after = { ...before, muteAll: on };
-      if (before.muteAll !== on) this.emit('room.muteAllChanged', { room: roomLabel(room) }, before, after);
+      if (before.muteAll !== on) emitChange(this.context, 'room.muteAllChanged', { room: roomLabel(room) }, before, after);
       return after;
     },
 
@@ -809,7 +801,7 @@ export class WildfireBackend implements Backend {
           }
           for (const uid of toAdd) {
             outcome.set(uid, failure);
-            if (!failure) this.emit('member.added', { room: roomLabel(room), uid }, null, { uid, role: 'member' });
+            if (!failure) emitChange(this.context, 'member.added', { room: roomLabel(room), uid }, null, { uid, role: 'member' });
           }
         }
         return {
@@ -848,7 +840,7 @@ export class WildfireBackend implements Backend {
           }
           for (const uid of toRemove) {
             outcome.set(uid, failure);
-            if (!failure) this.emit('member.removed', { room: roomLabel(room), uid }, null, null);
+            if (!failure) emitChange(this.context, 'member.removed', { room: roomLabel(room), uid }, null, null);
           }
         }
         return {
@@ -874,7 +866,7 @@ export class WildfireBackend implements Backend {
           await this.groupMemberSwitch('/admin/group/manager/set', group, [uid], role === 'admin', capability);
         }
         const after: Member = { uid, role, mutedUntil: member.type === MEMBER_TYPE.silent ? 'forever' : null };
-        if (current !== role) this.emit('member.roleChanged', { room: roomLabel(room), uid }, { uid, role: current }, after);
+        if (current !== role) emitChange(this.context, 'member.roleChanged', { room: roomLabel(room), uid }, { uid, role: current }, after);
         return after;
       },
     },
@@ -897,7 +889,7 @@ export class WildfireBackend implements Backend {
         const member = (await this.groupMembers(room.id, capability)).find((entry) => entry.member_id === uid);
         if (member?.type !== MEMBER_TYPE.silent) return;
         await this.groupMemberSwitch('/admin/group/manager/mute', group, [uid], false, capability);
-        this.emit('member.unmuted', { room: roomLabel(room), uid }, null, null);
+        emitChange(this.context, 'member.unmuted', { room: roomLabel(room), uid }, null, null);
       },
       list: async (room: RoomRef, options: ListOptions): Promise<Page<Mute>> => {
         this.requireRoomOperation(room, 'mutes.list');
@@ -921,7 +913,7 @@ export class WildfireBackend implements Backend {
         const result = await this.batch(uids, async (uid) => {
           if (await this.whitelistAdd(room, group, uid, capability)) changed = true;
         });
-        if (changed) this.emit('roomWhitelist.changed', { room: roomLabel(room) }, null, uids);
+        if (changed) emitChange(this.context, 'roomWhitelist.changed', { room: roomLabel(room) }, null, uids);
         return result;
       },
       replace: async (room: RoomRef, uids: string[]): Promise<Page<UidEntry>> => {
@@ -957,7 +949,7 @@ export class WildfireBackend implements Backend {
           });
         }
         await runSteps(steps);
-        if (steps.length > 0) this.emit('roomWhitelist.changed', { room: roomLabel(room) }, before, wanted);
+        if (steps.length > 0) emitChange(this.context, 'roomWhitelist.changed', { room: roomLabel(room) }, before, wanted);
         const order = [...members.keys()];
         return paginate(
           wanted.sort((left, right) => order.indexOf(left) - order.indexOf(right)).map((uid) => ({ uid })),
@@ -972,7 +964,7 @@ export class WildfireBackend implements Backend {
         const member = (await this.groupMembers(room.id, capability)).find((entry) => entry.member_id === uid);
         if (member?.type !== MEMBER_TYPE.allowed) return;
         await this.groupMemberSwitch('/admin/group/manager/allow', group, [uid], false, capability);
-        this.emit('roomWhitelist.changed', { room: roomLabel(room) }, [uid], null);
+        emitChange(this.context, 'roomWhitelist.changed', { room: roomLabel(room) }, [uid], null);
       },
     },
 
@@ -1009,7 +1001,7 @@ export class WildfireBackend implements Backend {
       else throw new NotFoundError('GROUP_NOT_FOUND', `chatroom "${peerId}" does not exist (chatrooms are not supported on Wildfire)`);
       // PRO only (§8); a community server answers HTTP 500 with an empty body → UNSUPPORTED.
       await this.call('/admin/conversation/delete', { userId: uid, conversation: { type: CONVERSATION_TYPE[peerType], target: peerId, line: 0 } }, true, capability);
-      this.emit('conversation.deleted', { uid, peerType, peerId }, null, null);
+      emitChange(this.context, 'conversation.deleted', { uid, peerType, peerId }, null, null);
     },
   };
 
@@ -1047,7 +1039,7 @@ export class WildfireBackend implements Backend {
       const timestamp = typeof result?.timestamp === 'number' ? result.timestamp : this.context.now();
       // messageUid is above 2^53 (§3): parsed as bigint by the client, kept exact as a decimal string.
       const sent: SentMessage = { id: int64ToString(result?.messageUid), sentAt: new Date(timestamp).toISOString() };
-      this.emit('message.sent', { from, to: `${to.type}:${to.id}` }, null, sent);
+      emitChange(this.context, 'message.sent', { from, to: `${to.type}:${to.id}` }, null, sent);
       return sent;
     },
   };

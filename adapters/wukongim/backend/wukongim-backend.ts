@@ -59,7 +59,7 @@ import {
   type UserInput,
   type UserWhitelistFacet,
 } from '../../../src/spec/index.js';
-import { assertId, paginate, runSteps, type ChangeStep, type RetryOptions } from '../../../src/runtime/index.js';
+import { assertId, paginate, runSteps, type ChangeStep, type RetryOptions, emitChange } from '../../../src/runtime/index.js';
 import { parseServerVersion, wukongimCapabilities } from './capabilities.js';
 import { OPEN_CHANNEL_FLAGS, WukongimClient, type WhitelistMember } from './client.js';
 import { VENDOR } from './errors.js';
@@ -189,14 +189,6 @@ export class WukongimBackend implements Backend {
     return new Date(this.context.now()).toISOString();
   }
 
-  private emit(type: ChangeType, target: Record<string, string>, before: unknown, after: unknown): void {
-    try {
-      this.context.changes.emit({ type, backend: this.name, target, before, after, at: this.now() });
-    } catch (error) {
-      this.context.logger.warn({ type, reason: error instanceof Error ? error.message : String(error) }, 'change sink failed');
-    }
-  }
-
   private async userMetadata(uid: string): Promise<UserMetadata> {
     const rows = await this.client.whitelist(userMetadataChannel(uid), GROUP_CHANNEL);
     const metadata = parseUserMetadata(rows.map((row) => row.uid));
@@ -284,7 +276,7 @@ export class WukongimBackend implements Backend {
       if (add.length === 0 && remove.length === 0) return after;
       await runSteps(this.metadataSteps(userMetadataChannel(uid), add, remove, 'profile'));
       this.registered.set(uid, true);
-      this.emit('user.updated', { uid }, before.registered ? { uid, name: before.name, extra: before.extra } : null, after);
+      emitChange(this.context, 'user.updated', { uid }, before.registered ? { uid, name: before.name, extra: before.extra } : null, after);
       return after;
     },
     putMany: async (users: Array<{ uid: string; name?: string }>): Promise<BatchResult> => {
@@ -356,7 +348,8 @@ export class WukongimBackend implements Backend {
         );
       }
       // One-way: exactly one person-channel whitelist_add, the friend's list is left as it is.
-      if (mode === 'mutual' && !otherList.some((row) => row.uid === uid)) {
+      const reverseAdded = mode === 'mutual' && !otherList.some((row) => row.uid === uid);
+      if (reverseAdded) {
         steps.push(
           step(
             `whitelist_add ${uid} to ${friend}`,
@@ -376,8 +369,8 @@ export class WukongimBackend implements Backend {
         extra: input.extra ?? view?.extra ?? null,
         since: row.createdAt ?? UNKNOWN_SINCE,
       };
-      if (!existing) this.emit('friend.added', { uid, friend }, null, result);
-      else if (steps.length > 0) this.emit('friend.infoChanged', { uid, friend }, this.friendship(uid, existing, metadata), result);
+      if (!existing || reverseAdded) emitChange(this.context, 'friend.added', { uid, friend, mode }, null, result);
+      else if (steps.length > 0) emitChange(this.context, 'friend.infoChanged', { uid, friend }, this.friendship(uid, existing, metadata), result);
       return result;
     },
     remove: async (uid: string, friend: string, mode: FriendRemoveMode): Promise<void> => {
@@ -400,14 +393,15 @@ export class WukongimBackend implements Backend {
         );
       const ownEntry = ownList.find((row) => row.uid === friend);
       if (ownEntry) steps.push(removeSide(uid, friend));
-      if (mode === 'mutual' && otherList.some((row) => row.uid === uid)) steps.push(removeSide(friend, uid));
+      const reverseRemoved = mode === 'mutual' && otherList.some((row) => row.uid === uid);
+      if (reverseRemoved) steps.push(removeSide(friend, uid));
       const ownView = ownMetadata.friends.get(friend)?.entries ?? [];
       steps.push(...this.metadataSteps(userMetadataChannel(uid), [], ownView, `view of ${friend}`));
       const otherView = otherMetadata?.friends.get(uid)?.entries ?? [];
       steps.push(...this.metadataSteps(userMetadataChannel(friend), [], otherView, `view of ${uid}`));
       if (steps.length === 0) return;
       await runSteps(steps);
-      if (ownEntry) this.emit('friend.deleted', { uid, friend }, this.friendship(uid, ownEntry, ownMetadata), null);
+      if (ownEntry || reverseRemoved) emitChange(this.context, 'friend.deleted', { uid, friend, mode }, ownEntry ? this.friendship(uid, ownEntry, ownMetadata) : null, null);
     },
     list: async (uid: string, options: ListOptions & { query?: string; uids?: string[] }): Promise<Page<Friendship>> => {
       this.require('friends.list', options.query !== undefined ? 'query' : options.uids !== undefined ? 'uids' : undefined);
@@ -459,7 +453,7 @@ export class WukongimBackend implements Backend {
       if (steps.length === 0) return before;
       await runSteps(steps);
       const after: Friendship = { ...before, alias: input.alias ?? before.alias, extra: input.extra ?? before.extra };
-      this.emit('friend.infoChanged', { uid, friend }, before, after);
+      emitChange(this.context, 'friend.infoChanged', { uid, friend }, before, after);
       return after;
     },
   };
@@ -498,7 +492,7 @@ export class WukongimBackend implements Backend {
       const block: Block = { uid, blocked, since: UNKNOWN_SINCE };
       if (denied.includes(blocked)) return block;
       await this.client.listChange('blacklist', 'add', uid, PERSON_CHANNEL, [blocked]);
-      this.emit('block.added', { uid, blocked }, null, block);
+      emitChange(this.context, 'block.added', { uid, blocked }, null, block);
       return block;
     },
     putMany: async (uid: string, blocked: string[]): Promise<BatchResult> => {
@@ -512,7 +506,7 @@ export class WukongimBackend implements Backend {
       if (toAdd.length > 0) {
         try {
           await this.client.listChange('blacklist', 'add', uid, PERSON_CHANNEL, toAdd);
-          for (const other of toAdd) this.emit('block.added', { uid, blocked: other }, null, { uid, blocked: other, since: UNKNOWN_SINCE });
+          for (const other of toAdd) emitChange(this.context, 'block.added', { uid, blocked: other }, null, { uid, blocked: other, since: UNKNOWN_SINCE });
         } catch (error) {
           batchError = error;
         }
@@ -528,7 +522,7 @@ export class WukongimBackend implements Backend {
       const denied = await this.client.clusterList(uid, PERSON_CHANNEL, 'denylist');
       if (!denied.includes(blocked)) return;
       await this.client.listChange('blacklist', 'remove', uid, PERSON_CHANNEL, [blocked]);
-      this.emit('block.deleted', { uid, blocked }, { uid, blocked, since: UNKNOWN_SINCE }, null);
+      emitChange(this.context, 'block.deleted', { uid, blocked }, { uid, blocked, since: UNKNOWN_SINCE }, null);
     },
     list: async (uid: string, options: ListOptions): Promise<Page<Block>> => {
       this.require('blocks.list');
@@ -657,7 +651,7 @@ export class WukongimBackend implements Backend {
       if (toAdd.length > 0) {
         try {
           await this.client.subscribers('add', room.id, GROUP_CHANNEL, toAdd);
-          for (const uid of toAdd) this.emit('member.added', { room: `${room.kind}:${room.id}`, uid }, null, { uid, role: 'member', mutedUntil: null });
+          for (const uid of toAdd) emitChange(this.context, 'member.added', { room: `${room.kind}:${room.id}`, uid }, null, { uid, role: 'member', mutedUntil: null });
         } catch (error) {
           batchError = error;
         }
@@ -682,7 +676,7 @@ export class WukongimBackend implements Backend {
             ),
             ...this.leaveSteps(room, state, toRemove),
           ]);
-          for (const uid of toRemove) this.emit('member.removed', { room: `${room.kind}:${room.id}`, uid }, this.memberOf(state.metadata, uid, state.muted), null);
+          for (const uid of toRemove) emitChange(this.context, 'member.removed', { room: `${room.kind}:${room.id}`, uid }, this.memberOf(state.metadata, uid, state.muted), null);
         } catch (error) {
           batchError = error;
         }
@@ -714,7 +708,7 @@ export class WukongimBackend implements Backend {
       }
       await runSteps(steps);
       const after: Member = { ...before, role };
-      this.emit('member.roleChanged', { room: `${room.kind}:${room.id}`, uid }, before, after);
+      emitChange(this.context, 'member.roleChanged', { room: `${room.kind}:${room.id}`, uid }, before, after);
       return after;
     },
   };
@@ -738,7 +732,7 @@ export class WukongimBackend implements Backend {
       const mute: Mute = { uid, mutedUntil: 'forever' };
       if (state.muted.has(uid)) return mute;
       await this.client.listChange('blacklist', 'add', room.id, GROUP_CHANNEL, [uid]);
-      this.emit('member.muted', { room: `${room.kind}:${room.id}`, uid }, null, mute);
+      emitChange(this.context, 'member.muted', { room: `${room.kind}:${room.id}`, uid }, null, mute);
       return mute;
     },
     setMany: async (room: RoomRef, uids: string[], durationSeconds: number | null): Promise<BatchResult> => {
@@ -753,7 +747,7 @@ export class WukongimBackend implements Backend {
       if (toMute.length > 0) {
         try {
           await this.client.listChange('blacklist', 'add', room.id, GROUP_CHANNEL, toMute);
-          for (const uid of toMute) this.emit('member.muted', { room: `${room.kind}:${room.id}`, uid }, null, { uid, mutedUntil: 'forever' });
+          for (const uid of toMute) emitChange(this.context, 'member.muted', { room: `${room.kind}:${room.id}`, uid }, null, { uid, mutedUntil: 'forever' });
         } catch (error) {
           batchError = error;
         }
@@ -768,7 +762,7 @@ export class WukongimBackend implements Backend {
       // Only when muted: blacklist_remove also creates a conversation row (note §3).
       if (!state.muted.has(uid)) return;
       await this.client.listChange('blacklist', 'remove', room.id, GROUP_CHANNEL, [uid]);
-      this.emit('member.unmuted', { room: `${room.kind}:${room.id}`, uid }, { uid, mutedUntil: 'forever' }, null);
+      emitChange(this.context, 'member.unmuted', { room: `${room.kind}:${room.id}`, uid }, { uid, mutedUntil: 'forever' }, null);
     },
     list: async (room: RoomRef, options: ListOptions): Promise<Page<Mute>> => {
       this.roomCapability(room, 'mutes.list');
@@ -814,7 +808,7 @@ export class WukongimBackend implements Backend {
         }
         try {
           await runSteps(steps);
-          this.emit('roomWhitelist.changed', { room: `${room.kind}:${room.id}` }, [...state.metadata.whitelist], [...state.metadata.whitelist, ...toAdd]);
+          emitChange(this.context, 'roomWhitelist.changed', { room: `${room.kind}:${room.id}` }, [...state.metadata.whitelist], [...state.metadata.whitelist, ...toAdd]);
         } catch (error) {
           batchError = error;
         }
@@ -838,7 +832,7 @@ export class WukongimBackend implements Backend {
       }
       if (steps.length > 0) {
         await runSteps(steps);
-        this.emit('roomWhitelist.changed', { room: `${room.kind}:${room.id}` }, [...state.metadata.whitelist], wanted);
+        emitChange(this.context, 'roomWhitelist.changed', { room: `${room.kind}:${room.id}` }, [...state.metadata.whitelist], wanted);
       }
       return paginate(
         [...wanted].sort().map((uid) => ({ uid })),
@@ -857,7 +851,7 @@ export class WukongimBackend implements Backend {
         steps.push(step(`whitelist_remove ${uid} from group ${room.id}`, () => this.client.listChange('whitelist', 'remove', room.id, GROUP_CHANNEL, [uid])));
       }
       await runSteps(steps);
-      this.emit('roomWhitelist.changed', { room: `${room.kind}:${room.id}` }, [...state.metadata.whitelist], [...state.metadata.whitelist].filter((entry) => entry !== uid));
+      emitChange(this.context, 'roomWhitelist.changed', { room: `${room.kind}:${room.id}` }, [...state.metadata.whitelist], [...state.metadata.whitelist].filter((entry) => entry !== uid));
     },
   };
 
@@ -895,7 +889,7 @@ export class WukongimBackend implements Backend {
         }
         try {
           await runSteps(steps);
-          for (const uid of toBan) this.emit('roomBlock.added', { room: `${room.kind}:${room.id}`, uid }, null, { uid });
+          for (const uid of toBan) emitChange(this.context, 'roomBlock.added', { room: `${room.kind}:${room.id}`, uid }, null, { uid });
         } catch (error) {
           batchError = error;
         }
@@ -909,7 +903,7 @@ export class WukongimBackend implements Backend {
       await this.requireUser(uid);
       if (!metadata.bans.has(uid)) return;
       await this.metadataChange(roomMetadataChannel(room.id), 'remove', [roomEntries.ban(uid)]);
-      this.emit('roomBlock.deleted', { room: `${room.kind}:${room.id}`, uid }, { uid }, null);
+      emitChange(this.context, 'roomBlock.deleted', { room: `${room.kind}:${room.id}`, uid }, { uid }, null);
     },
   };
 
@@ -941,7 +935,7 @@ export class WukongimBackend implements Backend {
         step(`write room metadata ${metaChannel}`, () => this.metadataChange(metaChannel, 'set', [roomEntries.room(input.name), roomEntries.owner(input.owner)])),
       ]);
       const created: Room = { id, kind, name: input.name, owner: input.owner, muteAll: false, memberCount: members.length };
-      this.emit('room.created', { room: `${kind}:${id}` }, null, created);
+      emitChange(this.context, 'room.created', { room: `${kind}:${id}` }, null, created);
       return created;
     },
     get: async (room: RoomRef): Promise<Room> => {
@@ -962,7 +956,7 @@ export class WukongimBackend implements Backend {
         ),
         step(`clear room metadata ${metaChannel}`, () => this.metadataChange(metaChannel, 'set', [])),
       ]);
-      this.emit('room.dismissed', { room: `${room.kind}:${room.id}` }, this.toRoom(room, state.metadata, state.subscribers, state.allowed), null);
+      emitChange(this.context, 'room.dismissed', { room: `${room.kind}:${room.id}` }, this.toRoom(room, state.metadata, state.subscribers, state.allowed), null);
     },
     setMuteAll: async (room: RoomRef, on: boolean): Promise<Room> => {
       this.roomCapability(room, on ? 'muteAll.set' : 'muteAll.remove');
@@ -973,7 +967,7 @@ export class WukongimBackend implements Backend {
       const allowed = on ? this.exempt(state.metadata, state.subscribers) : [];
       await this.client.listChange('whitelist', 'set', room.id, GROUP_CHANNEL, allowed);
       const after = this.toRoom(room, state.metadata, state.subscribers, new Set(allowed));
-      this.emit('room.muteAllChanged', { room: `${room.kind}:${room.id}` }, before, after);
+      emitChange(this.context, 'room.muteAllChanged', { room: `${room.kind}:${room.id}` }, before, after);
       return after;
     },
     members: this.roomMembers,
@@ -1011,7 +1005,7 @@ export class WukongimBackend implements Backend {
       if (peerType === 'user') await this.requireUser(peerId);
       else await this.roomMetadata({ kind: peerType, id: peerId });
       await this.client.deleteConversation(uid, peerId, peerType === 'user' ? PERSON_CHANNEL : GROUP_CHANNEL);
-      this.emit('conversation.deleted', { uid, peer: `${peerType}:${peerId}` }, null, null);
+      emitChange(this.context, 'conversation.deleted', { uid, peer: `${peerType}:${peerId}` }, null, null);
     },
   };
 
@@ -1062,7 +1056,7 @@ export class WukongimBackend implements Backend {
         clientMsgNo: randomUUID().replaceAll('-', ''),
       });
       const sent: SentMessage = { id, sentAt: this.now() };
-      this.emit('message.sent', { from: message.from, to: `${message.to.type}:${message.to.id}` }, null, sent);
+      emitChange(this.context, 'message.sent', { from: message.from, to: `${message.to.type}:${message.to.id}` }, null, sent);
       return sent;
     },
   };

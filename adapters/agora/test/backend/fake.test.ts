@@ -64,6 +64,9 @@ describe('agora fake: auth refusals', () => {
   });
 
   it('refuses an expired token with 401 unauthorized "expired access token"', async () => {
+    // The token's issue time is the real clock's: start the fake's clock there, or the seconds
+    // this file has already run would be subtracted from the 61 s moved below.
+    clock = Date.now();
     const token = appToken(60);
     clock += 61_000;
     try {
