@@ -39,6 +39,8 @@ interface Locals {
   caller?: Caller;
   backend?: Backend;
   routeLabel?: string;
+  /** The unified route answering, for the status of its errors. */
+  route?: RouteDefinition;
 }
 
 const ID_PATTERN = new RegExp(UNIFIED_ID_RULE.pattern);
@@ -213,6 +215,7 @@ export function createApp(options: AppOptions): Express {
     for (const path of expressPaths(route)) {
       app[method](path, async (request: Request, response: Response) => {
         locals(response).routeLabel = route.path;
+        locals(response).route = route;
         const backend = locals(response).backend!;
         const params = request.params as Record<string, string>;
         for (const name of route.idParams) {
@@ -293,7 +296,7 @@ export function createApp(options: AppOptions): Express {
       logger.error({ requestId: locals(response).requestId, err: error, path: request.path }, 'unexpected error');
       unified = new ImBridgeError('INTERNAL', 'an unexpected error occurred inside imbridge; the request id identifies it in the log');
     }
-    const status = httpStatusFor(unified);
+    const status = httpStatusFor(unified, { friendshipEntry: locals(response).route?.friendshipEntry === true });
     if (status >= 500) logger.warn({ requestId: locals(response).requestId, code: unified.code, upstream: unified.upstream, message: unified.message }, 'request failed');
     if (unified.retryAfterSeconds !== undefined) response.setHeader('Retry-After', String(unified.retryAfterSeconds));
     if (response.headersSent) return;

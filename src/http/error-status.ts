@@ -1,5 +1,5 @@
 /** The one place that maps a unified error code to its HTTP status (docs/api.md, "Errors"). */
-import { NotFoundError, type ErrorCode, type ImBridgeError } from '../spec/index.js';
+import type { ErrorCode, ImBridgeError } from '../spec/index.js';
 
 const STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
   INVALID_ARGUMENT: 400,
@@ -32,12 +32,19 @@ const STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
   INTERNAL: 500,
 };
 
+/** What the answered call was, where one code means different things on different calls. */
+export interface StatusContext {
+  /** The call reads or edits one friendship entry (`GET`/`PATCH …/friends/{b}`). */
+  friendshipEntry?: boolean;
+}
+
 /**
  * NOT_FRIENDS is a 403 when policy refuses a send, and a 404 when a friendship entry is looked up
- * and absent (`GET`/`PATCH …/friends/{b}`); the error's class says which.
+ * and absent. The call says which, not the error's class: the class does not cross the wire, so
+ * an imbridge serving another imbridge's answers must reach the same status from the code.
  */
-export function httpStatusFor(error: ImBridgeError): number {
-  if (error.code === 'NOT_FRIENDS' && error instanceof NotFoundError) return 404;
+export function httpStatusFor(error: ImBridgeError, context: StatusContext = {}): number {
+  if (error.code === 'NOT_FRIENDS' && context.friendshipEntry === true) return 404;
   return STATUS_BY_CODE[error.code];
 }
 

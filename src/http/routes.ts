@@ -58,6 +58,8 @@ export interface RouteDefinition {
   response: ResponseShape;
   /** A creating POST that honours `Idempotency-Key`. */
   idempotent?: boolean;
+  /** Reads or edits one friendship entry: NOT_FRIENDS means the entry is absent (404). */
+  friendshipEntry?: boolean;
   /**
    * The two users this call relates. The backend guard (src/runtime/guard-backend.ts) refuses
    * them when equal; the route names them so that the bad-input suite can try every such route.
@@ -170,6 +172,7 @@ export const ROUTES: readonly RouteDefinition[] = [
       }),
   }),
   user('GET', '/v1/users/{uid}/friends/{friend}', 'getFriend', "Read one entry of a user's friend list", 'Friends', 'friends.get', {
+    friendshipEntry: true,
     pair: ({ params }) => [params.uid!, (params.friend ?? params.other)!],
     ...noInput,
     status: 200,
@@ -177,6 +180,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     handle: ({ backend, params }) => backend.friends.get(params.uid!, params.friend!),
   }),
   user('PATCH', '/v1/users/{uid}/friends/{friend}', 'patchFriend', "Change a user's view of a friend", 'Friends', 'friends.update', {
+    friendshipEntry: true,
     pair: ({ params }) => [params.uid!, (params.friend ?? params.other)!],
     body: 'FriendshipInput',
     query: 'NoQuery',

@@ -65,8 +65,15 @@ export interface ImBridgeErrorOptions {
 
 const RETRYABLE_BY_DEFAULT: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['RATE_LIMITED', 'UPSTREAM_UNAVAILABLE']);
 
+/**
+ * Marks every unified error, so that two copies of this module (two installed versions of the
+ * package, or a bundle beside the sources) still recognise each other's errors.
+ */
+const ERROR_MARKER = Symbol.for('imbridge.error');
+
 /** Base class: a unified error code, a human message, and whether retrying the same call may succeed. */
 export class ImBridgeError extends Error {
+  readonly [ERROR_MARKER] = true;
   readonly code: ErrorCode;
   readonly retryable: boolean;
   readonly details?: Record<string, unknown>;
@@ -83,9 +90,16 @@ export class ImBridgeError extends Error {
     if (options.retryAfterSeconds !== undefined) this.retryAfterSeconds = options.retryAfterSeconds;
   }
 
-  /** True for any value carrying a unified code, including errors rebuilt from an HTTP envelope. */
+  /** True for any unified error, from this copy of the module or another one. */
   static is(value: unknown): value is ImBridgeError {
-    return value instanceof ImBridgeError;
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[ERROR_MARKER] === true;
+  }
+
+  // `x instanceof ImBridgeError` reads the marker, so it holds across copies too; the subclasses
+  // keep the ordinary prototype test.
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (this === ImBridgeError) return ImBridgeError.is(value);
+    return Function.prototype[Symbol.hasInstance].call(this, value);
   }
 }
 
@@ -132,16 +146,17 @@ export class ConflictError extends ImBridgeError {
 
 /** 501: the backend cannot perform this operation at all. */
 export class UnsupportedError extends ImBridgeError {
-  constructor(capability: string, vendor: string, message?: string) {
-    super('UNSUPPORTED', message ?? `${vendor} cannot do ${capability}`, { details: { capability, vendor } });
+  constructor(capability: string, vendor: string, message?: string, options: ImBridgeErrorOptions = {}) {
+    super('UNSUPPORTED', message ?? `${vendor} cannot do ${capability}`, { ...options, details: { ...options.details, capability, vendor } });
   }
 }
 
 /** 422: the backend can do the operation, but not with this option. */
 export class UnsupportedOptionError extends ImBridgeError {
-  constructor(capability: string, option: string, vendor: string, message?: string) {
+  constructor(capability: string, option: string, vendor: string, message?: string, options: ImBridgeErrorOptions = {}) {
     super('UNSUPPORTED_OPTION', message ?? `${vendor} cannot do ${capability} with option "${option}"`, {
-      details: { capability, option, vendor },
+      ...options,
+      details: { ...options.details, capability, option, vendor },
     });
   }
 }
@@ -193,10 +208,42 @@ export function failedBatchItem(id: string, error: unknown): { id: string; ok: f
   throw error;
 }
 
+const NOT_FOUND_CODES: ReadonlySet<ErrorCode> = new Set<NotFoundCode>(['USER_NOT_FOUND', 'GROUP_NOT_FOUND', 'REQUEST_NOT_FOUND', 'BACKEND_NOT_FOUND', 'NOT_FOUND']);
+const POLICY_CODES: ReadonlySet<ErrorCode> = new Set<PolicyCode>(['BLOCKED', 'NOT_FRIENDS', 'NOT_WHITELISTED', 'MUTED', 'NOT_MEMBER']);
+const CONFLICT_CODES: ReadonlySet<ErrorCode> = new Set<ConflictCode>(['ALREADY_FRIENDS', 'ALREADY_EXISTS', 'REQUEST_PENDING', 'IDEMPOTENCY_MISMATCH']);
+const UPSTREAM_CODES: ReadonlySet<ErrorCode> = new Set<UpstreamCode>(['RATE_LIMITED', 'UPSTREAM_AUTH', 'UPSTREAM_ERROR', 'UPSTREAM_UNAVAILABLE']);
+
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
+/**
+ * The unified error of the class that carries `code`: the one code → class choice, for adapters
+ * translating vendor answers and for errors rebuilt from the wire. NOT_FRIENDS is a PolicyError
+ * here; the 404 of an absent friendship entry comes from the call it answers, not the class.
+ */
+export function errorForCode(code: ErrorCode, message: string, options: ImBridgeErrorOptions = {}): ImBridgeError {
+  if (code === 'INVALID_ARGUMENT') return new InvalidArgumentError(message, options);
+  if (code === 'INVALID_ID') return new InvalidIdError(message, options);
+  if (NOT_FOUND_CODES.has(code)) return new NotFoundError(code as NotFoundCode, message, options);
+  if (POLICY_CODES.has(code)) return new PolicyError(code as PolicyCode, message, options);
+  if (CONFLICT_CODES.has(code)) return new ConflictError(code as ConflictCode, message, options);
+  if (UPSTREAM_CODES.has(code)) return new UpstreamError(code as UpstreamCode, message, options);
+  if (code === 'UNSUPPORTED') return new UnsupportedError(text(options.details?.capability), text(options.details?.vendor), message, options);
+  if (code === 'UNSUPPORTED_OPTION') {
+    return new UnsupportedOptionError(text(options.details?.capability), text(options.details?.option), text(options.details?.vendor), message, options);
+  }
+  if (code === 'PARTIAL_FAILURE') {
+    const steps = Array.isArray(options.details?.steps) ? (options.details.steps as StepState[]) : [];
+    return new PartialFailureError(message, steps, options);
+  }
+  return new ImBridgeError(code, message, options);
+}
+
 /** Rebuilds the error a remote imbridge answered, so clients of the HTTP API see the same class. */
 export function fromErrorBody(body: ErrorBody): ImBridgeError {
   const options: ImBridgeErrorOptions = { retryable: body.retryable };
   if (body.details !== undefined) options.details = body.details;
   if (body.upstream !== undefined) options.upstream = body.upstream;
-  return new ImBridgeError(body.code, body.message, options);
+  return errorForCode(body.code, body.message, options);
 }

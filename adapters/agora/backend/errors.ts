@@ -6,14 +6,9 @@
  * Credentials never reach an error: only status, `error` and `error_description` are kept.
  */
 import {
-  ConflictError,
-  ImBridgeError,
-  InvalidArgumentError,
-  InvalidIdError,
-  NotFoundError,
-  PolicyError,
-  UpstreamError,
   type ErrorCode,
+  errorForCode,
+  ImBridgeError,
   type UpstreamInfo,
 } from '../../../src/spec/index.js';
 
@@ -122,28 +117,8 @@ export function toUnifiedError(failure: AgoraFailure, hint: ResourceHint = 'othe
   const upstream: UpstreamInfo = { vendor: VENDOR, status: failure.status, code: failure.error, message: failure.description };
   const text = failure.description ?? failure.error ?? `HTTP ${failure.status}`;
   const message = `${MESSAGES[code] ?? 'Agora Chat refused the call'}: ${text}`;
-  switch (code) {
-    case 'INVALID_ARGUMENT':
-      return new InvalidArgumentError(message, { upstream, details: { errors: [{ path: '', message: text }] } });
-    case 'INVALID_ID':
-      return new InvalidIdError(message, { upstream });
-    case 'USER_NOT_FOUND':
-    case 'GROUP_NOT_FOUND':
-    case 'NOT_FRIENDS':
-      return new NotFoundError(code, message, { upstream });
-    case 'NOT_MEMBER':
-    case 'BLOCKED':
-      return new PolicyError(code, message, { upstream });
-    case 'ALREADY_EXISTS':
-      return new ConflictError(code, message, { upstream });
-    case 'RATE_LIMITED':
-      // §4: the message cap is per minute; the QPS cap per second.
-      return new UpstreamError(code, message, { upstream, retryAfterSeconds: failure.status === 403 ? 60 : 1 });
-    case 'UPSTREAM_AUTH':
-    case 'UPSTREAM_UNAVAILABLE':
-    case 'UPSTREAM_ERROR':
-      return new UpstreamError(code, message, { upstream });
-    default:
-      return new ImBridgeError(code, message, { upstream });
-  }
+  if (code === 'INVALID_ARGUMENT') return errorForCode(code, message, { upstream, details: { errors: [{ path: '', message: text }] } });
+  // §4: the message cap is per minute; the QPS cap per second.
+  if (code === 'RATE_LIMITED') return errorForCode(code, message, { upstream, retryAfterSeconds: failure.status === 403 ? 60 : 1 });
+  return errorForCode(code, message, { upstream });
 }

@@ -4,13 +4,9 @@
  * read `upstream.code`; everything else surfaces exactly as this table says.
  */
 import {
-  ConflictError,
-  ImBridgeError,
-  InvalidArgumentError,
-  NotFoundError,
-  PolicyError,
-  UpstreamError,
   type ErrorCode,
+  errorForCode,
+  ImBridgeError,
   type ImBridgeErrorOptions,
   type UpstreamInfo,
 } from '../../../src/spec/index.js';
@@ -64,38 +60,8 @@ export function isTokenError(errCode: number): boolean {
   return errCode >= 1501 && errCode <= 1507;
 }
 
-/** Builds the unified error class that carries `code`. */
-export function unifiedError(code: ErrorCode, message: string, options: ImBridgeErrorOptions = {}): ImBridgeError {
-  switch (code) {
-    case 'INVALID_ARGUMENT':
-      return new InvalidArgumentError(message, options);
-    case 'USER_NOT_FOUND':
-    case 'GROUP_NOT_FOUND':
-    case 'REQUEST_NOT_FOUND':
-    case 'NOT_FOUND':
-      return new NotFoundError(code, message, options);
-    // From the vendor NOT_FRIENDS only comes as a send refusal (1303): the 403 policy error. The
-    // 404 of a friend read is built by the backend itself.
-    case 'NOT_FRIENDS':
-    case 'BLOCKED':
-    case 'NOT_WHITELISTED':
-    case 'MUTED':
-    case 'NOT_MEMBER':
-      return new PolicyError(code, message, options);
-    case 'ALREADY_FRIENDS':
-    case 'ALREADY_EXISTS':
-    case 'REQUEST_PENDING':
-    case 'IDEMPOTENCY_MISMATCH':
-      return new ConflictError(code, message, options);
-    case 'RATE_LIMITED':
-    case 'UPSTREAM_AUTH':
-    case 'UPSTREAM_ERROR':
-    case 'UPSTREAM_UNAVAILABLE':
-      return new UpstreamError(code, message, options);
-    default:
-      return new ImBridgeError(code, message, options);
-  }
-}
+/** Builds the unified error class that carries `code` (the spec's one choice of class). */
+export const unifiedError = errorForCode;
 
 /** An OpenIM error envelope (HTTP 200, errCode ≠ 0) as the unified error the table gives. */
 export function mapOpenImError(route: string, errCode: number, errMsg: string, errDlt: string, redact: (text: string) => string): ImBridgeError {

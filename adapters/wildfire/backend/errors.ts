@@ -6,18 +6,9 @@
  * membership); those entries take the route into account.
  */
 import {
-  ConflictError,
-  ImBridgeError,
-  InvalidArgumentError,
-  NotFoundError,
-  PolicyError,
-  UnsupportedError,
-  UpstreamError,
-  type ConflictCode,
   type ErrorCode,
-  type NotFoundCode,
-  type PolicyCode,
-  type UpstreamCode,
+  errorForCode,
+  ImBridgeError,
   type UpstreamInfo,
 } from '../../../src/spec/index.js';
 
@@ -119,23 +110,10 @@ export function unifiedCodeFor(code: number, route: string, message = ''): Error
   return typeof entry.unified === 'function' ? entry.unified(route, message) : entry.unified;
 }
 
-const NOT_FOUND_CODES = new Set<ErrorCode>(['USER_NOT_FOUND', 'GROUP_NOT_FOUND', 'REQUEST_NOT_FOUND', 'NOT_FOUND', 'NOT_FRIENDS']);
-const POLICY_CODES = new Set<ErrorCode>(['BLOCKED', 'NOT_FRIENDS', 'NOT_WHITELISTED', 'MUTED', 'NOT_MEMBER']);
-const CONFLICT_CODES = new Set<ErrorCode>(['ALREADY_FRIENDS', 'ALREADY_EXISTS', 'REQUEST_PENDING']);
-const UPSTREAM_CODES = new Set<ErrorCode>(['RATE_LIMITED', 'UPSTREAM_AUTH', 'UPSTREAM_ERROR', 'UPSTREAM_UNAVAILABLE']);
-
 /** Builds the unified error of the right class for `code`, carrying the vendor's answer in `upstream`. */
 export function buildError(code: ErrorCode, message: string, upstream: UpstreamInfo, capability: string): ImBridgeError {
-  const options = { upstream };
-  if (code === 'UNSUPPORTED') return Object.assign(new UnsupportedError(capability, VENDOR, message), { upstream });
-  if (code === 'INVALID_ARGUMENT') return new InvalidArgumentError(message, options);
-  if (NOT_FOUND_CODES.has(code) && code !== 'NOT_FRIENDS') return new NotFoundError(code as NotFoundCode, message, options);
-  if (POLICY_CODES.has(code)) return new PolicyError(code as PolicyCode, message, options);
-  if (CONFLICT_CODES.has(code)) return new ConflictError(code as ConflictCode, message, options);
-  if (UPSTREAM_CODES.has(code)) {
-    return new UpstreamError(code as UpstreamCode, message, code === 'RATE_LIMITED' ? { ...options, retryAfterSeconds: 1 } : options);
-  }
-  return new ImBridgeError(code, message, options);
+  if (code === 'UNSUPPORTED') return errorForCode(code, message, { upstream, details: { capability, vendor: VENDOR } });
+  return errorForCode(code, message, code === 'RATE_LIMITED' ? { upstream, retryAfterSeconds: 1 } : { upstream });
 }
 
 /** An envelope with a non-zero code (§3) → the unified error. */
