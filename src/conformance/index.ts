@@ -17,6 +17,7 @@ import { startServer, type RunningImbridge } from '../server/start-server.js';
 import type { Backend, ChangeRecord } from '../spec/index.js';
 import type { FakeControl } from '../testing/index.js';
 import { createBackends } from '../server/create-backends.js';
+import { allOrNothingFacet } from './facets/all-or-nothing.js';
 import { blocksFacet } from './facets/blocks.js';
 import { changeRecordsFacet } from './facets/change-records.js';
 import { conversationsFacet } from './facets/conversations.js';
@@ -41,6 +42,7 @@ export type { ConformanceOptions, ConformanceRunner, ConformanceTarget, TargetFa
 export { randomId } from './suite-context.js';
 export { httpInputSuite } from './http-input.js';
 export {
+  allOrNothingFacet,
   blocksFacet,
   changeRecordsFacet,
   conversationsFacet,
@@ -76,6 +78,7 @@ export const FACETS = [
   messagesFacet,
   unsupportedFacet,
   changeRecordsFacet,
+  allOrNothingFacet,
 ] as const;
 
 /** Every facet against targets from `factory`. Set `http: true` when the target talks HTTP. */

@@ -69,3 +69,19 @@ export async function runSteps(steps: readonly ChangeStep[]): Promise<void> {
     }
   }
 }
+
+/**
+ * Reads the result of a change already made. A failing read must not answer as if the change had
+ * not happened (the caller would see an error for a state that was reached): it becomes
+ * PARTIAL_FAILURE with every step `applied`. With no steps nothing was changed, and the read's own
+ * error stands.
+ */
+export async function readAfterChange<Value>(steps: ReadonlyArray<Pick<ChangeStep, 'description'>>, read: () => Promise<Value>): Promise<Value> {
+  try {
+    return await read();
+  } catch (failure) {
+    if (steps.length === 0 || !(failure instanceof ImBridgeError) || failure.code === 'PARTIAL_FAILURE') throw failure;
+    const states: StepState[] = steps.map((step) => ({ step: step.description, state: 'applied' }));
+    throw new PartialFailureError(`the change was made, but reading its result failed (${describeError(failure)})`, states, { cause: failure });
+  }
+}

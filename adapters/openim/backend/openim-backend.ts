@@ -62,7 +62,7 @@ import {
   type UpstreamAccess,
   type UsersFacet,
 } from '../../../src/spec/index.js';
-import { assertId, chunk, int64ToString, matchesIdRule, paginate, runSteps, type ChangeStep, emitChange } from '../../../src/runtime/index.js';
+import { assertId, chunk, int64ToString, matchesIdRule, paginate, runSteps, type ChangeStep, emitChange, readAfterChange } from '../../../src/runtime/index.js';
 import { openImCapabilities } from './capabilities.js';
 import { OpenImClient, type VendorData } from './client.js';
 import type { OpenImConfig } from './config.js';
@@ -514,7 +514,7 @@ export class OpenImBackend implements Backend {
       steps.push({ description: `set ${uid}'s view of ${friend}`, apply: () => this.setFriendView(uid, friend, input) });
     }
     await runSteps(steps);
-    const entry = await this.friendEntry(uid, friend);
+    const entry = await readAfterChange(steps, () => this.friendEntry(uid, friend));
     if (!entry) throw new UpstreamError('UPSTREAM_ERROR', `OpenIM did not keep ${friend} in ${uid}'s friend list`, { upstream: { vendor: VENDOR, status: 200, code: null, message: null } });
     const friendship = this.toFriendship(entry);
     // One record per call, as on every backend: the pair became friends (in `mode`), or uid's view changed.
@@ -686,7 +686,7 @@ export class OpenImBackend implements Backend {
     await this.requireUsers(to, from);
     const request = await this.pendingRequest(from, to);
     await this.respond(from, to, 1);
-    const entry = await this.friendEntry(to, from);
+    const entry = await readAfterChange([{ description: `add_friend_response ${from}→${to} (accept)` }], () => this.friendEntry(to, from));
     if (!entry) throw new UpstreamError('UPSTREAM_ERROR', `OpenIM accepted but ${from} is not in ${to}'s list`, { upstream: { vendor: VENDOR, status: 200, code: null, message: null } });
     const friendship = this.toFriendship(entry);
     // A pending request means the two were not mutual friends, so accepting always adds a side.
@@ -872,7 +872,8 @@ export class OpenImBackend implements Backend {
     const groupId = created?.groupID ?? input.id;
     if (groupId === undefined) throw new UpstreamError('UPSTREAM_ERROR', 'OpenIM created a group without telling its id', { upstream: { vendor: VENDOR, status: 200, code: '0', message: null } });
     // The create answer counts the admin caller as a member (note §9): read the stored group.
-    const room = this.toRoom((await this.groupInfo(groupId)) ?? { ...created!, memberCount: 1 + members.length });
+    const stored = await readAfterChange([{ description: `create_group ${groupId}` }], () => this.groupInfo(groupId));
+    const room = this.toRoom(stored ?? { ...created!, memberCount: 1 + members.length });
     emitChange(this.context, 'room.created', { room: `group:${groupId}` }, null, room);
     return room;
   }

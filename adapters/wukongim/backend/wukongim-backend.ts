@@ -59,7 +59,7 @@ import {
   type UserInput,
   type UserWhitelistFacet,
 } from '../../../src/spec/index.js';
-import { assertId, paginate, runSteps, type ChangeStep, type RetryOptions, emitChange } from '../../../src/runtime/index.js';
+import { assertId, paginate, runSteps, type ChangeStep, type RetryOptions, emitChange, readAfterChange } from '../../../src/runtime/index.js';
 import { parseServerVersion, wukongimCapabilities } from './capabilities.js';
 import { OPEN_CHANNEL_FLAGS, WukongimClient, type WhitelistMember } from './client.js';
 import { VENDOR } from './errors.js';
@@ -360,7 +360,7 @@ export class WukongimBackend implements Backend {
       }
       steps.push(...this.friendViewSteps(uid, friend, metadata, input));
       if (steps.length > 0) await runSteps(steps);
-      const row = existing ?? (await this.friendList(uid)).find((candidate) => candidate.uid === friend) ?? { uid: friend, id: '0', createdAt: this.now() };
+      const row = existing ?? (await readAfterChange(steps, () => this.friendList(uid))).find((candidate) => candidate.uid === friend) ?? { uid: friend, id: '0', createdAt: this.now() };
       const view = metadata.friends.get(friend);
       const result: Friendship = {
         uid,
