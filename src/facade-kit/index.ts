@@ -1,3 +1,4 @@
 /** The facade kit: what every vendor-shaped facade (`adapters/<vendor>/facade/`) builds on. */
 export * from './facade.js';
 export * from './pass-through.js';
+export * from './list-all.js';

@@ -7,6 +7,7 @@ import { ImBridgeError, type Backend, type ListOptions, type Member, type Page, 
 import { TEXTS, USERNAME, USERNAME_MAX_BYTES } from '../protocol/wire.js';
 import { refuse } from './errors.js';
 import type { FacadeCall } from './route-kit.js';
+import { listAll } from '../../../src/facade-kit/index.js';
 
 /** The two room resources of Agora (§8, §9) and their unified kind. */
 export type RoomResource = 'chatgroups' | 'chatrooms';
@@ -40,18 +41,6 @@ export async function requireUser(backend: Backend, uid: string): Promise<User> 
   const user = await findUser(backend, uid);
   if (user === null) refuse(404, 'service_resource_not_found', TEXTS.serviceResourceNotFound);
   return user;
-}
-
-/** Every item of a paged backend list, in the backend's order. */
-export async function listAll<T>(fetch: (options: ListOptions) => Promise<Page<T>>): Promise<T[]> {
-  const items: T[] = [];
-  let cursor: string | null = null;
-  do {
-    const page: Page<T> = await fetch({ limit: 500, cursor });
-    items.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor !== null);
-  return items;
 }
 
 export interface RoomTarget {

@@ -3,10 +3,11 @@
  */
 import express, { type Router } from 'express';
 import { BLOCK_ADD_CAP, TEXTS } from '../protocol/wire.js';
-import { findUser, listAll, requireUser } from './backend-reads.js';
+import { findUser, requireUser } from './backend-reads.js';
 import { refuse } from './errors.js';
 import { answerPagedList } from './paged-list.js';
 import type { RouteKit } from './route-kit.js';
+import { listAll } from '../../../src/facade-kit/index.js';
 
 export function blocksRouter(kit: RouteKit): Router {
   const router = express.Router();

@@ -6,10 +6,11 @@
 import express, { type Router } from 'express';
 import type { Backend, Friendship } from '../../../src/spec/index.js';
 import { TEXTS, decodeCursor, encodeCursor } from '../protocol/wire.js';
-import { listAll, requireUser } from './backend-reads.js';
+import { requireUser } from './backend-reads.js';
 import { refuse } from './errors.js';
 import type { RouteKit } from './route-kit.js';
 import { stableUuid } from './stable-uuid.js';
+import { listAll } from '../../../src/facade-kit/index.js';
 
 /** Oldest first; equal times by uid, so the order is the same on every read. */
 async function contactsOf(backend: Backend, uid: string): Promise<Friendship[]> {

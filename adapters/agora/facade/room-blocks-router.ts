@@ -6,10 +6,11 @@
 import express, { type Router } from 'express';
 import { ImBridgeError } from '../../../src/spec/index.js';
 import { ROOM_CAP, TEXTS, notMemberStatus } from '../protocol/wire.js';
-import { listAll, membersOf, requireRoom, type RoomResource, type RoomTarget } from './backend-reads.js';
+import { membersOf, requireRoom, type RoomResource, type RoomTarget } from './backend-reads.js';
 import { refuse } from './errors.js';
 import { answerPagedList } from './paged-list.js';
 import type { FacadeCall, RouteKit } from './route-kit.js';
+import { listAll } from '../../../src/facade-kit/index.js';
 
 /** Bans each eligible name in one backend call; the per-user answers in the vendor's shape. */
 async function ban(call: FacadeCall, target: RoomTarget, names: readonly string[]): Promise<Array<Record<string, unknown>>> {

@@ -5,9 +5,10 @@
  */
 import express, { type Router } from 'express';
 import { ROOM_CAP, TEXTS, notMemberStatus } from '../protocol/wire.js';
-import { findUser, listAll, membersOf, requireRoom, type RoomResource, type RoomTarget } from './backend-reads.js';
+import { findUser, membersOf, requireRoom, type RoomResource, type RoomTarget } from './backend-reads.js';
 import { refuse } from './errors.js';
 import type { FacadeCall, RouteKit } from './route-kit.js';
+import { listAll } from '../../../src/facade-kit/index.js';
 
 async function bannedOf(call: FacadeCall, target: RoomTarget): Promise<Set<string>> {
   return new Set((await listAll((options) => call.backend.rooms.blocks.list(target.ref, options))).map((entry) => entry.uid));

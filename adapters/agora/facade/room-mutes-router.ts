@@ -7,9 +7,10 @@
 import express, { type Router } from 'express';
 import { ImBridgeError } from '../../../src/spec/index.js';
 import { ROOM_CAP, TEXTS, notMemberStatus } from '../protocol/wire.js';
-import { listAll, membersOf, requireRoom, type RoomResource } from './backend-reads.js';
+import { membersOf, requireRoom, type RoomResource } from './backend-reads.js';
 import { refuse } from './errors.js';
 import type { RouteKit } from './route-kit.js';
+import { listAll } from '../../../src/facade-kit/index.js';
 
 export function roomMutesRouter(kit: RouteKit): Router {
   const router = express.Router();

@@ -3,11 +3,12 @@ import type { Backend, Block } from '../../../src/spec/index.js';
 import { WireError, argsError, nilIfEmpty, notFound, pageOf, pagination, text, texts } from '../protocol/wire.js';
 import { translate } from './errors.js';
 import type { RouteHandler, RouteTable } from './route-context.js';
-import { allPages, blackInfo, findUser, seconds } from './wire-shapes.js';
+import { blackInfo, findUser, seconds } from './wire-shapes.js';
+import { listAll } from '../../../src/facade-kit/index.js';
 
 /** `uid`'s blocks, oldest first (OpenIM's insertion order); none for an unknown user. */
 async function blocksOf(backend: Backend, uid: string): Promise<Block[]> {
-  const blocks = await translate(() => allPages((options) => backend.blocks.list(uid, options)), { USER_NOT_FOUND: null, INVALID_ID: null }, []);
+  const blocks = await translate(() => listAll((options) => backend.blocks.list(uid, options)), { USER_NOT_FOUND: null, INVALID_ID: null }, []);
   return [...blocks].sort((first, second) => seconds(first.since) - seconds(second.since) || (first.blocked < second.blocked ? -1 : 1));
 }
 

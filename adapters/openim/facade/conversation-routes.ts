@@ -6,11 +6,12 @@ import type { Backend, Conversation } from '../../../src/spec/index.js';
 import { argsError, nilIfEmpty, notFound, pageOf, pagination, text, texts, type Body } from '../protocol/wire.js';
 import { translate } from './errors.js';
 import type { RouteHandler, RouteTable } from './route-context.js';
-import { allPages, conversationIdOf, conversationRow, milliseconds } from './wire-shapes.js';
+import { conversationIdOf, conversationRow, milliseconds } from './wire-shapes.js';
+import { listAll } from '../../../src/facade-kit/index.js';
 
 /** Most recent first; an unknown user has none. */
 async function conversationsOf(backend: Backend, owner: string): Promise<Conversation[]> {
-  return translate(() => allPages((options) => backend.conversations.list(owner, options)), { USER_NOT_FOUND: null, INVALID_ID: null }, []);
+  return translate(() => listAll((options) => backend.conversations.list(owner, options)), { USER_NOT_FOUND: null, INVALID_ID: null }, []);
 }
 
 /** One element of get_sorted_conversation_list; the last message itself is not in the unified conversation (README). */

@@ -21,7 +21,8 @@ import {
 } from '../protocol/wire.js';
 import { translate } from './errors.js';
 import type { RouteHandler, RouteTable } from './route-context.js';
-import { allPages, findUser, friendInfo, milliseconds, requestInfo, seconds } from './wire-shapes.js';
+import { findUser, friendInfo, milliseconds, requestInfo, seconds } from './wire-shapes.js';
+import { listAll } from '../../../src/facade-kit/index.js';
 
 async function requireUser(backend: Backend, uid: string): Promise<void> {
   if (!(await translate(() => findUser(backend, uid)))) throw notFound(`user not found: ${uid}`);
@@ -29,13 +30,13 @@ async function requireUser(backend: Backend, uid: string): Promise<void> {
 
 /** `uid`'s friend entries, oldest first (OpenIM lists rows in insertion order); an unknown user has none. */
 async function friendsOf(backend: Backend, uid: string): Promise<Friendship[]> {
-  const entries = await translate(() => allPages((options) => backend.friends.list(uid, options)), { USER_NOT_FOUND: null, INVALID_ID: null }, []);
+  const entries = await translate(() => listAll((options) => backend.friends.list(uid, options)), { USER_NOT_FOUND: null, INVALID_ID: null }, []);
   return [...entries].sort((first, second) => seconds(first.since) - seconds(second.since) || (first.friend < second.friend ? -1 : 1));
 }
 
 /** Requests of one direction; none for an unknown user or a backend without request lists. */
 async function requestsOf(backend: Backend, uid: string, direction: FriendRequestDirection): Promise<FriendRequest[]> {
-  return translate(() => allPages((options) => backend.friendRequests.list(uid, direction, options)), { USER_NOT_FOUND: null, INVALID_ID: null }, []);
+  return translate(() => listAll((options) => backend.friendRequests.list(uid, direction, options)), { USER_NOT_FOUND: null, INVALID_ID: null }, []);
 }
 
 /**

@@ -24,7 +24,8 @@ import {
 import { randomInt } from 'node:crypto';
 import { translate } from './errors.js';
 import type { RouteContext, RouteHandler, RouteTable } from './route-context.js';
-import { MUTE_FOREVER_SECONDS, allPages, findUser, groupInfo, memberInfo } from './wire-shapes.js';
+import { MUTE_FOREVER_SECONDS, findUser, groupInfo, memberInfo } from './wire-shapes.js';
+import { listAll } from '../../../src/facade-kit/index.js';
 
 const group = (id: string): RoomRef => ({ kind: 'group', id });
 
@@ -34,7 +35,7 @@ async function requireGroup(backend: Backend, groupID: string): Promise<Room> {
 }
 
 async function membersOf(backend: Backend, groupID: string): Promise<Member[]> {
-  return translate(() => allPages((options) => backend.rooms.members.list(group(groupID), options)), { GROUP_NOT_FOUND: null, INVALID_ID: null }, []);
+  return translate(() => listAll((options) => backend.rooms.members.list(group(groupID), options)), { GROUP_NOT_FOUND: null, INVALID_ID: null }, []);
 }
 
 async function memberInfos(context: RouteContext, groupID: string, members: Member[]): Promise<Body[]> {

@@ -4,7 +4,8 @@ import { ImBridgeError, type Backend, type Peer } from '../../../src/spec/index.
 import { WireError, argsError, integer, notFound, object, text } from '../protocol/wire.js';
 import { toWireError, translate } from './errors.js';
 import type { RouteHandler, RouteTable } from './route-context.js';
-import { allPages, findUser, milliseconds } from './wire-shapes.js';
+import { findUser, milliseconds } from './wire-shapes.js';
+import { listAll } from '../../../src/facade-kit/index.js';
 
 /** The only content the unified message carries: text (OpenIM contentType 101). */
 const TEXT_CONTENT_TYPE = 101;
@@ -14,7 +15,7 @@ const GATE_TEXTS: Readonly<Record<number, string>> = { 1302: 'BlockedByPeer', 13
 
 /** MUTED is one unified code; OpenIM tells a muted member (1402) from a muted group (1403). */
 async function mutedCode(backend: Backend, groupID: string, sender: string): Promise<number> {
-  const members = await translate(() => allPages((options) => backend.rooms.members.list({ kind: 'group', id: groupID }, options)), {}, []).catch(() => []);
+  const members = await translate(() => listAll((options) => backend.rooms.members.list({ kind: 'group', id: groupID }, options)), {}, []).catch(() => []);
   return members.find((member) => member.uid === sender)?.mutedUntil ? 1402 : 1403;
 }
 

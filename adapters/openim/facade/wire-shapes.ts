@@ -14,17 +14,6 @@ export const MUTE_FOREVER_SECONDS = 4_294_967_295;
 export const milliseconds = (iso: string): number => Date.parse(iso);
 export const seconds = (iso: string): number => Math.floor(Date.parse(iso) / 1000);
 
-/** Every item of a paged unified list. */
-export async function allPages<T>(fetch: (options: ListOptions) => Promise<Page<T>>): Promise<T[]> {
-  const items: T[] = [];
-  let cursor: string | null = null;
-  do {
-    const page: Page<T> = await fetch({ limit: 500, ...(cursor === null ? {} : { cursor }) });
-    items.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor !== null);
-  return items;
-}
 
 /** The user, or undefined when the backend does not know it. */
 export async function findUser(backend: Backend, uid: string): Promise<User | undefined> {

@@ -6,7 +6,7 @@
  */
 import { fromErrorBody, isSupported, requireCapability, type Backend, type CapabilityName, type ErrorBody, type BatchResult, type MemberRole, type RoomRef } from '../../../src/spec/index.js';
 import { MEMBER_TYPE } from '../protocol/wire.js';
-import { listAll } from './list-all.js';
+import { listAll } from '../../../src/facade-kit/index.js';
 
 export interface MemberState {
   uid: string;

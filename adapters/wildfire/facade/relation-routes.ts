@@ -9,7 +9,8 @@ import { ImBridgeError, type Backend, type Relation } from '../../../src/spec/in
 import { JavaException, NPE, bool, fail, int, nonEmpty, ok, str, type Answer, type Json } from '../protocol/wire.js';
 import { route, type FacadeRoute } from './facade-route.js';
 import { requireOption } from './require-option.js';
-import { listAll, oldestFirst } from './list-all.js';
+import { oldestFirst } from './oldest-first.js';
+import { listAll } from '../../../src/facade-kit/index.js';
 
 /** Wildfire checks no user: what a call about an unknown user reads is "no row" (§4). */
 function isUnknown(error: unknown): boolean {

@@ -1,20 +1,9 @@
 /**
- * Small Backend-spec helpers the route files share: whole lists across pages, WuKongIM's
+ * Small Backend-spec helpers the route files share: WuKongIM's
  * implicit users, and the "not there" errors a vendor call would have answered 200 for.
  */
 import { ImBridgeError, type Backend, type BatchResult, type ListOptions, type Page } from '../../../src/spec/index.js';
 
-/** Every item of a paged list (the vendor's list endpoints return whole lists). */
-export async function listAll<T>(fetch: (options: ListOptions) => Promise<Page<T>>): Promise<T[]> {
-  const items: T[] = [];
-  let cursor: string | null = null;
-  do {
-    const page: Page<T> = await fetch({ limit: 500, cursor });
-    items.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor !== null);
-  return items;
-}
 
 export function isCode(error: unknown, ...codes: string[]): boolean {
   return ImBridgeError.is(error) && codes.includes(error.code);

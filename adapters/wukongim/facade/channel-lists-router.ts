@@ -22,8 +22,9 @@ import {
   whitelistRow,
 } from '../protocol/wire.js';
 import type { FacadeContext } from '../../../src/facade-kit/facade.js';
-import { ensureUsers, listAll, throwFirstFailure, unless } from './backend-calls.js';
+import { ensureUsers, throwFirstFailure, unless } from './backend-calls.js';
 import { vendorRoute } from './vendor-route.js';
+import { listAll } from '../../../src/facade-kit/index.js';
 
 /** Go's zero time: what the facade writes where the backend keeps no time (room whitelist rows). */
 const GO_ZERO_TIME = new Date('0001-01-01T00:00:00Z');

@@ -25,8 +25,9 @@ import {
   type Json,
 } from '../protocol/wire.js';
 import type { FacadeContext } from '../../../src/facade-kit/facade.js';
-import { ensureUsers, listAll, throwFirstFailure, unless } from './backend-calls.js';
+import { ensureUsers, throwFirstFailure, unless } from './backend-calls.js';
 import { vendorRoute } from './vendor-route.js';
+import { listAll } from '../../../src/facade-kit/index.js';
 
 const FLAG_FIELDS = ['channel_type', 'large', 'ban', 'disband', 'send_ban', 'allow_stranger', 'reset'];
 

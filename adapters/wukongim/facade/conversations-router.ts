@@ -8,8 +8,9 @@ import express, { type Router } from 'express';
 import type { Conversation, PeerType } from '../../../src/spec/index.js';
 import { GROUP, PERSON, checkConversationDelete, decode, number, syncPage, text } from '../protocol/wire.js';
 import type { FacadeContext } from '../../../src/facade-kit/facade.js';
-import { listAll, unless } from './backend-calls.js';
+import { unless } from './backend-calls.js';
 import { vendorRoute } from './vendor-route.js';
+import { listAll } from '../../../src/facade-kit/index.js';
 
 const CHANNEL_TYPES: Partial<Record<PeerType, number>> = { user: PERSON, group: GROUP };
 
