@@ -10,3 +10,4 @@ export * from './idempotency-store.js';
 export * from './peer-id.js';
 export * from './guard-backend.js';
 export * from './emit-change.js';
+export * from './send-policy.js';

@@ -50,7 +50,7 @@ import {
   type User,
   type UserInput,
 } from '../../../src/spec/index.js';
-import { assertId, int64ToString, paginate, runChunked, runSteps, type ChangeStep, emitChange } from '../../../src/runtime/index.js';
+import { assertId, int64ToString, paginate, runChunked, runSteps, type ChangeStep, emitChange, checkDirectSend, checkRoomSend } from '../../../src/runtime/index.js';
 import { AGORA_CAPABILITIES } from './capabilities.js';
 import { AgoraClient, type AgoraClientOptions, type AgoraEnvelope } from './client.js';
 import { VENDOR } from './errors.js';
@@ -1196,23 +1196,21 @@ export class AgoraBackend implements Backend {
       let path: string;
       if (message.to.type === 'user') {
         await this.ensureUser(message.to.id, 'to.id');
-        if ((await this.userBlocks(message.to.id)).includes(message.from)) {
-          throw new PolicyError('BLOCKED', `"${message.to.id}" blocks "${message.from}"`);
-        }
+        checkDirectSend(message.from, message.to.id, { blocked: (await this.userBlocks(message.to.id)).includes(message.from) });
         path = '/messages/users';
       } else {
         const room: RoomRef = { kind: message.to.type, id: message.to.id };
         const details = await this.roomDetails(room);
-        const members = await this.roomMembers(room);
-        if (!members.some((member) => member.uid === message.from)) {
-          throw new PolicyError('NOT_MEMBER', `"${message.from}" is not a member of this ${room.kind}`);
-        }
-        const mutes = await this.roomMutes(room);
-        if (mutes.has(message.from)) throw new PolicyError('MUTED', `"${message.from}" is muted in this ${room.kind}`);
+        const member = (await this.roomMembers(room)).some((entry) => entry.uid === message.from);
+        const mute = member ? (await this.roomMutes(room)).get(message.from) : undefined;
         // §11: during mute-all only the allow list (owner and admins by default) may send.
-        if (details.mute && message.from !== details.owner && !(await this.roomWhitelist(room)).includes(message.from)) {
-          throw new PolicyError('MUTED', `this ${room.kind} is muted for everyone but its allow list`);
-        }
+        const exempt = !member || mute !== undefined || !details.mute || message.from === details.owner || (await this.roomWhitelist(room)).includes(message.from);
+        checkRoomSend(room, message.from, {
+          member,
+          mutedUntil: mute ?? null,
+          muteAll: details.mute,
+          exemptFromMuteAll: exempt,
+        });
         path = room.kind === 'group' ? '/messages/chatgroups' : '/messages/chatrooms';
       }
       const body: Record<string, unknown> = { from: message.from, to: [message.to.id], type: 'txt', body: { msg: message.text } };

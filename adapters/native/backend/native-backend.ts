@@ -50,7 +50,7 @@ import {
   type User,
   type UserInput,
 } from '../../../src/spec/index.js';
-import { compositePeerIdError, looksLikeCompositePeerId, paginate, emitChange } from '../../../src/runtime/index.js';
+import { compositePeerIdError, looksLikeCompositePeerId, paginate, emitChange, checkDirectSend, checkRoomSend } from '../../../src/runtime/index.js';
 
 export interface NativePolicy {
   /** Direct messages need mutual friendship. */
@@ -762,28 +762,31 @@ export class NativeBackend implements Backend {
 
   /** Throws the 403 a direct message from `from` to `to` earns, if any. Order: block, friendship, whitelist. */
   private checkDirectPolicy(from: string, to: string): void {
-    if (this.isBlocking(to, from)) throw new PolicyError('BLOCKED', `"${to}" blocks "${from}"`);
-    if (this.policy.requireFriendship && !(this.findFriend(from, to) && this.findFriend(to, from))) {
-      throw new PolicyError('NOT_FRIENDS', `"${from}" and "${to}" are not friends, and this backend requires friendship to message`);
-    }
     const whitelisted = this.sql('SELECT EXISTS (SELECT 1 FROM user_whitelist WHERE owner = ?) AS restricted, EXISTS (SELECT 1 FROM user_whitelist WHERE owner = ? AND allowed = ?) AS allowed').get(
       to,
       to,
       from,
     ) as { restricted: number; allowed: number };
-    if (whitelisted.restricted && !whitelisted.allowed) throw new PolicyError('NOT_WHITELISTED', `"${to}" accepts messages only from its whitelist`);
+    checkDirectSend(from, to, {
+      blocked: this.isBlocking(to, from),
+      notFriends: this.policy.requireFriendship && !(this.findFriend(from, to) && this.findFriend(to, from)),
+      notWhitelisted: whitelisted.restricted === 1 && whitelisted.allowed === 0,
+    });
   }
 
   /** Throws the 403 a room message from `from` earns, if any. An individual mute wins over the whitelist. */
   private checkRoomPolicy(room: RoomRow, from: string): void {
     const ref: RoomRef = { kind: room.kind, id: room.id };
-    if (this.isRoomBanned(ref, from)) throw new PolicyError('NOT_MEMBER', `"${from}" is banned from ${room.kind} "${room.id}"`);
-    const member = this.requireMember(ref, from);
-    if (member.muted) throw new PolicyError('MUTED', `"${from}" is muted in ${room.kind} "${room.id}"`, { details: { mutedUntil: mutedUntil(member.until_ms) } });
-    if (room.mute_all === 1 && member.role === 'member') {
-      const whitelisted = this.sql('SELECT 1 FROM room_whitelist WHERE kind = ? AND room_id = ? AND uid = ?').get(room.kind, room.id, from) !== undefined;
-      if (!whitelisted) throw new PolicyError('MUTED', `${room.kind} "${room.id}" is muted for everyone but its owner, admins and whitelist`);
-    }
+    // A banned user is no member, whatever row is left.
+    const member = this.isRoomBanned(ref, from) ? undefined : this.findMember(ref, from);
+    const muteAll = room.mute_all === 1;
+    checkRoomSend(ref, from, {
+      member: member !== undefined,
+      mutedUntil: member?.muted ? mutedUntil(member.until_ms) : null,
+      muteAll,
+      exemptFromMuteAll:
+        member === undefined || member.role !== 'member' || (muteAll && this.sql('SELECT 1 FROM room_whitelist WHERE kind = ? AND room_id = ? AND uid = ?').get(room.kind, room.id, from) !== undefined),
+    });
   }
 
   readonly messages = {

@@ -62,7 +62,7 @@ import {
   type UpstreamAccess,
   type UsersFacet,
 } from '../../../src/spec/index.js';
-import { assertId, chunk, int64ToString, matchesIdRule, paginate, runSteps, type ChangeStep, emitChange, readAfterChange } from '../../../src/runtime/index.js';
+import { assertId, chunk, int64ToString, matchesIdRule, paginate, runSteps, type ChangeStep, emitChange, readAfterChange, checkDirectSend, checkRoomSend } from '../../../src/runtime/index.js';
 import { openImCapabilities } from './capabilities.js';
 import { OpenImClient, type VendorData } from './client.js';
 import type { OpenImConfig } from './config.js';
@@ -1158,13 +1158,11 @@ export class OpenImBackend implements Backend {
     const senderIsAdmin = message.from === this.config.adminUserId;
     if (message.to.type === 'user') {
       await this.requireUsers(message.from, message.to.id);
-      if (senderIsAdmin && (await this.blackEntry(message.to.id, message.from))) throw new PolicyError('BLOCKED', `${message.to.id} blocks ${message.from}`);
-      if (this.config.friendVerify) {
-        // The server only checks one direction (sender in the receiver's list); the unified
-        // meaning of required friendship is mutual.
-        const relation = await this.isFriend(message.from, message.to.id);
-        if (!relation.firstListsSecond || !relation.secondListsFirst) throw new PolicyError('NOT_FRIENDS', `${message.from} and ${message.to.id} are not friends`);
-      }
+      // The server checks the block itself unless the sender is the app admin; friendVerify only
+      // checks one direction (sender in the receiver's list), the unified meaning is mutual.
+      const blocked = senderIsAdmin && (await this.blackEntry(message.to.id, message.from)) !== null;
+      const relation = this.config.friendVerify && !blocked ? await this.isFriend(message.from, message.to.id) : null;
+      checkDirectSend(message.from, message.to.id, { blocked, notFriends: relation !== null && !(relation.firstListsSecond && relation.secondListsFirst) });
       Object.assign(body, { recvID: message.to.id, groupID: '', sessionType: 1 });
     } else {
       const room: RoomRef = { kind: 'group', id: message.to.id };
@@ -1172,9 +1170,12 @@ export class OpenImBackend implements Backend {
       await this.requireUsers(message.from);
       if (senderIsAdmin) {
         const member = (await this.memberInfos(room.id, [message.from])).get(message.from);
-        if (!member) throw new PolicyError('NOT_MEMBER', `${message.from} is not a member of group "${room.id}"`);
-        if (this.mutedUntil(member) !== null) throw new PolicyError('MUTED', `${message.from} is muted in group "${room.id}"`);
-        if (group.status === GROUP_STATUS_MUTED && numberOf(member.roleLevel) === ROLE_MEMBER) throw new PolicyError('MUTED', `group "${room.id}" is muted`);
+        checkRoomSend(room, message.from, {
+          member: member !== undefined,
+          mutedUntil: member ? this.mutedUntil(member) : null,
+          muteAll: group.status === GROUP_STATUS_MUTED,
+          exemptFromMuteAll: member !== undefined && numberOf(member.roleLevel) !== ROLE_MEMBER,
+        });
       }
       Object.assign(body, { recvID: '', groupID: message.to.id, sessionType: 3 });
     }

@@ -53,7 +53,7 @@ import {
   type User,
   type UserInput,
 } from '../../../src/spec/index.js';
-import { assertId, int64ToString, paginate, runSteps, type ChangeStep, type RetryOptions, emitChange } from '../../../src/runtime/index.js';
+import { assertId, int64ToString, paginate, runSteps, type ChangeStep, type RetryOptions, emitChange, checkDirectSend, checkRoomSend } from '../../../src/runtime/index.js';
 import { wildfireCapabilities, type WildfireEdition } from './capabilities.js';
 import { WildfireClient } from './client.js';
 import { VENDOR } from './errors.js';
@@ -1016,18 +1016,16 @@ export class WildfireBackend implements Backend {
       if (to.type === 'user') {
         await this.ensureUsers(capability, to.id);
         const [forward, backward] = await Promise.all([this.relation(from, to.id, capability), this.relation(to.id, from, capability)]);
-        if (backward.isBlacked) throw new PolicyError('BLOCKED', `"${to.id}" blocks "${from}"`);
-        if (this.requireFriendship && !(forward.isFriend && backward.isFriend)) {
-          throw new PolicyError('NOT_FRIENDS', `"${from}" and "${to.id}" are not friends, and this backend requires friendship to message`);
-        }
+        checkDirectSend(from, to.id, { blocked: backward.isBlacked === true, notFriends: this.requireFriendship && !(forward.isFriend && backward.isFriend) });
       } else {
         const group = await this.groupInfo(to.id, capability);
         const member = await this.groupMember(to.id, from, capability);
-        if (member.type === MEMBER_TYPE.silent) throw new PolicyError('MUTED', `"${from}" is muted in group "${to.id}"`, { details: { mutedUntil: 'forever' } });
-        const mayTalkDuringMuteAll = member.type === MEMBER_TYPE.owner || member.type === MEMBER_TYPE.manager || member.type === MEMBER_TYPE.allowed;
-        if (Number(group.mute ?? 0) === 1 && !mayTalkDuringMuteAll) {
-          throw new PolicyError('MUTED', `group "${to.id}" is muted for everyone but its owner, admins and whitelist`);
-        }
+        checkRoomSend({ kind: 'group', id: to.id }, from, {
+          member: true,
+          mutedUntil: member.type === MEMBER_TYPE.silent ? 'forever' : null,
+          muteAll: Number(group.mute ?? 0) === 1,
+          exemptFromMuteAll: member.type === MEMBER_TYPE.owner || member.type === MEMBER_TYPE.manager || member.type === MEMBER_TYPE.allowed,
+        });
       }
       const body = {
         sender: from,

@@ -59,7 +59,7 @@ import {
   type UserInput,
   type UserWhitelistFacet,
 } from '../../../src/spec/index.js';
-import { assertId, paginate, runSteps, type ChangeStep, type RetryOptions, emitChange, readAfterChange } from '../../../src/runtime/index.js';
+import { assertId, paginate, runSteps, type ChangeStep, type RetryOptions, emitChange, readAfterChange, checkDirectSend, checkRoomSend } from '../../../src/runtime/index.js';
 import { parseServerVersion, wukongimCapabilities } from './capabilities.js';
 import { OPEN_CHANNEL_FLAGS, WukongimClient, type WhitelistMember } from './client.js';
 import { VENDOR } from './errors.js';
@@ -1022,21 +1022,22 @@ export class WukongimBackend implements Backend {
         this.requireFriendship ? this.friendList(from) : Promise.resolve([]),
         this.requireFriendship ? this.friendList(to.id) : Promise.resolve([]),
       ]);
-      if (recipientDenied.includes(from)) throw new PolicyError('BLOCKED', `"${to.id}" blocks "${from}"`, { details: { from, to: to.id } });
-      if (this.requireFriendship && !(ownList.some((row) => row.uid === to.id) && recipientList.some((row) => row.uid === from))) {
-        throw new PolicyError('NOT_FRIENDS', `"${from}" and "${to.id}" are not friends (this WuKongIM server runs with whitelistOffOfPerson=false)`, {
-          details: { from, to: to.id },
-        });
-      }
+      // Friendship is required exactly when the server runs with whitelistOffOfPerson=false.
+      checkDirectSend(from, to.id, {
+        blocked: recipientDenied.includes(from),
+        notFriends: this.requireFriendship && !(ownList.some((row) => row.uid === to.id) && recipientList.some((row) => row.uid === from)),
+      });
       return;
     }
     const room: RoomRef = { kind: to.type, id: to.id };
     const state = await this.roomState(room);
-    if (!state.subscribers.has(from)) throw notMember(room, from);
-    if (state.muted.has(from)) throw new PolicyError('MUTED', `"${from}" is muted in ${room.kind} "${room.id}"`, { details: { uid: from, room: room.id } });
-    if (state.allowed.size > 0 && !state.allowed.has(from)) {
-      throw new PolicyError('MUTED', `${room.kind} "${room.id}" is muted for everyone but the owner, admins and whitelisted members`, { details: { uid: from, room: room.id } });
-    }
+    // Mute-all is a non-empty allow list on WuKongIM: whoever is on it may talk.
+    checkRoomSend(room, from, {
+      member: state.subscribers.has(from),
+      mutedUntil: state.muted.has(from) ? 'forever' : null,
+      muteAll: state.allowed.size > 0,
+      exemptFromMuteAll: state.allowed.has(from),
+    });
   }
 
   readonly messages = {
