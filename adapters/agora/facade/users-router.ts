@@ -4,27 +4,11 @@
  * (the unified model has no password: apps log in with user tokens, not with it).
  */
 import express, { type Router } from 'express';
-import { ROOM_CAP, TEXTS, USERNAME, USERNAME_MAX_BYTES, type AgoraRefusal } from '../protocol/wire.js';
+import { ROOM_CAP, TEXTS, checkRegistration, type Registration } from '../protocol/wire.js';
 import { findUser, requireUser } from './backend-reads.js';
 import { refuse } from './errors.js';
 import type { RouteKit } from './route-kit.js';
 import { stableUuid } from './stable-uuid.js';
-
-interface Registration {
-  username: string;
-  nickname?: string;
-}
-
-/** The vendor's checks of one registration, in its order. */
-function checkRegistration(input: unknown): Registration | AgoraRefusal {
-  const record = input !== null && typeof input === 'object' ? (input as Record<string, unknown>) : {};
-  const username = record.username;
-  if (typeof username !== 'string' || username === '') return { status: 400, error: 'illegal_argument', description: TEXTS.usernameMissing };
-  if (Buffer.byteLength(username) > USERNAME_MAX_BYTES) return { status: 400, error: 'illegal_argument', description: TEXTS.usernameTooLong };
-  if (!USERNAME.test(username)) return { status: 400, error: 'illegal_argument', description: TEXTS.usernameIllegal(username) };
-  if (typeof record.password !== 'string' || record.password === '') return { status: 400, error: 'illegal_argument', description: TEXTS.passwordMissing };
-  return typeof record.nickname === 'string' ? { username, nickname: record.nickname } : { username };
-}
 
 export function usersRouter(kit: RouteKit, appId: string): Router {
   const router = express.Router();

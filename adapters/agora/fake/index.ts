@@ -18,9 +18,8 @@ import {
   BLOCK_ADD_CAP,
   ROOM_CAP,
   TEXTS,
-  USERNAME,
-  USERNAME_MAX_BYTES,
   appNotFound,
+  checkRegistration,
   checkAuthorization,
   decodeCursor,
   encodeCursor,
@@ -176,12 +175,9 @@ export function createFake(options: AgoraFakeOptions = {}): AgoraFake {
   // ─────────── users (§5) ───────────
 
   function register(input: unknown): FakeUser | { error: string; description: string; status: number } {
-    const record = input !== null && typeof input === 'object' ? (input as Record<string, unknown>) : {};
-    const username = record.username;
-    if (typeof username !== 'string' || username === '') return { status: 400, error: 'illegal_argument', description: TEXTS.usernameMissing };
-    if (Buffer.byteLength(username) > USERNAME_MAX_BYTES) return { status: 400, error: 'illegal_argument', description: TEXTS.usernameTooLong };
-    if (!USERNAME.test(username)) return { status: 400, error: 'illegal_argument', description: TEXTS.usernameIllegal(username) };
-    if (typeof record.password !== 'string' || record.password === '') return { status: 400, error: 'illegal_argument', description: TEXTS.passwordMissing };
+    const checked = checkRegistration(input);
+    if ('error' in checked) return checked;
+    const { username, password } = checked;
     if (state.users.has(username)) {
       return {
         status: 400,
@@ -190,8 +186,8 @@ export function createFake(options: AgoraFakeOptions = {}): AgoraFake {
       };
     }
     const at = now();
-    const user: FakeUser = { uuid: randomUUID(), username, password: record.password, created: at, modified: at, activated: true };
-    if (typeof record.nickname === 'string') user.nickname = record.nickname;
+    const user: FakeUser = { uuid: randomUUID(), username, password, created: at, modified: at, activated: true };
+    if (checked.nickname !== undefined) user.nickname = checked.nickname;
     return user;
   }
 

@@ -300,3 +300,24 @@ export const TEXTS = {
 export function notMemberStatus(isGroup: boolean): number {
   return isGroup ? 403 : 400;
 }
+
+// ─────────── registration (§5) ───────────
+
+/** A registration the vendor's checks let through. */
+export interface Registration {
+  username: string;
+  password: string;
+  nickname?: string;
+}
+
+/** The vendor's checks of one registration body, in its order (§5), shared by the fake and the facade. */
+export function checkRegistration(input: unknown): Registration | AgoraRefusal {
+  const record = input !== null && typeof input === 'object' ? (input as Record<string, unknown>) : {};
+  const username = record.username;
+  if (typeof username !== 'string' || username === '') return { status: 400, error: 'illegal_argument', description: TEXTS.usernameMissing };
+  if (Buffer.byteLength(username) > USERNAME_MAX_BYTES) return { status: 400, error: 'illegal_argument', description: TEXTS.usernameTooLong };
+  if (!USERNAME.test(username)) return { status: 400, error: 'illegal_argument', description: TEXTS.usernameIllegal(username) };
+  if (typeof record.password !== 'string' || record.password === '') return { status: 400, error: 'illegal_argument', description: TEXTS.passwordMissing };
+  const password = record.password;
+  return typeof record.nickname === 'string' ? { username, password, nickname: record.nickname } : { username, password };
+}

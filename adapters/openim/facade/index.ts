@@ -93,10 +93,6 @@ export const createFacade: FacadeFactory = (context) => {
         replyError(response, error instanceof WireError ? error : new WireError(500, 'internal error'));
         return;
       }
-      // createPassThrough also sets the incoming socket's timeout to timeoutMs; with no listener Node
-      // destroys the client's socket before the proxy timeout can answer in OpenIM's envelope. A
-      // listener keeps the socket so that answer arrives (report: drop `timeout` there).
-      response.on('timeout', () => undefined);
       passThrough(request, response, next);
     });
   }

@@ -6,7 +6,7 @@
  * type takes that type (re-adding a manager as 0 demotes it).
  */
 import type { Backend, Room } from '../../../src/spec/index.js';
-import { JavaException, MEMBER_TYPE, NPE, bool, fail, int, list, nonEmpty, obj, ok, str, type Answer, type Json } from '../protocol/wire.js';
+import { type Answer, type Json, MEMBER_TYPE, bool, fail, int, isAnswer, list, nonEmpty, ok, readGroupCreate, str } from '../protocol/wire.js';
 import { route, type FacadeRoute } from './facade-route.js';
 import { generatedId } from './generated-id.js';
 import { requireOption } from './require-option.js';
@@ -100,14 +100,10 @@ function memberSwitch(onType: number, offClears: (type: number) => boolean): Fac
 export function groupRoutes(): FacadeRoute[] {
   return [
     route('/admin/group/create', async (body, backend) => {
-      const groupBody = obj(body, 'group');
-      if (!groupBody) throw new JavaException(NPE);
-      const info = obj(groupBody, 'group_info');
-      if (!info) throw new JavaException(NPE);
-      const type = int(info, 'type');
-      if (type < 0 || type > 3) return fail(2);
-      const id = nonEmpty(str(info, 'target_id')) ? str(info, 'target_id')! : generatedId();
-      const owner = nonEmpty(str(info, 'owner')) ? str(info, 'owner')! : (str(body, 'operator') ?? '');
+      const read = readGroupCreate(body);
+      if (isAnswer(read)) return read;
+      const { group: groupBody, info, owner } = read;
+      const id = read.targetId ?? generatedId();
       // A group without an owner cannot exist in the unified model.
       if (!nonEmpty(owner)) return fail(251);
       const entries = memberEntries(list(groupBody, 'members') ?? [], owner);

@@ -81,10 +81,6 @@ export const createFacade: FacadeFactory = (context) => {
       if (proOnly.has(request.path) || !passThrough) return next();
       // The pass-through applies the upstream's credentials: only a client signed with the facade's secret may use them.
       if (request.path !== '/admin/health' && !verifySignature(request, response, signature)) return;
-      // createPassThrough sets the client socket's timeout equal to the upstream timeout; with no
-      // 'timeout' listener Node destroys the client socket at that moment, racing the proxy's own
-      // timeout answer. Listening keeps the socket, so the client gets Wildfire's 249 envelope.
-      response.on('timeout', () => undefined);
       return passThrough(request, response, next);
     }
     // Every admin action is a POST; any other method has no handler (§3).

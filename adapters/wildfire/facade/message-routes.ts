@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { ImBridgeError, type PeerType } from '../../../src/spec/index.js';
-import { fail, int, nonEmpty, obj, ok, str } from '../protocol/wire.js';
+import { fail, int, isAnswer, nonEmpty, obj, ok, readMessageSend, str } from '../protocol/wire.js';
 import { route, type FacadeRoute } from './facade-route.js';
 import { requireOption } from './require-option.js';
 
@@ -30,13 +30,9 @@ export function messageUid(id: string, sentAtMs: number): bigint {
 export function messageRoutes(): FacadeRoute[] {
   return [
     route('/admin/message/send', async (body, backend) => {
-      const conv = obj(body, 'conv');
-      const sender = str(body, 'sender');
-      const payload = obj(body, 'payload');
-      if (!conv || !nonEmpty(sender) || !payload) return fail(251);
-      const type = int(conv, 'type');
-      const target = str(conv, 'target');
-      if (type < 0 || type > 6 || !nonEmpty(target)) return fail(251);
+      const read = readMessageSend(body);
+      if (isAnswer(read)) return read;
+      const { sender, payload, type, target } = read;
       const peerType = PEER_TYPES[type];
       // Channels, things and secret chats have no unified peer; non-text payloads no unified message.
       if (!peerType || int(payload, 'type', 1) !== 1) return fail(254);

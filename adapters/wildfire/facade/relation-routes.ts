@@ -6,7 +6,7 @@
  * `friends.put(…, 'one-way')`.
  */
 import { ImBridgeError, type Backend, type Relation } from '../../../src/spec/index.js';
-import { JavaException, NPE, bool, fail, int, nonEmpty, ok, str, type Answer, type Json } from '../protocol/wire.js';
+import { type Answer, type Json, fail, int, isAnswer, nonEmpty, ok, readFriendRequest, str } from '../protocol/wire.js';
 import { route, type FacadeRoute } from './facade-route.js';
 import { requireOption } from './require-option.js';
 import { oldestFirst } from './oldest-first.js';
@@ -134,13 +134,9 @@ export function relationRoutes(): FacadeRoute[] {
     }),
 
     route('/admin/friend/send_request', async (body, backend) => {
-      const userId = str(body, 'userId');
-      const friendUid = str(body, 'friendUid');
-      const reason = body.reason;
-      // `reason` null or absent throws in the server (§5).
-      if (typeof reason !== 'string') throw new JavaException(NPE);
-      if (!nonEmpty(userId) || !nonEmpty(friendUid)) return fail(251);
-      const force = bool(body, 'force');
+      const read = readFriendRequest(body);
+      if (isAnswer(read)) return read;
+      const { userId, friendUid, reason, force } = read;
       // Wildfire's order: a→b already a friend (23, even with force), then b blacklists a (246, unless force).
       const relation = await backend.relations.get(userId, friendUid);
       if (relation.friend) return fail(23);

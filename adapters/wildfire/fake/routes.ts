@@ -8,20 +8,24 @@ import { randomBytes } from 'node:crypto';
 import type { FakeGroup, FakeMember, FakeUser, WildfireFakeState } from './fake-state.js';
 
 import {
+  type Answer,
   ERROR_TEXT,
   JavaException,
+  type Json,
   NPE,
   USER_NAME_CLASH,
   bool,
   fail,
   int,
+  isAnswer,
   list,
   nonEmpty,
   obj,
   ok,
+  readFriendRequest,
+  readGroupCreate,
+  readMessageSend,
   str,
-  type Answer,
-  type Json,
 } from '../protocol/wire.js';
 
 // The wire helpers live in ../protocol.ts (shared with the client and the compat facade).
@@ -227,12 +231,9 @@ export function buildRoutes(state: WildfireFakeState, behaviour: FakeBehaviour):
   });
 
   community('/admin/friend/send_request', (body) => {
-    const userId = str(body, 'userId');
-    const friendUid = str(body, 'friendUid');
-    const reason = body.reason;
-    if (typeof reason !== 'string') throw new JavaException(NPE);
-    if (!nonEmpty(userId) || !nonEmpty(friendUid)) return fail(251);
-    const force = bool(body, 'force');
+    const read = readFriendRequest(body);
+    if (isAnswer(read)) return read;
+    const { userId, friendUid, reason, force } = read;
     if (state.row(userId, friendUid)?.state === 0) return fail(23);
     const key = `${userId}\u0000${friendUid}`;
     const existing = state.requests.get(key);
@@ -269,15 +270,11 @@ export function buildRoutes(state: WildfireFakeState, behaviour: FakeBehaviour):
   };
 
   community('/admin/group/create', (body) => {
-    const groupBody = obj(body, 'group');
-    if (!groupBody) throw new JavaException(NPE);
-    const info = obj(groupBody, 'group_info');
-    if (!info) throw new JavaException(NPE);
-    const type = int(info, 'type');
-    if (type < 0 || type > 3) return fail(2);
-    const id = nonEmpty(str(info, 'target_id')) ? str(info, 'target_id')! : shortId();
+    const read = readGroupCreate(body);
+    if (isAnswer(read)) return read;
+    const { group: groupBody, info, type, owner } = read;
+    const id = read.targetId ?? shortId();
     if (state.groups.has(id)) return fail(11);
-    const owner = nonEmpty(str(info, 'owner')) ? str(info, 'owner')! : (str(body, 'operator') ?? '');
     const created: FakeGroup = {
       info: {
         target_id: id,
@@ -435,14 +432,10 @@ export function buildRoutes(state: WildfireFakeState, behaviour: FakeBehaviour):
 
   // ---- messages and conversations (§8, §9) ----
   community('/admin/message/send', (body) => {
-    const conv = obj(body, 'conv');
-    const sender = str(body, 'sender');
-    const payload = obj(body, 'payload');
-    if (!conv || !nonEmpty(sender) || !payload) return fail(251);
-    const type = int(conv, 'type');
-    const target = str(conv, 'target');
+    const read = readMessageSend(body);
+    if (isAnswer(read)) return read;
+    const { conv, sender, payload, type, target } = read;
     const line = int(conv, 'line');
-    if (type < 0 || type > 6 || !nonEmpty(target)) return fail(251);
     // Admin sends are checked for group/channel existence only: no blacklist, friendship, mute or membership.
     const targetGroup = type === 1 ? state.groups.get(target) : undefined;
     if (type === 1 && !targetGroup) return fail(253);

@@ -251,3 +251,45 @@ export function list(body: Json, key: string): unknown[] | undefined {
 export function nonEmpty(value: string | undefined): value is string {
   return value !== undefined && value !== '';
 }
+
+// ---- per-route request checks, in the server's order; the fake and the facade both read through them
+
+/** `/admin/group/create` (§6): the group body, its info and type, or the answer the server gives first. */
+export function readGroupCreate(body: Json): { group: Json; info: Json; type: number; targetId: string | undefined; owner: string } | Answer {
+  const group = obj(body, 'group');
+  if (!group) throw new JavaException(NPE);
+  const info = obj(group, 'group_info');
+  if (!info) throw new JavaException(NPE);
+  const type = int(info, 'type');
+  if (type < 0 || type > 3) return fail(2);
+  const targetId = nonEmpty(str(info, 'target_id')) ? str(info, 'target_id')! : undefined;
+  const owner = nonEmpty(str(info, 'owner')) ? str(info, 'owner')! : (str(body, 'operator') ?? '');
+  return { group, info, type, targetId, owner };
+}
+
+/** `/admin/message/send` (§9): sender, conversation and payload, or 251. */
+export function readMessageSend(body: Json): { sender: string; conv: Json; payload: Json; type: number; target: string } | Answer {
+  const conv = obj(body, 'conv');
+  const sender = str(body, 'sender');
+  const payload = obj(body, 'payload');
+  if (!conv || !nonEmpty(sender) || !payload) return fail(251);
+  const type = int(conv, 'type');
+  const target = str(conv, 'target');
+  if (type < 0 || type > 6 || !nonEmpty(target)) return fail(251);
+  return { sender, conv, payload, type, target };
+}
+
+/** `/admin/friend/send_request` (§5): `reason` null or absent throws in the server; blank ids are 251. */
+export function readFriendRequest(body: Json): { userId: string; friendUid: string; reason: string; force: boolean } | Answer {
+  const userId = str(body, 'userId');
+  const friendUid = str(body, 'friendUid');
+  const reason = body.reason;
+  if (typeof reason !== 'string') throw new JavaException(NPE);
+  if (!nonEmpty(userId) || !nonEmpty(friendUid)) return fail(251);
+  return { userId, friendUid, reason, force: bool(body, 'force') };
+}
+
+/** Whether a reader above answered (a failure to send back) rather than read the request. */
+export function isAnswer<Read extends object>(value: Read | Answer): value is Answer {
+  return 'code' in value;
+}

@@ -29,14 +29,7 @@ export const createFacade: FacadeFactory = (context) => {
   if (context.upstream) {
     const options: Parameters<typeof createPassThrough>[0] = { upstream: context.upstream, logger: context.logger, answerFailure: answerPassThroughFailure };
     if (context.config.timeoutMs !== undefined) options.timeoutMs = context.config.timeoutMs;
-    const passThrough = createPassThrough(options);
-    router.use((request, response, next) => {
-      // createPassThrough also sets the *incoming* socket's timeout to timeoutMs; with no listener
-      // Node destroys the client's socket when it fires, before the upstream timeout can answer.
-      // A listener on the response keeps the socket, so the client gets the vendor-shaped 504.
-      response.on('timeout', () => undefined);
-      return passThrough(request, response, next);
-    });
+    router.use(createPassThrough(options));
   }
   router.use((_request, response) => sendNotFound(response));
   return router;
