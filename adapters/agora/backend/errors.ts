@@ -41,7 +41,7 @@ export interface ErrorRow {
 }
 
 /** Order matters: specific rows before the catch-alls of the same status. */
-export const AGORA_ERROR_TABLE: readonly ErrorRow[] = [
+export const ERROR_TABLE: readonly ErrorRow[] = [
   // 401: our app token refused (the client has already rebuilt it once).
   { status: 401, code: 'UPSTREAM_AUTH', section: '§2, §3' },
   { status: 404, error: 'organization_application_not_found', code: 'UPSTREAM_AUTH', section: '§2' },
@@ -98,7 +98,7 @@ function rowMatches(row: ErrorRow, failure: AgoraFailure, hint: ResourceHint): b
 
 /** The row a failure maps to; undefined → UPSTREAM_ERROR. Exported for the table test. */
 export function findErrorRow(failure: AgoraFailure, hint: ResourceHint = 'other'): ErrorRow | undefined {
-  return AGORA_ERROR_TABLE.find((row) => rowMatches(row, failure, hint));
+  return ERROR_TABLE.find((row) => rowMatches(row, failure, hint));
 }
 
 const MESSAGES: Partial<Record<ErrorCode, string>> = {

@@ -1,7 +1,7 @@
 /**
  * Unified errors (ImBridgeError codes) → Agora Chat refusals: status, `error`, `error_description`
  * (vendor note §2). Routes throw `AgoraRefusalError` for the vendor's own checks and let backend
- * errors through; `refusalFor` turns either into the answer. Codes with no Agora counterpart get
+ * errors through; `toVendorError` turns either into the answer. Codes with no Agora counterpart get
  * the nearest vendor code (README, "Error mapping").
  */
 import { ImBridgeError } from '../../../src/spec/index.js';
@@ -26,7 +26,7 @@ export interface RefusalContext {
   users?: readonly string[];
 }
 
-export function refusalFor(error: unknown, context: RefusalContext = {}): AgoraRefusal & { retryAfterSeconds?: number } {
+export function toVendorError(error: unknown, context: RefusalContext = {}): AgoraRefusal & { retryAfterSeconds?: number } {
   if (error instanceof AgoraRefusalError) return error.refusal;
   if (!(error instanceof ImBridgeError)) return { status: 500, error: 'internal_server_error', description: 'an unexpected error occurred' };
   switch (error.code) {
@@ -70,7 +70,7 @@ export function refusalFor(error: unknown, context: RefusalContext = {}): AgoraR
 }
 
 /** Pass-through failures (§2 has no code for them; the shape is the vendor's error body). */
-export function passThroughRefusal(failure: 'timeout' | 'unreachable'): AgoraRefusal {
+export function passThroughFailure(failure: 'timeout' | 'unreachable'): AgoraRefusal {
   return failure === 'timeout'
     ? { status: 504, error: 'gateway_timeout', description: 'the upstream Agora Chat service did not answer in time' }
     : { status: 502, error: 'bad_gateway', description: 'the upstream Agora Chat service cannot be reached' };

@@ -13,7 +13,7 @@ import { createAuthCheck } from './auth.js';
 import { blocksRouter } from './blocks-router.js';
 import { contactsRouter } from './contacts-router.js';
 import { conversationsRouter } from './conversations-router.js';
-import { passThroughRefusal } from './errors.js';
+import { passThroughFailure } from './errors.js';
 import { readFacadeConfig } from './facade-config.js';
 import { messagesRouter } from './messages-router.js';
 import { roomBlocksRouter } from './room-blocks-router.js';
@@ -49,7 +49,7 @@ export const createFacade: FacadeFactory = (context) => {
         // prefix, and the upstream's base URL carries the upstream's own prefix, so
         // `/{facadeOrg}/{facadeApp}/x` reaches `{upstream}/{upstreamOrg}/{upstreamApp}/x`.
         answerFailure: (response, failure) => {
-          const refusal = passThroughRefusal(failure);
+          const refusal = passThroughFailure(failure);
           response.status(refusal.status).json(errorBody(refusal.error, refusal.description));
         },
       }),

@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import type { Backend, User } from '../../../src/spec/index.js';
 import { errorBody, successEnvelope, userEntity } from '../protocol/wire.js';
 import type { AuthorizedLocals } from './auth.js';
-import { refusalFor, type RefusalContext } from './errors.js';
+import { toVendorError, type RefusalContext } from './errors.js';
 import type { AgoraFacadeConfig } from './facade-config.js';
 import { readBody } from './read-body.js';
 import { stableUuid } from './stable-uuid.js';
@@ -59,7 +59,7 @@ export function createRouteKit(options: RouteKitOptions): RouteKit {
   const application = stableUuid(`agora-application:${options.config.appId}`);
 
   function answerError(response: Response, error: unknown, context: RefusalContext): void {
-    const refusal = refusalFor(error, context);
+    const refusal = toVendorError(error, context);
     if (refusal.status >= 500) {
       // Code and message only: backend errors are secret-free, and no request data is logged.
       options.logger.warn({ status: refusal.status, code: error instanceof Error && 'code' in error ? (error as { code: unknown }).code : undefined, reason: error instanceof Error ? error.message : String(error) }, 'agora facade call failed');

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { UpstreamError, type BackendLogger, type ImBridgeError } from '../../../src/spec/index.js';
 import { TokenCache, VendorHttpClient, type RetryOptions } from '../../../src/runtime/index.js';
 import { featuresOf, type OpenImConfig, type OpenImFeatures } from './config.js';
-import { VENDOR, isTokenError, mapOpenImError } from './errors.js';
+import { VENDOR, isTokenError, toUnifiedError } from './errors.js';
 
 /** A JSON object as OpenIM answers it (`data`). */
 export type VendorData = Record<string, unknown>;
@@ -87,7 +87,7 @@ export class OpenImClient {
     const { errCode, errMsg, errDlt, data } = envelope as { errCode: unknown; errMsg?: unknown; errDlt?: unknown; data?: unknown };
     const codeNumber = Number(errCode);
     if (codeNumber !== 0) {
-      throw mapOpenImError(route, codeNumber, typeof errMsg === 'string' ? errMsg : '', typeof errDlt === 'string' ? errDlt : '', (text) => this.redact(text));
+      throw toUnifiedError(route, codeNumber, typeof errMsg === 'string' ? errMsg : '', typeof errDlt === 'string' ? errDlt : '', (text) => this.redact(text));
     }
     // A write's success has no `data` key at all (note §3).
     return typeof data === 'object' && data !== null ? (data as VendorData) : undefined;

@@ -20,7 +20,7 @@ export interface ErrorMapping {
   retryable?: boolean;
 }
 
-export const OPENIM_ERROR_TABLE: Readonly<Record<number, ErrorMapping>> = {
+export const ERROR_TABLE: Readonly<Record<number, ErrorMapping>> = {
   500: { code: 'UPSTREAM_ERROR', message: 'OpenIM failed internally (ServerInternalError)' },
   1001: { code: 'INVALID_ARGUMENT', message: 'OpenIM refused the arguments (ArgsError)' },
   1002: { code: 'UPSTREAM_AUTH', message: 'OpenIM refused the admin identity (NoPermissionError): is adminUserId in the server admin list?' },
@@ -64,8 +64,8 @@ export function isTokenError(errCode: number): boolean {
 export const unifiedError = errorForCode;
 
 /** An OpenIM error envelope (HTTP 200, errCode ≠ 0) as the unified error the table gives. */
-export function mapOpenImError(route: string, errCode: number, errMsg: string, errDlt: string, redact: (text: string) => string): ImBridgeError {
-  const mapping: ErrorMapping = OPENIM_ERROR_TABLE[errCode] ?? { code: 'UPSTREAM_ERROR', message: `OpenIM answered an unknown error code ${errCode}` };
+export function toUnifiedError(route: string, errCode: number, errMsg: string, errDlt: string, redact: (text: string) => string): ImBridgeError {
+  const mapping: ErrorMapping = ERROR_TABLE[errCode] ?? { code: 'UPSTREAM_ERROR', message: `OpenIM answered an unknown error code ${errCode}` };
   const vendorText = redact([errMsg, errDlt].filter((part) => part !== '').join(': ')).slice(0, 500);
   const upstream: UpstreamInfo = { vendor: VENDOR, status: 200, code: String(errCode), message: vendorText || null };
   const options: ImBridgeErrorOptions = { upstream, details: { route } };

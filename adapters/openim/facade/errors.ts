@@ -30,7 +30,7 @@ const DEFAULT_CODES: Readonly<Partial<Record<ErrorCode, number>>> = {
 export type CodeOverrides = Partial<Record<ErrorCode, number | null>>;
 
 /** The OpenIM error for `error`, or null when the call site treats that code as success. */
-export function toWireError(error: unknown, overrides: CodeOverrides = {}): WireError | null {
+export function toVendorError(error: unknown, overrides: CodeOverrides = {}): WireError | null {
   if (error instanceof WireError) return error;
   if (!ImBridgeError.is(error)) return new WireError(500, 'internal error');
   if (error.code in overrides) {
@@ -48,7 +48,7 @@ export async function translate<T>(work: () => Promise<T>, overrides: CodeOverri
   try {
     return await work();
   } catch (error) {
-    const wire = toWireError(error, overrides);
+    const wire = toVendorError(error, overrides);
     if (wire === null) return fallback as T;
     throw wire;
   }

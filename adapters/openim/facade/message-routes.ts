@@ -2,7 +2,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { ImBridgeError, type Backend, type Peer } from '../../../src/spec/index.js';
 import { WireError, argsError, integer, notFound, object, text } from '../protocol/wire.js';
-import { toWireError, translate } from './errors.js';
+import { toVendorError, translate } from './errors.js';
 import type { RouteHandler, RouteTable } from './route-context.js';
 import { findUser, milliseconds } from './wire-shapes.js';
 import { listAll } from '../../../src/facade-kit/index.js';
@@ -52,7 +52,7 @@ const sendMsg: RouteHandler = async ({ backend, body }) => {
       const code = await mutedCode(backend, groupID, sendID);
       throw new WireError(code, GATE_TEXTS[code]!);
     }
-    const wire = toWireError(error, { BLOCKED: 1302, NOT_FRIENDS: 1303, NOT_WHITELISTED: 1302, NOT_MEMBER: 1203, GROUP_NOT_FOUND: 1004 }) ?? new WireError(500, 'send failed');
+    const wire = toVendorError(error, { BLOCKED: 1302, NOT_FRIENDS: 1303, NOT_WHITELISTED: 1302, NOT_MEMBER: 1203, GROUP_NOT_FOUND: 1004 }) ?? new WireError(500, 'send failed');
     // The gate's refusals carry OpenIM's own texts; the unified message says the same in other words.
     throw GATE_TEXTS[wire.errCode] === undefined ? wire : new WireError(wire.errCode, GATE_TEXTS[wire.errCode]!);
   }

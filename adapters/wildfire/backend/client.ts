@@ -7,7 +7,7 @@
  */
 import { UpstreamError, type BackendLogger } from '../../../src/spec/index.js';
 import { VendorHttpClient, retryAfterMs, type RetryOptions, type VendorResponse } from '../../../src/runtime/index.js';
-import { errorFromEnvelope, errorFromHttp, VENDOR } from './errors.js';
+import { toUnifiedError, errorFromHttp, VENDOR } from './errors.js';
 import { signedHeaders } from '../protocol/wire.js';
 
 export { signedHeaders, wildfireSign } from '../protocol/wire.js';
@@ -90,7 +90,7 @@ export class WildfireClient {
       throw errorFromHttp(route, response.status, response.text, options.capability);
     }
     if (envelope.code !== 0) {
-      throw errorFromEnvelope(route, envelope.code, typeof envelope.msg === 'string' ? envelope.msg : null, options.capability);
+      throw toUnifiedError(route, envelope.code, typeof envelope.msg === 'string' ? envelope.msg : null, options.capability);
     }
     return envelope.result as Result;
   }

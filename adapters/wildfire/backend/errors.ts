@@ -42,7 +42,7 @@ function notRight(route: string): ErrorCode {
 }
 
 /** Every code of ErrorCode.java (§3, complete), with its unified meaning. */
-export const WILDFIRE_ERRORS: Readonly<Record<number, WildfireErrorEntry>> = {
+export const ERROR_TABLE: Readonly<Record<number, WildfireErrorEntry>> = {
   1: { name: 'ERROR_CODE_SECRECT_KEY_MISMATCH', message: 'secrect key mismatch', unified: 'UPSTREAM_AUTH' },
   2: { name: 'ERROR_CODE_INVALID_DATA', message: 'invalid data', unified: 'INVALID_ARGUMENT' },
   3: { name: 'ERROR_CODE_NODE_NOT_EXIST', message: 'node not exist', unified: 'UPSTREAM_UNAVAILABLE' },
@@ -105,7 +105,7 @@ export const WILDFIRE_ERRORS: Readonly<Record<number, WildfireErrorEntry>> = {
 
 /** The unified code for a Wildfire envelope code met on `route`; unknown codes are UPSTREAM_ERROR. */
 export function unifiedCodeFor(code: number, route: string, message = ''): ErrorCode {
-  const entry = WILDFIRE_ERRORS[code];
+  const entry = ERROR_TABLE[code];
   if (!entry) return 'UPSTREAM_ERROR';
   return typeof entry.unified === 'function' ? entry.unified(route, message) : entry.unified;
 }
@@ -117,9 +117,9 @@ export function buildError(code: ErrorCode, message: string, upstream: UpstreamI
 }
 
 /** An envelope with a non-zero code (§3) → the unified error. */
-export function errorFromEnvelope(route: string, code: number, vendorMessage: string | null, capability: string): ImBridgeError {
+export function toUnifiedError(route: string, code: number, vendorMessage: string | null, capability: string): ImBridgeError {
   const unified = unifiedCodeFor(code, route, vendorMessage ?? '');
-  const entry = WILDFIRE_ERRORS[code];
+  const entry = ERROR_TABLE[code];
   const text = `wildfire ${route} answered ${code} (${entry?.name ?? 'unknown code'}): ${vendorMessage ?? entry?.message ?? ''}`.trim();
   return buildError(unified, text, { vendor: VENDOR, status: 200, code: String(code), message: vendorMessage }, capability);
 }

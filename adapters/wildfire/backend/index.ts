@@ -9,5 +9,5 @@ export const createBackend: BackendFactory<WildfireConfig> = async (config: Wild
 export { WildfireBackend } from './wildfire-backend.js';
 export { wildfireCapabilities, type WildfireEdition } from './capabilities.js';
 export { WildfireClient, signedHeaders, wildfireSign } from './client.js';
-export { WILDFIRE_ERRORS, unifiedCodeFor } from './errors.js';
+export { ERROR_TABLE, unifiedCodeFor } from './errors.js';
 export { WILDFIRE_ID_RULE } from './ids.js';

@@ -10,7 +10,7 @@ import { USER_NAME_CLASH, fail, type Answer } from '../protocol/wire.js';
 
 const SEND = '/admin/message/send';
 
-export function answerForError(error: unknown, path: string): Answer | null {
+export function toVendorError(error: unknown, path: string): Answer | null {
   if (!ImBridgeError.is(error)) return fail(4);
   switch (error.code) {
     case 'USER_NOT_FOUND':
@@ -55,6 +55,6 @@ export function answerForError(error: unknown, path: string): Answer | null {
 }
 
 /** A pass-through upstream that did not answer: Wildfire's internal timeout (249) or a server error (4). */
-export function answerForPassThroughFailure(failure: 'timeout' | 'unreachable'): Answer {
+export function passThroughFailure(failure: 'timeout' | 'unreachable'): Answer {
   return fail(failure === 'timeout' ? 249 : 4);
 }

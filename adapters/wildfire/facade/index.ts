@@ -10,7 +10,7 @@ import { JavaException, sendEnvelope, sendJavaException, sendNoHandler, type Ans
 import type { FacadeFactory } from '../../../src/facade-kit/facade.js';
 import { createPassThrough } from '../../../src/facade-kit/pass-through.js';
 import { verifySignature } from './auth.js';
-import { answerForError, answerForPassThroughFailure } from './errors.js';
+import { toVendorError, passThroughFailure } from './errors.js';
 import type { FacadeRoute } from './facade-route.js';
 import { groupRoutes } from './group-routes.js';
 import { messageRoutes } from './message-routes.js';
@@ -49,7 +49,7 @@ export const createFacade: FacadeFactory = (context) => {
         upstream: context.upstream,
         logger: context.logger,
         ...(context.config.timeoutMs === undefined ? {} : { timeoutMs: context.config.timeoutMs }),
-        answerFailure: (response, failure) => sendEnvelope(response, answerForPassThroughFailure(failure)),
+        answerFailure: (response, failure) => sendEnvelope(response, passThroughFailure(failure)),
       })
     : null;
 
@@ -64,7 +64,7 @@ export const createFacade: FacadeFactory = (context) => {
       answer(response, await entry.run(body, backend));
     } catch (error) {
       if (error instanceof JavaException) return sendJavaException(response, error.message);
-      const outcome = answerForError(error, entry.path);
+      const outcome = toVendorError(error, entry.path);
       if (outcome === null || outcome.code === 4) {
         // The unified code says why; never the request headers (they carry the signature).
         context.logger.warn({ path: entry.path, reason: error instanceof Error ? error.message : String(error) }, 'wildfire facade call failed');

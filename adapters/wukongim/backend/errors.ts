@@ -17,7 +17,7 @@ export interface VendorErrorRule {
 }
 
 /** Every 400 text the vendor note lists for the endpoints this adapter calls (§3, §6, §7, §8, §9). */
-export const VENDOR_ERROR_TABLE: readonly VendorErrorRule[] = [
+export const ERROR_TABLE: readonly VendorErrorRule[] = [
   { text: '频道ID不能包含特殊字符！', code: 'INVALID_ID', meaning: 'channel id contains @ # &' },
   { text: '频道ID不合法！', code: 'INVALID_ID', meaning: 'send: channel id contains @ # &' },
   { text: 'uid不能包含特殊字符！', code: 'INVALID_ID', meaning: 'uid contains @ # &' },
@@ -51,7 +51,7 @@ export const VENDOR_ERROR_TABLE: readonly VendorErrorRule[] = [
 ];
 
 export function findVendorErrorRule(message: string): VendorErrorRule | undefined {
-  return VENDOR_ERROR_TABLE.find((rule) => (rule.prefix ? message.startsWith(rule.text) : message === rule.text));
+  return ERROR_TABLE.find((rule) => (rule.prefix ? message.startsWith(rule.text) : message === rule.text));
 }
 
 export interface VendorAnswer {

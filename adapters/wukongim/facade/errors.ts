@@ -38,7 +38,7 @@ export function answerError(response: Response, error: unknown, logger: Logger):
  * A pass-through that got no answer: the vendor's envelope with a gateway status (what a proxy in
  * front of WuKongIM answers), so a client's retry logic sees a retryable status, not a 400.
  */
-export function answerPassThroughFailure(response: Response, failure: PassThroughFailure): void {
+export function passThroughFailure(response: Response, failure: PassThroughFailure): void {
   if (failure === 'timeout') sendJson(response, 504, { msg: 'imbridge: the WuKongIM upstream did not answer in time', status: 504 });
   else sendJson(response, 502, { msg: 'imbridge: the WuKongIM upstream is unreachable', status: 502 });
 }

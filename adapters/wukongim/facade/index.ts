@@ -12,7 +12,7 @@ import { createTokenCheck } from './auth.js';
 import { createChannelListsRouter } from './channel-lists-router.js';
 import { createChannelsRouter } from './channels-router.js';
 import { createConversationsRouter } from './conversations-router.js';
-import { answerPassThroughFailure } from './errors.js';
+import { passThroughFailure } from './errors.js';
 import { createMessagesRouter } from './messages-router.js';
 import { createUsersRouter } from './users-router.js';
 
@@ -27,7 +27,7 @@ export const createFacade: FacadeFactory = (context) => {
   router.use(createConversationsRouter(context));
   router.use(createMessagesRouter(context));
   if (context.upstream) {
-    const options: Parameters<typeof createPassThrough>[0] = { upstream: context.upstream, logger: context.logger, answerFailure: answerPassThroughFailure };
+    const options: Parameters<typeof createPassThrough>[0] = { upstream: context.upstream, logger: context.logger, answerFailure: passThroughFailure };
     if (context.config.timeoutMs !== undefined) options.timeoutMs = context.config.timeoutMs;
     router.use(createPassThrough(options));
   }

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Backdoor } from '../../../../src/conformance/backdoor.js';
 import type { Backend, ImBridgeError, RoomRef } from '../../../../src/spec/index.js';
 import { createBackdoor } from '../../fake/backdoor.js';
-import { startHarness, uid, users, type Harness } from './helpers.js';
+import { startHarness, uid, users, type Harness } from './harness.js';
 
 let harness: Harness;
 let backend: Backend;

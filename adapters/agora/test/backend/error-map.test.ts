@@ -4,9 +4,9 @@
  * hook. Credentials and tokens never appear in unified errors or logs.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AGORA_ERROR_TABLE, findErrorRow, toUnifiedError, type ResourceHint } from '../../backend/errors.js';
+import { ERROR_TABLE, findErrorRow, toUnifiedError, type ResourceHint } from '../../backend/errors.js';
 import { ERROR_CODES, ImBridgeError, toErrorBody, type ErrorCode } from '../../../../src/spec/index.js';
-import { startHarness, users, type Harness } from './helpers.js';
+import { startHarness, users, type Harness } from './harness.js';
 
 type Sample = [status: number, error: string | null, description: string | null, hint: ResourceHint, code: ErrorCode];
 
@@ -82,7 +82,7 @@ describe('agora error map', () => {
 
   it('has no row that none of the note\'s answers reaches', () => {
     const reached = new Set(SAMPLES.map(([status, error, description, hint]) => findErrorRow({ status, error, description }, hint)));
-    const unreached = AGORA_ERROR_TABLE.filter((row) => !reached.has(row));
+    const unreached = ERROR_TABLE.filter((row) => !reached.has(row));
     expect(unreached).toEqual([]);
   });
 

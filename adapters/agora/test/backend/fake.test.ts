@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import agoraToken from 'agora-token';
 import { startFake, type RunningAgoraFake } from '../../fake/index.js';
-import { uid } from './helpers.js';
+import { uid } from './harness.js';
 
 const { ChatTokenBuilder } = agoraToken;
 let fake: RunningAgoraFake;

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedRequest } from '../../../../src/testing/index.js';
 import type { RoomKind } from '../../../../src/spec/index.js';
-import { startHarness, uid, type Harness } from './helpers.js';
+import { startHarness, uid, type Harness } from './harness.js';
 
 type FieldType = 'string' | 'boolean' | 'number' | 'string[]' | 'object';
 /** Field → type; a `?` suffix on the name marks it optional. */

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_CODES, ImBridgeError, PolicyError, toErrorBody, type ErrorCode } from '../../../../src/spec/index.js';
-import { OPENIM_ERROR_TABLE, mapOpenImError } from '../../backend/errors.js';
+import { ERROR_TABLE, toUnifiedError } from '../../backend/errors.js';
 import { rid, seedUsers, startHarness, type Harness } from './harness.js';
 
 /** errCode (note §4, plus the Chat server's 20013 of §11) → expected unified code. */
@@ -46,11 +46,11 @@ const EXPECTED: Array<[number, ErrorCode]> = [
 
 describe('the error table', () => {
   it('covers exactly the listed codes', () => {
-    expect(Object.keys(OPENIM_ERROR_TABLE).map(Number).sort((a, b) => a - b)).toEqual(EXPECTED.map(([code]) => code).filter((code) => code !== 4242));
+    expect(Object.keys(ERROR_TABLE).map(Number).sort((a, b) => a - b)).toEqual(EXPECTED.map(([code]) => code).filter((code) => code !== 4242));
   });
 
   it.each(EXPECTED)('errCode %i → %s, upstream kept, secrets scrubbed', (errCode, unified) => {
-    const error = mapOpenImError('/x', errCode, 'SomeName', 'detail with s3cret-value inside', (text) => text.split('s3cret-value').join('***'));
+    const error = toUnifiedError('/x', errCode, 'SomeName', 'detail with s3cret-value inside', (text) => text.split('s3cret-value').join('***'));
     expect(error).toBeInstanceOf(ImBridgeError);
     expect(ERROR_CODES).toContain(error.code);
     expect(error.code).toBe(unified);

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFake, type RunningWildfireFake } from '../../fake/index.js';
 import { createBackdoor } from '../../fake/backdoor.js';
-import { rid, vendorCall } from './helpers.js';
+import { rid, vendorCall } from './harness.js';
 
 describe('wildfire backdoor', () => {
   let fake: RunningWildfireFake;

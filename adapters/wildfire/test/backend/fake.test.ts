@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFake, type RunningWildfireFake } from '../../fake/index.js';
 import { createBackdoor } from '../../fake/backdoor.js';
 import { signedHeaders, wildfireSign } from '../../backend/client.js';
-import { rid, vendorCall } from './helpers.js';
+import { rid, vendorCall } from './harness.js';
 
 describe('wildfire fake: signing and pre-check (§2)', () => {
   let fake: RunningWildfireFake;

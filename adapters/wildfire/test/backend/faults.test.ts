@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImBridgeError } from '../../../../src/spec/index.js';
 import { createBackdoor } from '../../fake/backdoor.js';
-import { rid, setup, users, type Harness } from './helpers.js';
+import { rid, setup, users, type Harness } from './harness.js';
 
 async function failure(promise: Promise<unknown>): Promise<ImBridgeError> {
   try {

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rid, setup, users, type Harness } from './helpers.js';
+import { rid, setup, users, type Harness } from './harness.js';
 
 type Shape = 'string' | 'number' | 'boolean' | Shape[] | { [field: string]: Shape };
 

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ImBridgeError } from '../../../../src/spec/index.js';
-import { VENDOR_ERROR_TABLE } from '../../backend/errors.js';
+import { ERROR_TABLE } from '../../backend/errors.js';
 import { startHarness, uid, type Harness } from './harness.js';
 
 let h: Harness;
@@ -29,7 +29,7 @@ async function failureOf(fault: Parameters<Harness['fake']['control']['addFault'
 }
 
 describe('vendor 400 texts', () => {
-  it.each(VENDOR_ERROR_TABLE.map((rule) => [rule.text, rule.prefix ? `${rule.text}: extra detail` : rule.text, rule.code] as const))(
+  it.each(ERROR_TABLE.map((rule) => [rule.text, rule.prefix ? `${rule.text}: extra detail` : rule.text, rule.code] as const))(
     '%s → %s',
     async (_text, message, code) => {
       const error = await failureOf({ route: 'GET /channel/whitelist', kind: 'status', status: 400, body: { msg: message, status: 400 } });

@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Backdoor } from '../../../../src/conformance/backdoor.js';
 import type { ImBridgeError, StepState } from '../../../../src/spec/index.js';
 import { createBackdoor } from '../../fake/backdoor.js';
-import { startHarness, users, type Harness } from './helpers.js';
+import { startHarness, users, type Harness } from './harness.js';
 
 let harness: Harness;
 let backdoor: Backdoor;

@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toErrorBody, type ErrorCode, type ImBridgeError } from '../../../../src/spec/index.js';
-import { WILDFIRE_ERRORS } from '../../backend/errors.js';
-import { rid, setup, users, type Harness } from './helpers.js';
+import { ERROR_TABLE } from '../../backend/errors.js';
+import { rid, setup, users, type Harness } from './harness.js';
 
 async function failure(promise: Promise<unknown>): Promise<ImBridgeError> {
   try {
@@ -44,7 +44,7 @@ describe('wildfire error map', () => {
 
   it('the table covers every code of ErrorCode.java', () => {
     const listed = EXPECTED.map(([code]) => code).filter((code) => code !== 99);
-    expect(Object.keys(WILDFIRE_ERRORS).map(Number).sort((x, y) => x - y)).toEqual(listed.sort((x, y) => x - y));
+    expect(Object.keys(ERROR_TABLE).map(Number).sort((x, y) => x - y)).toEqual(listed.sort((x, y) => x - y));
   });
 
   it.each(EXPECTED)('code %i → %s', async (code, unified) => {
