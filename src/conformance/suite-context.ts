@@ -17,7 +17,7 @@ import {
   type RoomRef,
 } from '../spec/index.js';
 import type { Backdoor } from './backdoor.js';
-import type { FakeControl } from '../testing/index.js';
+import type { FaultHook } from '../testing/index.js';
 
 /** The subset of a test runner the suite uses; vitest's own functions fit it. */
 export interface ConformanceRunner {
@@ -34,8 +34,8 @@ export interface ConformanceTarget {
   backdoor: Backdoor;
   /** Every change record the backend emitted so far, in order; absent when the target cannot see them. */
   changes?: readonly ChangeRecord[];
-  /** The vendor fake's fault hook, when the backend runs on a fake (the all-or-nothing facet needs it). */
-  faults?: FakeControl;
+  /** A fault hook on what the backend calls (a vendor fake's, or the native store's); the all-or-nothing facet needs it. */
+  faults?: FaultHook;
   close(): Promise<void>;
 }
 

@@ -38,7 +38,18 @@ interface ActiveFault extends Required<Pick<FaultSpec, 'route' | 'nth' | 'times'
   seen: number;
 }
 
-export class FakeControl {
+/**
+ * What the all-or-nothing facet needs of a target: a log that grows by one entry per call the
+ * backend makes to its store (a vendor fake's request log, or a store's statement log), and a way
+ * to make the nth call from now fail.
+ */
+export interface FaultHook {
+  readonly requests: readonly unknown[];
+  addFault(spec: FaultSpec): void;
+  clearFaults(): void;
+}
+
+export class FakeControl implements FaultHook {
   readonly requests: RecordedRequest[] = [];
   private faults: ActiveFault[] = [];
   private readonly hanging = new Set<Response>();

@@ -10,6 +10,7 @@ import Database from 'better-sqlite3';
 import supertest from 'supertest';
 import { NativeBackend, openDatabase } from '../backend/index.js';
 import { createNativeBackdoor } from './native-backdoor.js';
+import { StatementFaults } from './statement-faults.js';
 import { HttpBackend, type Transport } from '../../../src/client/http-backend.js';
 import type { ConformanceTarget } from '../../../src/conformance/index.js';
 import { serveImbridge } from '../../../src/conformance/index.js';
@@ -22,6 +23,8 @@ export type StoreKind = 'memory' | 'sqlite';
 
 export interface NativeFixture {
   backend: NativeBackend;
+  /** The statement-level fault hook between the backend and its store. */
+  faults: StatementFaults;
   /** Where the backend's change records go. */
   changes: ChangeLog;
   /** A second connection to the same store (the same database object for memory). */
@@ -34,15 +37,18 @@ export function nativeFixture(store: StoreKind, policy = { requireFriendship: fa
   const context = { name: 'local', logger: createLogger('silent'), changes, now: Date.now };
   if (store === 'memory') {
     const database = openDatabase({ driver: 'memory' });
-    const backend = new NativeBackend(database, policy, context);
-    return { backend, changes, inspect: database, close: () => backend.close() };
+    const faults = new StatementFaults();
+    const backend = new NativeBackend(faults.wrap(database), policy, context);
+    return { backend, faults, changes, inspect: database, close: () => backend.close() };
   }
   const directory = mkdtempSync(join(tmpdir(), 'imbridge-test-'));
   const path = join(directory, 'imbridge.db');
-  const backend = new NativeBackend(openDatabase({ driver: 'sqlite', path }), policy, context);
+  const faults = new StatementFaults();
+  const backend = new NativeBackend(faults.wrap(openDatabase({ driver: 'sqlite', path })), policy, context);
   const inspect = new Database(path, { readonly: true });
   return {
     backend,
+    faults,
     changes,
     inspect,
     close: async () => {
@@ -59,7 +65,7 @@ export function directTarget(store: StoreKind, policy?: { requireFriendship: boo
     const changes: ChangeRecord[] = [];
     fixture.changes.subscribe((record) => changes.push(record));
     // The guard the host puts in front of every backend: a direct run checks what callers get.
-    return { backend: guardBackend(fixture.backend), backdoor: createNativeBackdoor(fixture.inspect), changes, close: fixture.close };
+    return { backend: guardBackend(fixture.backend), backdoor: createNativeBackdoor(fixture.inspect), changes, faults: fixture.faults, close: fixture.close };
   };
 }
 

@@ -3,7 +3,8 @@
  * or fails with PARTIAL_FAILURE naming each side's state — whichever vendor call fails. For each
  * multi-call change the facet first counts the vendor calls one clean run makes, then, on fresh
  * users, makes the k-th call fail (for every k: a 500 long enough to outlast the retries) and
- * reads the result through the backdoor. Needs a target on a fake (`faults`).
+ * reads the result through the backdoor. Needs a target with a fault hook (`faults`): a vendor
+ * fake's, or the native store's statement hook.
  */
 import { ImBridgeError, type Backend, type RoomKind } from '../../spec/index.js';
 import type { Backdoor } from '../backdoor.js';
@@ -134,7 +135,7 @@ const CHANGES: MultiCallChange[] = [
   },
 ];
 
-/** The fault every step gets in turn: a 500 for three calls in a row, outlasting the test retries. */
+/** The fault every step gets in turn: a 500 for three calls in a row, outlasting the test retries (a store fails the call). */
 function failCall(target: ConformanceTarget, nth: number): void {
   target.faults!.addFault({ route: '*', nth, times: 3, kind: 'status', status: 500, body: '' });
 }
@@ -143,7 +144,7 @@ export function allOrNothingFacet(runner: ConformanceRunner, factory: TargetFact
   defineFacet(runner, factory, options, 'all-or-nothing', (facet) => {
     const { expect } = runner;
     for (const change of CHANGES) {
-      facet.test(`${change.name}: a failure at any vendor call leaves it whole, undone, or PARTIAL_FAILURE`, [{ target: 'faults' }, ...change.requirements], async (target) => {
+      facet.test(`${change.name}: a failure at any call it makes (vendor or store) leaves it whole, undone, or PARTIAL_FAILURE`, [{ target: 'faults' }, ...change.requirements], async (target) => {
         const { backend, backdoor } = target;
         const faults = target.faults!;
         faults.clearFaults();
@@ -166,7 +167,7 @@ export function allOrNothingFacet(runner: ConformanceRunner, factory: TargetFact
             faults.clearFaults();
           }
           const observed = await change.observe(backdoor, ids);
-          const label = `${change.name}, vendor call ${nth} of ${calls} failing`;
+          const label = `${change.name}, call ${nth} of ${calls} failing`;
           if (failure === undefined) {
             expect(observed, `${label}: answered success`).toBe('after');
             outcomes.push('applied');
