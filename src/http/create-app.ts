@@ -24,6 +24,7 @@ import { authenticate, type Caller } from './authenticate.js';
 import { httpStatusFor } from './error-status.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { mountDocs } from './docs-page.js';
+import { MAX_JSON_DEPTH, jsonShapeProblem } from './check-json-shape.js';
 import { mountCompat } from './mount-compat.js';
 import { ROUTES, roomKindOf, type HandlerContext, type RouteDefinition } from './routes.js';
 
@@ -45,6 +46,13 @@ interface Locals {
 
 const ID_PATTERN = new RegExp(UNIFIED_ID_RULE.pattern);
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,128}$/;
+
+/** An error the body parser raised for the client's input (it says so with a 4xx `status` and `expose`). */
+function isClientBodyError(error: unknown): error is Error & { status: number } {
+  if (!(error instanceof Error)) return false;
+  const { status, expose } = error as Error & { status?: unknown; expose?: unknown };
+  return typeof status === 'number' && status >= 400 && status < 500 && expose === true;
+}
 
 function locals(response: Response): Locals {
   return response.locals as Locals;
@@ -200,6 +208,19 @@ export function createApp(options: AppOptions): Express {
   });
 
   app.use('/v1', express.json({ limit: config.server.bodyLimitBytes, strict: false, type: ['application/json', 'application/*+json'] }));
+  // Before anything recursive (cloning, validation) sees the input.
+  app.use('/v1', (request: Request, _response: Response, next: NextFunction) => {
+    const problem = jsonShapeProblem(request.body) ?? jsonShapeProblem(request.query);
+    if (problem?.kind === 'depth') {
+      throw new InvalidArgumentError(`the request nests deeper than ${MAX_JSON_DEPTH} levels`, { details: { errors: [{ path: problem.path, message: 'too deep' }] } });
+    }
+    if (problem?.kind === 'surrogate') {
+      throw new InvalidArgumentError('the request holds text that is not well-formed Unicode (a lone UTF-16 surrogate)', {
+        details: { errors: [{ path: problem.path, message: 'lone surrogate' }] },
+      });
+    }
+    next();
+  });
 
   app.get('/v1/capabilities', (_request, response) => {
     locals(response).routeLabel = '/v1/capabilities';
@@ -292,6 +313,9 @@ export function createApp(options: AppOptions): Express {
         type === 'entity.too.large'
           ? new ImBridgeError('PAYLOAD_TOO_LARGE', `the request body exceeds ${config.server.bodyLimitBytes} bytes`)
           : new InvalidArgumentError(type === 'entity.parse.failed' ? 'the request body is not valid JSON' : `the request body cannot be read (${type})`);
+    } else if (isClientBodyError(error)) {
+      // A body its Content-Encoding does not decode: body-parser passes zlib's error on, a 400 without a type.
+      unified = new InvalidArgumentError(`the request body cannot be decoded as its Content-Encoding says (${error.message})`);
     } else {
       logger.error({ requestId: locals(response).requestId, err: error, path: request.path }, 'unexpected error');
       unified = new ImBridgeError('INTERNAL', 'an unexpected error occurred inside imbridge; the request id identifies it in the log');

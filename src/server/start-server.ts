@@ -1,5 +1,6 @@
 /** Starts imbridge: config → backends → app → listening socket, and stops it cleanly. */
-import type { Server } from 'node:http';
+import { STATUS_CODES, createServer, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { Backend } from '../spec/index.js';
@@ -24,15 +25,41 @@ export interface StartOptions {
   now?: () => number;
 }
 
+/**
+ * Limits of the HTTP server (docs/api.md, "Conventions"). The request line and headers may take
+ * 80 KiB, so a query holding the 1,000 ids the schemas allow fits (Node's default is 16 KiB);
+ * a client has 10 s for its headers and 30 s for the whole request, so slow clients cannot hold
+ * sockets for minutes.
+ */
+export const SERVER_LIMITS = { maxHeaderSize: 80 * 1024, headersTimeout: 10_000, requestTimeout: 30_000 } as const;
+
+/** What Node's HTTP parser refuses before any route runs, answered in the unified envelope. */
+function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, message] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, `the request line and headers exceed ${SERVER_LIMITS.maxHeaderSize / 1024} KiB`]
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, `the request did not arrive within ${SERVER_LIMITS.requestTimeout / 1000} s`]
+        : [400, 'the request is not valid HTTP'];
+  const body = JSON.stringify({ error: { code: 'INVALID_ARGUMENT', message, retryable: status === 408 } });
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+}
+
 export async function startServer(config: ImbridgeConfig, options: StartOptions = {}): Promise<RunningImbridge> {
   const logger = options.logger ?? createLogger(config.server.logLevel);
   const changes = new ChangeLog(logger);
   const backends = await createBackends(config.backends, { logger, changes, ...(options.provided ? { provided: options.provided } : {}), ...(options.now ? { now: options.now } : {}) });
   const app = createApp({ config, backends, logger });
   const server = await new Promise<Server>((resolve, reject) => {
-    const listening = app.listen(config.server.port, config.server.host);
+    const listening = createServer(SERVER_LIMITS, app);
+    listening.on('clientError', answerClientError);
     listening.once('error', reject);
     listening.once('listening', () => resolve(listening));
+    listening.listen(config.server.port, config.server.host);
   }).catch(async (error: unknown) => {
     await Promise.all([...backends.values()].map((backend) => backend.close()));
     throw error;
