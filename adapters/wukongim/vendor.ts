@@ -15,5 +15,10 @@ export const vendor = defineVendor({
     start: async (options) => (await import('./fake/index.js')).startFake(options as FakeOptions),
     backdoor: (fake) => createBackdoor(fake as RunningWukongimFake),
   },
-  facade: { schema: readSchema(new URL('./facade.schema.json', import.meta.url)), create: createFacade },
+  facade: {
+    schema: readSchema(new URL('./facade.schema.json', import.meta.url)),
+    create: createFacade,
+    // WuKongIM without a managerToken checks nothing, and neither does the facade.
+    admitsAnyone: (block) => typeof block.token !== 'string' || block.token === '',
+  },
 } satisfies VendorModule);

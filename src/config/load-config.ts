@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { parseDocument } from 'yaml';
 import { configValidator } from '../schemas/load-schemas.js';
+import { findVendor } from '../../adapters/index.js';
 import {
   DEFAULT_DATABASE_PATH,
   DEFAULT_HOST,
@@ -127,6 +128,9 @@ export function validateConfig(raw: unknown, environment: NodeJS.ProcessEnv = pr
       if (!upstream) problems.push(`compat.${vendor}.upstream: "${upstreamName}" is not a configured backend`);
       else if (upstream.vendor !== vendor) problems.push(`compat.${vendor}.upstream: "${upstreamName}" is a ${upstream.vendor} backend, not ${vendor}`);
     }
+    for (const name of (block.backends as string[] | undefined) ?? []) {
+      if (name !== '*' && !(name in backends)) problems.push(`compat.${vendor}.backends: "${name}" is not a configured backend`);
+    }
     compat[vendor] = { ...block, backend };
   }
   const host = environment.HOST ?? config.server?.host ?? DEFAULT_HOST;
@@ -135,6 +139,11 @@ export function validateConfig(raw: unknown, environment: NodeJS.ProcessEnv = pr
   if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`server.port: PORT "${portText}" is not a port number`);
   if (apiKeys.length === 0 && !isLoopback(host)) {
     problems.push(`server.host: "${host}" is not a loopback address, and auth.apiKeys is empty; configure API keys to listen beyond loopback`);
+  }
+  for (const [vendor, block] of Object.entries(compat)) {
+    if (block && (apiKeys.length > 0 || !isLoopback(host)) && findVendor(vendor)?.facade?.admitsAnyone?.(block) === true) {
+      problems.push(`compat.${vendor}: without a credential this facade lets anyone in; set one (required once auth.apiKeys is set or the server listens beyond loopback)`);
+    }
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return {

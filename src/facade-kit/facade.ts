@@ -11,6 +11,8 @@ import type { Backend, UpstreamAccess } from '../spec/index.js';
 export interface CompatConfig {
   /** Backend holding the data (default: defaultBackend). */
   backend: string;
+  /** Other backends a client may pick with `X-IM-Backend` (`*` = any); none by default. */
+  backends?: string[];
   /** Backend of the same vendor for pass-through, if any. */
   upstream?: string;
   timeoutMs?: number;

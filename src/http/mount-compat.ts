@@ -1,7 +1,8 @@
 /** Mounts the configured vendor facades at `/compat/<vendor>`, each with its backend and upstream. */
 import type { Express, NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
-import type { Backend } from '../spec/index.js';
+import { ImBridgeError, toErrorBody, type Backend } from '../spec/index.js';
+import { httpStatusFor } from './error-status.js';
 import type { CompatVendor, ImbridgeConfig } from '../config/config-types.js';
 import { findVendor } from '../../adapters/index.js';
 
@@ -22,10 +23,22 @@ export function mountCompat(app: Express, config: ImbridgeConfig, backends: Read
       upstream,
       logger: logger.child({ compat: vendor }),
     });
+    const allowed = new Set([block.backend, ...(block.backends ?? [])]);
     app.use(
       `/compat/${vendor}`,
-      (_request: Request, response: Response, next: NextFunction) => {
+      (request: Request, response: Response, next: NextFunction) => {
         (response.locals as { routeLabel?: string }).routeLabel = `/compat/${vendor}`;
+        // A facade credential reaches its own backend, and others only where the config says so:
+        // it is not an API key, and must not bypass auth.apiKeys scoping. An unknown name is left
+        // to the facade, which answers it in the vendor's shape.
+        const named = request.get('x-im-backend');
+        if (named !== undefined && backends.has(named) && !allowed.has(named) && !allowed.has('*')) {
+          const error = new ImBridgeError('FORBIDDEN_BACKEND', `compat.${vendor} may not use backend "${named}"; list it in compat.${vendor}.backends to allow it`, {
+            details: { backend: named },
+          });
+          response.status(httpStatusFor(error)).json({ error: toErrorBody(error) });
+          return;
+        }
         next();
       },
       router,

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import type { Backend, BackendContext } from '../spec/index.js';
 import type { Backdoor, FakeControl } from '../testing/index.js';
-import type { FacadeFactory } from '../facade-kit/index.js';
+import type { CompatConfig, FacadeFactory } from '../facade-kit/index.js';
 import { guardBackend } from '../runtime/index.js';
 
 export type JsonSchema = Record<string, unknown>;
@@ -45,6 +45,12 @@ export interface VendorFacade {
   /** JSON Schema of the `compat.<vendor>` block. */
   schema: JsonSchema;
   create: FacadeFactory;
+  /**
+   * Whether this `compat.<vendor>` block lets clients in without any credential (a vendor whose
+   * default is no auth). Start-up refuses such a block when API keys are set or the server
+   * listens beyond loopback.
+   */
+  admitsAnyone?(block: CompatConfig): boolean;
 }
 
 export interface VendorModule {
