@@ -31,6 +31,14 @@ export function mountCompat(app: Express, config: ImbridgeConfig, backends: Read
         // A facade credential reaches its own backend, and others only where the config says so:
         // it is not an API key, and must not bypass auth.apiKeys scoping. An unknown name is left
         // to the facade, which answers it in the vendor's shape.
+        // The server's body limit holds on facade routes too, pass-through included: the vendor
+        // behind would otherwise decide how much an app may stream through imbridge.
+        const declared = Number(request.get('content-length') ?? 0);
+        if (declared > config.server.bodyLimitBytes) {
+          const error = new ImBridgeError('PAYLOAD_TOO_LARGE', `the request body exceeds ${config.server.bodyLimitBytes} bytes`);
+          response.status(httpStatusFor(error)).set('connection', 'close').json({ error: toErrorBody(error) });
+          return;
+        }
         const named = request.get('x-im-backend');
         if (named !== undefined && backends.has(named) && !allowed.has(named) && !allowed.has('*')) {
           const error = new ImBridgeError('FORBIDDEN_BACKEND', `compat.${vendor} may not use backend "${named}"; list it in compat.${vendor}.backends to allow it`, {

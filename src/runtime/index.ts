@@ -11,3 +11,4 @@ export * from './peer-id.js';
 export * from './guard-backend.js';
 export * from './emit-change.js';
 export * from './send-policy.js';
+export * from './same-secret.js';

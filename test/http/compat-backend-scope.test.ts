@@ -69,3 +69,20 @@ describe('facade backend scope', () => {
     expect(problems({ backends: { local: memory }, compat: { wukongim: { token: 't', backends: ['ghost'] } } })).toEqual(['compat.wukongim.backends: "ghost" is not a configured backend']);
   });
 });
+
+describe('facade body limit', () => {
+  it('a body over server.bodyLimitBytes is 413 PAYLOAD_TOO_LARGE on facade routes, pass-through ones included', async () => {
+    const server = await serveImbridge({ server: { bodyLimitBytes: 1024 }, defaultBackend: 'local', backends: { local: memory }, compat: { wukongim: { token: 'facade-token' } } });
+    servers.push(server);
+    for (const path of ['/compat/wukongim/user/token', '/compat/wukongim/some/untranslated/route']) {
+      const answer = await fetch(`${server.url}${path}`, {
+        method: 'POST',
+        headers: { token: 'facade-token', 'content-type': 'application/json' },
+        body: JSON.stringify({ uid: 'big_a', token: 'x'.repeat(2048), device_flag: 0 }),
+      });
+      expect(answer.status, path).toBe(413);
+      expect(((await answer.json()) as { error: { code: string } }).error.code).toBe('PAYLOAD_TOO_LARGE');
+    }
+    await expect(server.backends.get('local')!.users.get('big_a')).rejects.toMatchObject({ code: 'USER_NOT_FOUND' });
+  });
+});

@@ -7,7 +7,7 @@
  */
 import { createHash, randomInt } from 'node:crypto';
 import type { Response } from 'express';
-import { stringifyJson } from '../../../src/runtime/index.js';
+import { stringifyJson, sameSecret } from '../../../src/runtime/index.js';
 
 export type Json = Record<string, unknown>;
 
@@ -142,7 +142,7 @@ export function checkSignature(headers: HeaderBag, check: SignatureCheck): 0 | 2
   if (!/^[+-]?\d+$/.test(timestamp) || BigInt(timestamp) > JAVA_LONG_MAX || BigInt(timestamp) < JAVA_LONG_MIN) return 239;
   // Only past timestamps are refused; there is no nonce cache, a triple replays for 2 h.
   if (!check.noCheckTime && BigInt(check.now()) - BigInt(timestamp) > BigInt(SIGN_WINDOW_MS)) return 243;
-  if (sign !== wildfireSign(nonce, check.secret, timestamp)) return 244;
+  if (!sameSecret(sign, wildfireSign(nonce, check.secret, timestamp))) return 244;
   return 0;
 }
 

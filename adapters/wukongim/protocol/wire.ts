@@ -5,7 +5,7 @@
  * whitelist row shape (FNV-64a ids above 2^53, Go times). Nothing here knows imbridge's backends.
  */
 import type { Request, Response } from 'express';
-import { parseJson, stringifyJson } from '../../../src/runtime/index.js';
+import { parseJson, stringifyJson, sameSecret } from '../../../src/runtime/index.js';
 
 export const SYSTEM_UID = '____system';
 export const PERSON = 1;
@@ -58,7 +58,7 @@ export function sendFailure(response: Response, message: string): void {
 
 /** The token middleware (server_http.go): a configured managerToken is required on every request. */
 export function tokenAccepted(request: Request, managerToken: string): boolean {
-  return managerToken === '' || request.header('token') === managerToken;
+  return managerToken === '' || sameSecret(request.header('token'), managerToken);
 }
 
 /** 401 with an empty body, exactly as the vendor refuses a wrong or missing token. */
