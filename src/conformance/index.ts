@@ -20,6 +20,7 @@ import { createBackends } from '../server/create-backends.js';
 import { allOrNothingFacet } from './facets/all-or-nothing.js';
 import { blocksFacet } from './facets/blocks.js';
 import { changeRecordsFacet } from './facets/change-records.js';
+import { concurrencyFacet, type ConcurrencyOptions } from './facets/concurrency.js';
 import { conversationsFacet } from './facets/conversations.js';
 import { friendRequestsFacet } from './facets/friend-requests.js';
 import { friendsFacet } from './facets/friends.js';
@@ -41,8 +42,10 @@ export type { Backdoor, BackdoorRoom } from './backdoor.js';
 export type { ConformanceOptions, ConformanceRunner, ConformanceTarget, TargetFactory } from './suite-context.js';
 export { randomId } from './suite-context.js';
 export { httpInputSuite } from './http-input.js';
+export type { ConcurrencyOptions };
 export {
   allOrNothingFacet,
+  concurrencyFacet,
   blocksFacet,
   changeRecordsFacet,
   conversationsFacet,
@@ -79,6 +82,7 @@ export const FACETS = [
   unsupportedFacet,
   changeRecordsFacet,
   allOrNothingFacet,
+  concurrencyFacet,
 ] as const;
 
 /** Every facet against targets from `factory`. Set `http: true` when the target talks HTTP. */

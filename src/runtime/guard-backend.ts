@@ -20,8 +20,10 @@ import {
   type PeerType,
   type RoomKind,
   type RoomOperation,
+  type RoomRef,
   type UserInput,
 } from '../spec/index.js';
+import { MemoryKeyedLock, type KeyedLock } from './keyed-lock.js';
 import { refuseCompositePeerId } from './peer-id.js';
 
 const GUARDED = Symbol.for('imbridge.guarded-backend');
@@ -34,7 +36,21 @@ interface CallRule {
   options?: readonly string[];
   /** Ids the backend's ID rule applies to. */
   ids?: readonly string[];
+  /** What a write touches: it runs alone among the calls that touch any of these. */
+  locks?: readonly string[];
 }
+
+export interface GuardOptions {
+  /** Serializes writes on what they touch; default: one in-process lock per guarded backend. */
+  lock?: KeyedLock;
+}
+
+// Lock keys. A user's key covers everything stored under that user on a vendor (names, views of
+// friends kept in metadata, block and white lists); a pair's, the relation between two users.
+const userKey = (uid: string) => `user:${uid}`;
+const pairKey = (a: string, b: string) => (a < b ? `pair:${a}:${b}` : `pair:${b}:${a}`);
+const roomKey = (room: RoomRef) => `room:${room.kind}:${room.id}`;
+const relationKeys = (a: string, b: string) => [pairKey(a, b), userKey(a), userKey(b)];
 
 function extraOption(input: UserInput | FriendshipInput | undefined): string[] {
   return input?.extra !== undefined ? ['extra'] : [];
@@ -48,8 +64,9 @@ export function isGuarded(backend: Backend): boolean {
 }
 
 /** `backend` behind the contract's rules; a backend already guarded is returned as it is. */
-export function guardBackend(backend: Backend): Backend {
+export function guardBackend(backend: Backend, options: GuardOptions = {}): Backend {
   if (isGuarded(backend)) return backend;
+  const lock = options.lock ?? new MemoryKeyedLock();
   const idPattern = new RegExp(`^(?:${backend.idRule.pattern})$`);
 
   const check = (rule: CallRule): void => {
@@ -68,8 +85,13 @@ export function guardBackend(backend: Backend): Backend {
   const guard =
     <Args extends unknown[], Result>(call: (...args: Args) => Promise<Result>, rule: (args: NoInfer<Args>) => CallRule) =>
     async (...args: Args): Promise<Result> => {
-      check(rule(args));
-      return call(...args);
+      const applied = rule(args);
+      check(applied);
+      if (!applied.locks || applied.locks.length === 0) return call(...args);
+      return lock.run(
+        applied.locks.map((key) => `${backend.name}/${key}`),
+        () => call(...args),
+      );
     };
   const room = (kind: RoomKind, operation: RoomOperation) => roomCapability(kind, operation);
 
@@ -84,19 +106,21 @@ export function guardBackend(backend: Backend): Backend {
     health: () => backend.health(),
     close: () => backend.close(),
     users: {
-      put: guard(users.put.bind(users), ([uid, input]) => ({ capability: 'users.put', options: extraOption(input), ids: [uid] })),
-      putMany: guard(users.putMany.bind(users), () => ({ capability: 'users.batchPut' })),
+      put: guard(users.put.bind(users), ([uid, input]) => ({ capability: 'users.put', options: extraOption(input), ids: [uid], locks: [userKey(uid)] })),
+      putMany: guard(users.putMany.bind(users), ([items]) => ({ capability: 'users.batchPut', locks: items.map((item) => userKey(item.uid)) })),
       get: guard(users.get.bind(users), () => ({ capability: 'users.get' })),
     },
     friends: {
       put: guard(friends.put.bind(friends), ([uid, friend, input, mode]) => ({
         capability: 'friends.put',
         pair: [uid, friend],
+        locks: relationKeys(uid, friend),
         options: [...extraOption(input), ...(mode === 'one-way' ? ['oneWay'] : [])],
       })),
       remove: guard(friends.remove.bind(friends), ([uid, friend, mode]) => ({
         capability: 'friends.remove',
         pair: [uid, friend],
+        locks: relationKeys(uid, friend),
         options: mode === 'one-way' ? ['oneWay'] : [],
       })),
       list: guard(friends.list.bind(friends), ([, options]) => ({
@@ -107,20 +131,21 @@ export function guardBackend(backend: Backend): Backend {
       update: guard(friends.update.bind(friends), ([uid, friend, input]) => ({
         capability: 'friends.update',
         pair: [uid, friend],
+        locks: relationKeys(uid, friend),
         options: extraOption(input),
       })),
     },
     friendRequests: {
-      send: guard(friendRequests.send.bind(friendRequests), ([from, to]) => ({ capability: 'friendRequests.send', pair: [from, to] })),
+      send: guard(friendRequests.send.bind(friendRequests), ([from, to]) => ({ capability: 'friendRequests.send', pair: [from, to], locks: relationKeys(from, to) })),
       list: guard(friendRequests.list.bind(friendRequests), () => ({ capability: 'friendRequests.list' })),
-      withdraw: guard(friendRequests.withdraw.bind(friendRequests), ([from, to]) => ({ capability: 'friendRequests.withdraw', pair: [from, to] })),
-      accept: guard(friendRequests.accept.bind(friendRequests), ([to, from]) => ({ capability: 'friendRequests.accept', pair: [to, from] })),
-      reject: guard(friendRequests.reject.bind(friendRequests), ([to, from]) => ({ capability: 'friendRequests.reject', pair: [to, from] })),
+      withdraw: guard(friendRequests.withdraw.bind(friendRequests), ([from, to]) => ({ capability: 'friendRequests.withdraw', pair: [from, to], locks: relationKeys(from, to) })),
+      accept: guard(friendRequests.accept.bind(friendRequests), ([to, from]) => ({ capability: 'friendRequests.accept', pair: [to, from], locks: relationKeys(to, from) })),
+      reject: guard(friendRequests.reject.bind(friendRequests), ([to, from]) => ({ capability: 'friendRequests.reject', pair: [to, from], locks: relationKeys(to, from) })),
     },
     blocks: {
-      put: guard(blocks.put.bind(blocks), ([uid, blocked]) => ({ capability: 'blocks.put', pair: [uid, blocked] })),
-      putMany: guard(blocks.putMany.bind(blocks), () => ({ capability: 'blocks.batchPut' })),
-      remove: guard(blocks.remove.bind(blocks), ([uid, blocked]) => ({ capability: 'blocks.remove', pair: [uid, blocked] })),
+      put: guard(blocks.put.bind(blocks), ([uid, blocked]) => ({ capability: 'blocks.put', pair: [uid, blocked], locks: relationKeys(uid, blocked) })),
+      putMany: guard(blocks.putMany.bind(blocks), ([uid, others]) => ({ capability: 'blocks.batchPut', locks: [userKey(uid), ...others.map(userKey)] })),
+      remove: guard(blocks.remove.bind(blocks), ([uid, blocked]) => ({ capability: 'blocks.remove', pair: [uid, blocked], locks: relationKeys(uid, blocked) })),
       list: guard(blocks.list.bind(blocks), () => ({ capability: 'blocks.list' })),
     },
     relations: {
@@ -128,47 +153,50 @@ export function guardBackend(backend: Backend): Backend {
     },
     userWhitelist: {
       list: guard(userWhitelist.list.bind(userWhitelist), () => ({ capability: 'users.whitelist.list' })),
-      replace: guard(userWhitelist.replace.bind(userWhitelist), () => ({ capability: 'users.whitelist.replace' })),
-      add: guard(userWhitelist.add.bind(userWhitelist), () => ({ capability: 'users.whitelist.add' })),
-      remove: guard(userWhitelist.remove.bind(userWhitelist), () => ({ capability: 'users.whitelist.remove' })),
+      replace: guard(userWhitelist.replace.bind(userWhitelist), ([uid]) => ({ capability: 'users.whitelist.replace', locks: [userKey(uid)] })),
+      add: guard(userWhitelist.add.bind(userWhitelist), ([uid]) => ({ capability: 'users.whitelist.add', locks: [userKey(uid)] })),
+      remove: guard(userWhitelist.remove.bind(userWhitelist), ([uid]) => ({ capability: 'users.whitelist.remove', locks: [userKey(uid)] })),
     },
     rooms: {
       create: guard(rooms.create.bind(rooms), ([kind, input]) => ({
         capability: room(kind, 'create'),
         options: input.id !== undefined ? ['id'] : [],
         ids: input.id !== undefined ? [input.id] : [],
+        locks: input.id !== undefined ? [roomKey({ kind, id: input.id })] : [],
       })),
       get: guard(rooms.get.bind(rooms), ([ref]) => ({ capability: room(ref.kind, 'get') })),
-      dismiss: guard(rooms.dismiss.bind(rooms), ([ref]) => ({ capability: room(ref.kind, 'dismiss') })),
-      setMuteAll: guard(rooms.setMuteAll.bind(rooms), ([ref, on]) => ({ capability: room(ref.kind, on ? 'muteAll.set' : 'muteAll.remove') })),
+      dismiss: guard(rooms.dismiss.bind(rooms), ([ref]) => ({ capability: room(ref.kind, 'dismiss'), locks: [roomKey(ref)] })),
+      setMuteAll: guard(rooms.setMuteAll.bind(rooms), ([ref, on]) => ({ capability: room(ref.kind, on ? 'muteAll.set' : 'muteAll.remove'), locks: [roomKey(ref)] })),
       members: {
         list: guard(rooms.members.list.bind(rooms.members), ([ref]) => ({ capability: room(ref.kind, 'members.list') })),
-        add: guard(rooms.members.add.bind(rooms.members), ([ref]) => ({ capability: room(ref.kind, 'members.add') })),
-        remove: guard(rooms.members.remove.bind(rooms.members), ([ref]) => ({ capability: room(ref.kind, 'members.remove') })),
-        setRole: guard(rooms.members.setRole.bind(rooms.members), ([ref]) => ({ capability: room(ref.kind, 'members.setRole') })),
+        add: guard(rooms.members.add.bind(rooms.members), ([ref]) => ({ capability: room(ref.kind, 'members.add'), locks: [roomKey(ref)] })),
+        remove: guard(rooms.members.remove.bind(rooms.members), ([ref]) => ({ capability: room(ref.kind, 'members.remove'), locks: [roomKey(ref)] })),
+        setRole: guard(rooms.members.setRole.bind(rooms.members), ([ref]) => ({ capability: room(ref.kind, 'members.setRole'), locks: [roomKey(ref)] })),
       },
       mutes: {
         set: guard(rooms.mutes.set.bind(rooms.mutes), ([ref, , duration]) => ({
           capability: room(ref.kind, 'mutes.set'),
+          locks: [roomKey(ref)],
           options: duration !== null ? ['duration'] : [],
         })),
         setMany: guard(rooms.mutes.setMany.bind(rooms.mutes), ([ref, , duration]) => ({
           capability: room(ref.kind, 'mutes.batchSet'),
+          locks: [roomKey(ref)],
           options: duration !== null ? ['duration'] : [],
         })),
-        remove: guard(rooms.mutes.remove.bind(rooms.mutes), ([ref]) => ({ capability: room(ref.kind, 'mutes.remove') })),
+        remove: guard(rooms.mutes.remove.bind(rooms.mutes), ([ref]) => ({ capability: room(ref.kind, 'mutes.remove'), locks: [roomKey(ref)] })),
         list: guard(rooms.mutes.list.bind(rooms.mutes), ([ref]) => ({ capability: room(ref.kind, 'mutes.list') })),
       },
       whitelist: {
         list: guard(rooms.whitelist.list.bind(rooms.whitelist), ([ref]) => ({ capability: room(ref.kind, 'whitelist.list') })),
-        add: guard(rooms.whitelist.add.bind(rooms.whitelist), ([ref]) => ({ capability: room(ref.kind, 'whitelist.add') })),
-        replace: guard(rooms.whitelist.replace.bind(rooms.whitelist), ([ref]) => ({ capability: room(ref.kind, 'whitelist.replace') })),
-        remove: guard(rooms.whitelist.remove.bind(rooms.whitelist), ([ref]) => ({ capability: room(ref.kind, 'whitelist.remove') })),
+        add: guard(rooms.whitelist.add.bind(rooms.whitelist), ([ref]) => ({ capability: room(ref.kind, 'whitelist.add'), locks: [roomKey(ref)] })),
+        replace: guard(rooms.whitelist.replace.bind(rooms.whitelist), ([ref]) => ({ capability: room(ref.kind, 'whitelist.replace'), locks: [roomKey(ref)] })),
+        remove: guard(rooms.whitelist.remove.bind(rooms.whitelist), ([ref]) => ({ capability: room(ref.kind, 'whitelist.remove'), locks: [roomKey(ref)] })),
       },
       blocks: {
         list: guard(rooms.blocks.list.bind(rooms.blocks), ([ref]) => ({ capability: room(ref.kind, 'blocks.list') })),
-        add: guard(rooms.blocks.add.bind(rooms.blocks), ([ref]) => ({ capability: room(ref.kind, 'blocks.add') })),
-        remove: guard(rooms.blocks.remove.bind(rooms.blocks), ([ref]) => ({ capability: room(ref.kind, 'blocks.remove') })),
+        add: guard(rooms.blocks.add.bind(rooms.blocks), ([ref]) => ({ capability: room(ref.kind, 'blocks.add'), locks: [roomKey(ref)] })),
+        remove: guard(rooms.blocks.remove.bind(rooms.blocks), ([ref]) => ({ capability: room(ref.kind, 'blocks.remove'), locks: [roomKey(ref)] })),
       },
     },
     conversations: {
@@ -178,7 +206,7 @@ export function guardBackend(backend: Backend): Backend {
           await refuseCompositePeerId(backend, uid, peerType, peerId);
           return conversations.delete(uid, peerType, peerId);
         },
-        ([, peerType]) => ({ capability: 'conversations.delete', options: [peerType] }),
+        ([uid, peerType]) => ({ capability: 'conversations.delete', options: [peerType], locks: [userKey(uid)] }),
       ),
     },
     messages: {

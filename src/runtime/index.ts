@@ -12,3 +12,4 @@ export * from './guard-backend.js';
 export * from './emit-change.js';
 export * from './send-policy.js';
 export * from './same-secret.js';
+export * from './keyed-lock.js';

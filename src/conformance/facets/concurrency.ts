@@ -1,0 +1,68 @@
+/**
+ * Concurrency: overlapping writes end in a state some serial order of them would reach, and a
+ * write made after they settle is the one read back. Vendors cannot make a multi-call change
+ * atomic nor a read-modify-write of their state safe, so without serialization two friend calls
+ * on one pair leave it one-sided, and a later rename answers 200 while another name is stored.
+ * `rounds` (option `concurrencyRounds`, default 20) repeats each race on fresh ids.
+ */
+import { defineFacet, newUsers, randomId, type ConformanceOptions, type ConformanceRunner, type TargetFactory } from '../suite-context.js';
+
+export interface ConcurrencyOptions extends ConformanceOptions {
+  /** How many times each race runs, on fresh users. Default 20. */
+  concurrencyRounds?: number;
+}
+
+const PARALLEL = 6;
+
+export function concurrencyFacet(runner: ConformanceRunner, factory: TargetFactory, options: ConcurrencyOptions = {}): void {
+  const rounds = options.concurrencyRounds ?? 20;
+  defineFacet(runner, factory, { ...options, timeoutMs: options.timeoutMs ?? 60_000 }, 'concurrency', (facet) => {
+    const { expect } = runner;
+
+    facet.test(`friend PUT/DELETE storms on one pair end on both sides or neither (${rounds} rounds)`, ['friends.put', 'friends.remove'], async ({ backend, backdoor }) => {
+      for (let round = 0; round < rounds; round += 1) {
+        const [a, b] = await newUsers(backend, 2);
+        const calls = Array.from({ length: PARALLEL }, (_, index) =>
+          index % 2 === 0 ? backend.friends.put(index % 4 === 0 ? a! : b!, index % 4 === 0 ? b! : a!, {}) : backend.friends.remove(a!, b!, 'mutual'),
+        );
+        await Promise.allSettled(calls);
+        const ab = (await backdoor.friends(a!)).some((entry) => entry.friend === b);
+        const ba = (await backdoor.friends(b!)).some((entry) => entry.friend === a);
+        expect(ab, `round ${round}: ${a} lists ${b} but not the reverse, or the reverse`).toBe(ba);
+      }
+    });
+
+    facet.test(`parallel renames, then one more: the last is read back (${rounds} rounds)`, ['users.put', 'users.get'], async ({ backend, backdoor }) => {
+      for (let round = 0; round < rounds; round += 1) {
+        const uid = randomId('u');
+        await backend.users.put(uid, { name: 'start' });
+        await Promise.all(Array.from({ length: PARALLEL }, (_, index) => backend.users.put(uid, { name: `n${index}` })));
+        await backend.users.put(uid, { name: 'final' });
+        expect((await backend.users.get(uid)).name, `round ${round}`).toBe('final');
+        expect((await backdoor.user(uid))?.name, `round ${round}`).toBe('final');
+      }
+    });
+
+    facet.test(`parallel alias changes, then one more: the last is read back (${rounds} rounds)`, ['friends.put', 'friends.update', 'friends.get'], async ({ backend }) => {
+      for (let round = 0; round < rounds; round += 1) {
+        const [a, b] = await newUsers(backend, 2);
+        await backend.friends.put(a!, b!, {});
+        await Promise.all(Array.from({ length: PARALLEL }, (_, index) => backend.friends.update(a!, b!, { alias: `x${index}` })));
+        await backend.friends.update(a!, b!, { alias: 'final' });
+        expect((await backend.friends.get(a!, b!)).alias, `round ${round}`).toBe('final');
+      }
+    });
+
+    facet.test(`overlapping register batches all succeed (${rounds} rounds)`, ['users.batchPut', 'users.get'], async ({ backend }) => {
+      for (let round = 0; round < rounds; round += 1) {
+        const uids = Array.from({ length: 4 }, () => randomId('u'));
+        const batches = [uids.slice(0, 3), uids.slice(1, 4), uids.slice(0, 2).concat(uids[3]!), uids];
+        const results = await Promise.all(batches.map((batch) => backend.users.putMany(batch.map((uid) => ({ uid, name: `Name ${uid}` })))));
+        for (const result of results) {
+          expect(result.results.filter((item) => !item.ok), `round ${round}`).toEqual([]);
+        }
+        for (const uid of uids) expect((await backend.users.get(uid)).uid).toBe(uid);
+      }
+    });
+  });
+}
