@@ -25,7 +25,6 @@ import {
   type BatchResult,
   type Block,
   type CapabilityName,
-  type ChangeRecord,
   type Conversation,
   type FriendRemoveMode,
   type FriendRequest,

@@ -3,7 +3,7 @@
  * exist (404 `service_resource_not_found`), a room that must exist (404 `resource_not_found`
  * "grpID X does not exist!"), and whole lists fetched page by page.
  */
-import { ImBridgeError, type Backend, type ListOptions, type Member, type Page, type Room, type RoomKind, type RoomRef, type User } from '../../../src/spec/index.js';
+import { ImBridgeError, type Backend, type Member, type Room, type RoomKind, type RoomRef, type User } from '../../../src/spec/index.js';
 import { TEXTS, USERNAME, USERNAME_MAX_BYTES } from '../protocol/wire.js';
 import { refuse } from './errors.js';
 import type { FacadeCall } from './route-kit.js';

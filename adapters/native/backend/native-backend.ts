@@ -9,7 +9,6 @@ import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import {
   ConflictError,
-  ImBridgeError,
   InvalidArgumentError,
   NotFoundError,
   PolicyError,
@@ -23,7 +22,6 @@ import {
   type BatchItemResult,
   type BatchResult,
   type Block,
-  type ChangeType,
   type Conversation,
   type FriendAddMode,
   type FriendRemoveMode,

@@ -2,7 +2,7 @@
  * OpenIM answer objects (vendor note §6–§10) built from unified values. Fields the unified API
  * has no word for get OpenIM's zero value; the README lists each one.
  */
-import { ImBridgeError, type Backend, type Block, type Conversation, type FriendRequest, type Friendship, type ListOptions, type Member, type Page, type Room, type User } from '../../../src/spec/index.js';
+import { ImBridgeError, type Backend, type Block, type Conversation, type FriendRequest, type Friendship, type Member, type Room, type User } from '../../../src/spec/index.js';
 import { groupConversationId, newConversationRow, singleConversationId, type Body } from '../protocol/wire.js';
 
 export const ROLE_LEVEL = { owner: 100, admin: 60, member: 20 } as const;

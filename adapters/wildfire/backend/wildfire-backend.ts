@@ -26,7 +26,6 @@ import {
   type Block,
   type Capabilities,
   type CapabilityName,
-  type ChangeType,
   type Conversation,
   type FriendAddMode,
   type FriendRemoveMode,

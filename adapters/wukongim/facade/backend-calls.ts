@@ -2,7 +2,7 @@
  * Small Backend-spec helpers the route files share: WuKongIM's
  * implicit users, and the "not there" errors a vendor call would have answered 200 for.
  */
-import { ImBridgeError, type Backend, type BatchResult, type ListOptions, type Page } from '../../../src/spec/index.js';
+import { ImBridgeError, type Backend, type BatchResult } from '../../../src/spec/index.js';
 
 
 export function isCode(error: unknown, ...codes: string[]): boolean {
