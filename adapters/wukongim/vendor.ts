@@ -3,6 +3,7 @@ import { defineVendor, readSchema, type VendorModule } from '../../src/vendor-ki
 import { createBackdoor } from './fake/backdoor.js';
 import type { RunningWukongimFake } from './fake/index.js';
 import { createFacade } from './facade/index.js';
+import { createLiveBackdoor, type LiveBlock } from './live/backdoor.js';
 
 // The fake's own options: a descriptor caller passes them through `start` as they are.
 type FakeOptions = Parameters<typeof import('./fake/index.js').startFake>[0];
@@ -20,5 +21,8 @@ export const vendor = defineVendor({
     create: createFacade,
     // WuKongIM without a managerToken checks nothing, and neither does the facade.
     admitsAnyone: (block) => typeof block.token !== 'string' || block.token === '',
+  },
+  live: {
+    backdoor: (block) => createLiveBackdoor(block as unknown as LiveBlock),
   },
 } satisfies VendorModule);

@@ -3,6 +3,8 @@
  *   imbridge serve [--config path.yaml]          run the server (IMBRIDGE_CONFIG also names the config)
  *   imbridge capabilities [--config …] [--backend name]   print a backend's capability document
  *   imbridge fake <vendor> [--port N] [--host H]  run a vendor fake; first line: its backend config block
+ *   imbridge conformance --config live.yaml --backend NAME [--report out.md] [--record DIR] [--facet F]…
+ *                                                the conformance suite against a live deployment
  */
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/load-config.js';
@@ -11,13 +13,16 @@ import { createLogger } from '../server/create-logger.js';
 import { ChangeLog } from '../server/change-log.js';
 import { startServer } from '../server/start-server.js';
 import { VENDORS, findVendor } from '../../adapters/index.js';
+import { conformance } from './conformance-command.js';
 
 const FAKE_VENDORS = VENDORS.filter((vendor) => vendor.fake).map((vendor) => vendor.name);
 
 const USAGE = `usage:
   imbridge serve [--config path.yaml]
   imbridge capabilities [--config path.yaml] [--backend name]
-  imbridge fake <${FAKE_VENDORS.join('|')}> [--port N] [--host H]`;
+  imbridge fake <${FAKE_VENDORS.join('|')}> [--port N] [--host H]
+  imbridge conformance --config live.yaml --backend NAME [--report out.md] [--record DIR]
+                       [--facet NAME]... [--rounds N] [--timeout MS] [--target TEXT]`;
 
 function fail(message: string, code = 2): never {
   process.stderr.write(`${message}\n`);
@@ -88,6 +93,9 @@ async function main(): Promise<void> {
       return capabilities(rest);
     case 'fake':
       return fake(rest);
+    case 'conformance':
+      process.exitCode = await conformance(rest, (message) => fail(`${message}\n${USAGE}`));
+      return;
     case '--help':
     case 'help':
       process.stdout.write(`${USAGE}\n`);

@@ -62,6 +62,16 @@ export interface VendorModule {
   createBackend(config: VendorBackendConfig, context: BackendContext): Promise<Backend>;
   readonly fake?: VendorFake;
   readonly facade?: VendorFacade;
+  /** What `imbridge conformance` needs to check a live deployment of this vendor. */
+  readonly live?: VendorLive;
+}
+
+export interface VendorLive {
+  /**
+   * The independent read of a live deployment's state through the vendor's own read API, for
+   * the `backends.<name>` block that reaches it (code that shares nothing with the adapter).
+   */
+  backdoor(block: VendorBackendConfig): Backdoor;
 }
 
 /** Reads a JSON Schema that sits beside a vendor's `vendor.ts`. */

@@ -181,6 +181,33 @@ export class WukongimClient {
     await this.call('POST', '/conversations/delete', { body: { uid, channel_id: channelId, channel_type: channelType }, idempotent: true });
   }
 
+  /**
+   * `POST /conversations/clearUnread`: stores the user's conversation row when it has unread
+   * messages, which is the only way to get a row for a conversation the server still keeps in
+   * memory only (a first 1:1 message between non-friends, until `conversation.syncInterval`).
+   */
+  async clearUnread(uid: string, channelId: string, channelType: number): Promise<void> {
+    await this.call('POST', '/conversations/clearUnread', { body: { uid, channel_id: channelId, channel_type: channelType }, idempotent: true });
+  }
+
+  /**
+   * `GET /message/byclientmsgno` (v2.2.2+): whether the message is stored. `channelId` is the
+   * server's own id (`personChannelId` for 1:1 chats).
+   */
+  async messageStored(channelId: string, channelType: number, clientMsgNo: string): Promise<boolean> {
+    const answer = await this.http.request({
+      method: 'GET',
+      path: '/message/byclientmsgno',
+      headers: this.headers,
+      query: { channel_id: channelId, channel_type: channelType, client_msg_no: clientMsgNo },
+      idempotent: true,
+    });
+    if (answer.status !== 200) throw toUnifiedError('GET /message/byclientmsgno', answer);
+    const body = answer.body as { status?: unknown; message_seq?: unknown } | undefined;
+    // A miss is HTTP 200 `{"status":404}`; a hit is the message itself.
+    return body !== undefined && body !== null && typeof body === 'object' && body.message_seq !== undefined;
+  }
+
   /** `POST /message/send`: never retried (a repeat would send twice). Returns the exact message id. */
   async sendMessage(input: { fromUid: string; channelId: string; channelType: number; payload: string; clientMsgNo: string }): Promise<string> {
     const body = await this.call('POST', '/message/send', {

@@ -23,6 +23,7 @@ import {
   SPEC_VERSION,
   UnsupportedError,
   UnsupportedOptionError,
+  UpstreamError,
   requireCapability,
   failedBatchItem,
   type Backend,
@@ -61,6 +62,7 @@ import { assertId, paginate, runSteps, type ChangeStep, type RetryOptions, emitC
 import { parseServerVersion, wukongimCapabilities } from './capabilities.js';
 import { OPEN_CHANNEL_FLAGS, WukongimClient, type WhitelistMember } from './client.js';
 import { VENDOR } from './errors.js';
+import { personChannelId } from '../protocol/wire.js';
 import {
   GROUP_CHANNEL,
   PERSON_CHANNEL,
@@ -89,6 +91,8 @@ export const UNKNOWN_SINCE = '1970-01-01T00:00:00.000Z';
 
 /** How long a user known to be registered is not re-checked (users are never deleted). */
 const USER_CACHE_TTL_MS = 60_000;
+/** How long a send waits for the server to store the message it accepted. */
+const STORED_WAIT_MS = 2_000;
 
 function unique(values: readonly string[]): string[] {
   return [...new Set(values)];
@@ -138,6 +142,8 @@ export class WukongimBackend implements Backend {
   /** `whitelistOffOfPerson=false`: WuKongIM itself gates person sends by whitelist (friendship). */
   readonly requireFriendship: boolean;
   private readonly context: BackendContext;
+  /** `/message/byclientmsgno` exists (v2.2.2+), so a send can wait until it is stored. */
+  private readonly canReadByClientMsgNo: boolean;
   private readonly registered = new LRUCache<string, true>({ max: 50_000, ttl: USER_CACHE_TTL_MS });
 
   constructor(config: WukongimConfig, context: BackendContext) {
@@ -145,7 +151,9 @@ export class WukongimBackend implements Backend {
     this.context = context;
     const whitelistOffOfPerson = config.whitelistOffOfPerson ?? true;
     this.requireFriendship = !whitelistOffOfPerson;
-    this.capabilities = wukongimCapabilities(parseServerVersion(config.version ?? '2.2.5'), whitelistOffOfPerson);
+    const version = parseServerVersion(config.version ?? '2.2.5');
+    this.capabilities = wukongimCapabilities(version, whitelistOffOfPerson);
+    this.canReadByClientMsgNo = version.major * 1e6 + version.minor * 1e3 + version.patch >= 2_002_002;
     const clientOptions: ConstructorParameters<typeof WukongimClient>[0] = { baseUrl: config.baseUrl, token: config.token ?? '', logger: context.logger };
     if (config.timeoutMs !== undefined) clientOptions.timeoutMs = config.timeoutMs;
     if (config.retry !== undefined) clientOptions.retry = config.retry;
@@ -1002,7 +1010,13 @@ export class WukongimBackend implements Backend {
       await this.requireUser(uid);
       if (peerType === 'user') await this.requireUser(peerId);
       else await this.roomMetadata({ kind: peerType, id: peerId });
-      await this.client.deleteConversation(uid, peerId, peerType === 'user' ? PERSON_CHANNEL : GROUP_CHANNEL);
+      const channelType = peerType === 'user' ? PERSON_CHANNEL : GROUP_CHANNEL;
+      // The delete only marks a stored row. A fresh 1:1 conversation can sit in the server's memory
+      // cache for up to `conversation.syncInterval` (1 min by default), where the delete finds
+      // nothing, answers 200, and the flush later stores the row unmarked (audit W1). clearUnread
+      // stores the row first, so the mark lands.
+      if (channelType === PERSON_CHANNEL) await this.client.clearUnread(uid, peerId, channelType);
+      await this.client.deleteConversation(uid, peerId, channelType);
       emitChange(this.context, 'conversation.deleted', { uid, peer: `${peerType}:${peerId}` }, null, null);
     },
   };
@@ -1047,18 +1061,36 @@ export class WukongimBackend implements Backend {
       await this.checkPolicy(message);
       // WuKongIM payloads are the app's own bytes; imbridge sends the common text shape.
       const payload = Buffer.from(JSON.stringify({ type: 1, content: message.text }), 'utf8').toString('base64');
-      const id = await this.client.sendMessage({
-        fromUid: message.from,
-        channelId: message.to.id,
-        channelType: message.to.type === 'user' ? PERSON_CHANNEL : GROUP_CHANNEL,
-        payload,
-        clientMsgNo: randomUUID().replaceAll('-', ''),
-      });
+      const channelType = message.to.type === 'user' ? PERSON_CHANNEL : GROUP_CHANNEL;
+      const clientMsgNo = randomUUID().replaceAll('-', '');
+      const id = await this.client.sendMessage({ fromUid: message.from, channelId: message.to.id, channelType, payload, clientMsgNo });
+      await this.waitUntilStored(channelType === PERSON_CHANNEL ? personChannelId(message.from, message.to.id) : message.to.id, channelType, clientMsgNo, id);
       const sent: SentMessage = { id, sentAt: this.now() };
       emitChange(this.context, 'message.sent', { from: message.from, to: `${message.to.type}:${message.to.id}` }, null, sent);
       return sent;
     },
   };
+
+  /**
+   * `/message/send` answers once the message is queued, before it is stored and before the
+   * conversations learn of it (`internal/api/message.go` sendMessageToChannel hands it to the
+   * event bus). A read or a conversation delete right after would miss it, so the send returns
+   * only once the server can find the message — a few ms on a healthy node — or fails honestly.
+   */
+  private async waitUntilStored(channelId: string, channelType: number, clientMsgNo: string, messageId: string): Promise<void> {
+    if (!this.canReadByClientMsgNo) return;
+    const deadline = Date.now() + STORED_WAIT_MS;
+    for (let delay = 1; ; delay = Math.min(delay * 2, 50)) {
+      if (await this.client.messageStored(channelId, channelType, clientMsgNo)) return;
+      if (Date.now() + delay > deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+    throw new UpstreamError('UPSTREAM_UNAVAILABLE', `WuKongIM accepted message ${messageId} but had not stored it after ${STORED_WAIT_MS} ms; it may still arrive, so do not resend without an Idempotency-Key`, {
+      upstream: { vendor: VENDOR, status: 200, code: null, message: null },
+      retryable: false,
+      details: { messageId, stored: 'unknown' },
+    });
+  }
 
   async health(): Promise<BackendHealth> {
     return this.client.health();

@@ -1,12 +1,23 @@
 /**
- * The conformance backdoor for WuKongIM: reads the fake server's own state (channels, lists,
- * subscribers, conversation rows) and states it in unified terms. It shares no code with the
- * adapter: the metadata conventions of the adapter's README ("Where imbridge keeps what WuKongIM
- * has no field for") are decoded here independently.
+ * The conformance backdoor for WuKongIM: reads the server's channel lists, subscribers and
+ * conversations and states them in unified terms. It shares no code with the adapter: the
+ * metadata conventions of the adapter's README ("Where imbridge keeps what WuKongIM has no field
+ * for") are decoded here independently. The decoding is written once over `ChannelLists`; the
+ * fake supplies them from its state, the live backdoor (`live/backdoor.ts`) from the server's own
+ * read API.
  */
 import type { Backdoor, BackdoorRoom } from '../../../src/testing/index.js';
-import type { MemberRole, PeerType, RoomKind } from '../../../src/spec/index.js';
-import { FakeState, GROUP, PERSON, SYSTEM_UID, type FakeChannel } from './fake-state.js';
+import type { MemberRole, PeerType } from '../../../src/spec/index.js';
+import { FakeState, GROUP, PERSON, SYSTEM_UID } from './fake-state.js';
+
+/** What a backdoor reads from a WuKongIM server, fake or real. */
+export interface ChannelLists {
+  allowlist(channelId: string, channelType: number): Promise<string[]>;
+  denylist(channelId: string, channelType: number): Promise<string[]>;
+  subscribers(channelId: string, channelType: number): Promise<string[]>;
+  /** The conversations `/conversation/sync` shows `uid` (those with a message after their delete mark). */
+  conversations(uid: string): Promise<Array<{ channelId: string; channelType: number }>>;
+}
 
 interface FakeLike {
   state: FakeState;
@@ -16,39 +27,52 @@ function fromBase64Url(value: string): string {
   return Buffer.from(value, 'base64url').toString('utf8');
 }
 
-function metadataEntries(state: FakeState, channelId: string): string[] {
-  return [...(state.channel(channelId, GROUP)?.whitelist.keys() ?? [])];
+/** The channel lists of the fake's state, as the server's read API would show them. */
+export function fakeChannelLists(state: FakeState): ChannelLists {
+  return {
+    allowlist: async (channelId, channelType) => [...(state.channel(channelId, channelType)?.whitelist.keys() ?? [])],
+    denylist: async (channelId, channelType) => [...(state.channel(channelId, channelType)?.blacklist.keys() ?? [])],
+    subscribers: async (channelId, channelType) => [...(state.channel(channelId, channelType)?.subscribers ?? [])],
+    conversations: async (uid) => {
+      const rows: Array<{ channelId: string; channelType: number }> = [];
+      for (const row of state.conversations.get(uid)?.values() ?? []) {
+        const lastSeq = state.lastSeq(row.channelId, row.channelType);
+        if (lastSeq === 0 || lastSeq <= row.deletedAtSeq) continue;
+        rows.push({ channelId: row.channelId, channelType: row.channelType });
+      }
+      return rows;
+    },
+  };
 }
 
-function roomMetadata(state: FakeState, id: string) {
-  const entries = metadataEntries(state, `~g~${id}`);
-  const value = (prefix: string) => entries.filter((entry) => entry.startsWith(prefix)).map((entry) => entry.slice(prefix.length));
-  const name = value('room:')[0];
-  const owner = value('owner:')[0];
-  if (name === undefined || owner === undefined) return null;
-  return { name: fromBase64Url(name), owner, admins: new Set(value('admin:')), whitelist: value('wl:'), bans: value('ban:') };
-}
-
-export function createBackdoor(fake: FakeLike): Backdoor {
-  const { state } = fake;
-  const groupChannel = (kind: RoomKind, id: string): FakeChannel | undefined => (kind === 'group' ? state.channel(id, GROUP) : undefined);
+/** The unified reading of a WuKongIM server's lists. */
+export function backdoorOver(lists: ChannelLists): Backdoor {
+  const metadataEntries = (channelId: string) => lists.allowlist(channelId, GROUP);
+  const roomMetadata = async (id: string) => {
+    const entries = await metadataEntries(`~g~${id}`);
+    const value = (prefix: string) => entries.filter((entry) => entry.startsWith(prefix)).map((entry) => entry.slice(prefix.length));
+    const name = value('room:')[0];
+    const owner = value('owner:')[0];
+    if (name === undefined || owner === undefined) return null;
+    return { name: fromBase64Url(name), owner, admins: new Set(value('admin:')), whitelist: value('wl:'), bans: value('ban:') };
+  };
   return {
     async user(uid) {
-      const entries = metadataEntries(state, `~u~${uid}`);
+      const entries = await metadataEntries(`~u~${uid}`);
       if (!entries.includes('registered')) return null;
       const name = entries.find((entry) => entry.startsWith('name:'));
       return { uid, name: name === undefined ? null : fromBase64Url(name.slice(5)) };
     },
     async friends(uid) {
-      const entries = metadataEntries(state, `~u~${uid}`);
-      const friends = [...(state.channel(uid, PERSON)?.whitelist.keys() ?? [])].filter((friend) => friend !== uid);
+      const entries = await metadataEntries(`~u~${uid}`);
+      const friends = (await lists.allowlist(uid, PERSON)).filter((friend) => friend !== uid);
       return friends.map((friend) => {
         const alias = entries.find((entry) => entry.startsWith(`alias:${friend}:`));
         return { friend, alias: alias === undefined ? null : fromBase64Url(alias.slice(`alias:${friend}:`.length)) };
       });
     },
     async blocks(uid) {
-      return [...(state.channel(uid, PERSON)?.blacklist.keys() ?? [])];
+      return lists.denylist(uid, PERSON);
     },
     async pendingRequest() {
       // WuKongIM has no friend requests.
@@ -60,34 +84,32 @@ export function createBackdoor(fake: FakeLike): Backdoor {
     },
     async room(kind, id): Promise<BackdoorRoom | null> {
       if (kind !== 'group') return null;
-      const metadata = roomMetadata(state, id);
+      const metadata = await roomMetadata(id);
       if (!metadata) return null;
       // Mute-all is whatever the vendor enforces: a non-empty group whitelist.
-      return { name: metadata.name, owner: metadata.owner, muteAll: (groupChannel(kind, id)?.whitelist.size ?? 0) > 0 };
+      return { name: metadata.name, owner: metadata.owner, muteAll: (await lists.allowlist(id, GROUP)).length > 0 };
     },
     async members(kind, id) {
-      const metadata = roomMetadata(state, id);
+      if (kind !== 'group') return [];
+      const metadata = await roomMetadata(id);
       if (!metadata) return [];
-      return [...(groupChannel(kind, id)?.subscribers ?? [])].map((uid) => {
+      return (await lists.subscribers(id, GROUP)).map((uid) => {
         const role: MemberRole = uid === metadata.owner ? 'owner' : metadata.admins.has(uid) ? 'admin' : 'member';
         return { uid, role };
       });
     },
     async mutedMembers(kind, id) {
-      return [...(groupChannel(kind, id)?.blacklist.keys() ?? [])];
+      return kind === 'group' ? lists.denylist(id, GROUP) : [];
     },
     async roomWhitelist(kind, id) {
-      return kind === 'group' ? (roomMetadata(state, id)?.whitelist ?? []) : [];
+      return kind === 'group' ? ((await roomMetadata(id))?.whitelist ?? []) : [];
     },
     async roomBlocks(kind, id) {
-      return kind === 'group' ? (roomMetadata(state, id)?.bans ?? []) : [];
+      return kind === 'group' ? ((await roomMetadata(id))?.bans ?? []) : [];
     },
     async conversations(uid) {
       const peers: Array<{ type: PeerType; id: string }> = [];
-      for (const row of state.conversations.get(uid)?.values() ?? []) {
-        const lastSeq = state.lastSeq(row.channelId, row.channelType);
-        // Visible = has a message after the soft-delete mark (what /conversation/sync returns).
-        if (lastSeq === 0 || lastSeq <= row.deletedAtSeq) continue;
+      for (const row of await lists.conversations(uid)) {
         if (row.channelType === PERSON) {
           const [first, second] = row.channelId.split('@');
           const peer = first === uid ? second : first;
@@ -99,4 +121,8 @@ export function createBackdoor(fake: FakeLike): Backdoor {
       return peers;
     },
   };
+}
+
+export function createBackdoor(fake: FakeLike): Backdoor {
+  return backdoorOver(fakeChannelLists(fake.state));
 }

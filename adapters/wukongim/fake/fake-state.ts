@@ -4,8 +4,7 @@
  * (allowlist) and a blacklist (denylist); message logs keyed by the INTERNAL channel id (person
  * chats live under the `X@Y` fake id); conversation rows per user. Nothing here knows imbridge.
  */
-import { crc32 } from 'node:zlib';
-import { SYSTEM_UID, fnv64a } from '../protocol/wire.js';
+import { SYSTEM_UID, fnv64a, personChannelId } from '../protocol/wire.js';
 
 export { GROUP, PERSON, SYSTEM_UID, fnv64a } from '../protocol/wire.js';
 
@@ -62,6 +61,11 @@ export interface ConversationRow {
   /** Soft-delete mark (v2.1.4+): messages up to this seq are hidden. */
   deletedAtSeq: number;
   version: bigint;
+  /**
+   * Set while the row is only in the conversation manager's memory cache, not yet stored: until
+   * this time (ms) `/conversations/delete` finds no row and does nothing (audit W1).
+   */
+  cachedUntil?: number;
 }
 
 export interface FakeServerOptions {
@@ -70,17 +74,16 @@ export interface FakeServerOptions {
   /** Vendor default true: person whitelists are not enforced. */
   whitelistOffOfPerson: boolean;
   version: string;
+  /** `conversation.syncInterval` in ms (code default 1 min): how often cached conversations are stored. */
+  conversationSyncIntervalMs: number;
+  /** Lag between answering `/message/send` and storing the message. */
+  storeDelayMs: number;
 }
 
 export const EMPTY_INFO: ChannelInfo = { large: 0, ban: 0, disband: 0, send_ban: 0, allow_stranger: 0 };
 
-/** The internal id of a 1:1 chat: the uid with the larger CRC32 first (note §2). */
-export function personFakeChannelId(first: string, second: string): string {
-  const firstHash = crc32(first);
-  const secondHash = crc32(second);
-  // v2: on a tie the argument order decides (note §2).
-  return firstHash >= secondHash ? `${first}@${second}` : `${second}@${first}`;
-}
+/** The internal id of a 1:1 chat (note §2; the rule lives in the protocol). */
+export const personFakeChannelId = personChannelId;
 
 export class FakeState {
   users = new Map<string, { tokens: Map<number, string> }>();
@@ -91,7 +94,23 @@ export class FakeState {
   private nextMessageId = 2n ** 60n + 7n;
   private versionCounter = 0n;
 
+  private readonly startedAt = Date.now();
+
   constructor(readonly options: FakeServerOptions) {}
+
+  /**
+   * The next tick of the server's conversation flush (a ticker every `syncInterval` since start,
+   * `internal/manager/manager_conversation.go` loopStoreConversations).
+   */
+  nextConversationFlush(now = Date.now()): number {
+    const interval = this.options.conversationSyncIntervalMs;
+    return this.startedAt + (Math.floor((now - this.startedAt) / interval) + 1) * interval;
+  }
+
+  /** Whether `row` is still only cached (not stored) now. */
+  static isCached(row: ConversationRow, now = Date.now()): boolean {
+    return row.cachedUntil !== undefined && now < row.cachedUntil;
+  }
 
   reset(): void {
     this.users.clear();

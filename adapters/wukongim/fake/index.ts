@@ -57,6 +57,17 @@ export interface CreateFakeOptions {
   whitelistOffOfPerson?: boolean;
   /** Emulated server version, default `2.2.5` (`*_remove_all` exist from 2.2.2). */
   version?: string;
+  /**
+   * The server's `conversation.syncInterval` in ms, default 60 000 (the code default): a first
+   * 1:1 message between non-friends makes a conversation that lives only in memory until the
+   * next flush, and a delete before it is a 200 that does nothing (audit W1).
+   */
+  conversationSyncIntervalMs?: number;
+  /**
+   * How long after answering `/message/send` the message is stored (default 0). The real server
+   * stores asynchronously, a few ms later; tests set this to prove nothing reads too early.
+   */
+  storeDelayMs?: number;
 }
 
 export interface WukongimFake {
@@ -98,6 +109,8 @@ export function createFake(options: CreateFakeOptions = {}): WukongimFake {
   const serverOptions: FakeServerOptions = {
     managerToken: options.managerToken ?? `wk-fake-${randomBytes(8).toString('hex')}`,
     whitelistOffOfPerson: options.whitelistOffOfPerson ?? true,
+    conversationSyncIntervalMs: options.conversationSyncIntervalMs ?? 60_000,
+    storeDelayMs: options.storeDelayMs ?? 0,
     version: options.version ?? '2.2.5',
   };
   const state = new FakeState(serverOptions);
@@ -311,9 +324,47 @@ export function createFake(options: CreateFakeOptions = {}): WukongimFake {
     const fromUid = send.fromUid || SYSTEM_UID;
     const clientMsgNo = send.clientMsgNo || randomBytes(16).toString('hex');
     const messageId = state.newMessageId();
-    if (channelId !== '') deliver(state, { fromUid, channelId, channelType, payload, clientMsgNo, messageId, header });
+    if (channelId !== '') {
+      const message = { fromUid, channelId, channelType, payload, clientMsgNo, messageId, header };
+      // The real server answers once the message is queued on its event bus; storage and the
+      // conversation update follow (sendMessageToChannel). `storeDelayMs` models that lag.
+      if (serverOptions.storeDelayMs > 0) setTimeout(() => deliver(state, message), serverOptions.storeDelayMs).unref();
+      else deliver(state, message);
+    }
     return { status: 200, data: { message_id: messageId, client_msg_no: clientMsgNo } };
   });
+
+  // ---- message reads ----
+  if (versionAtLeast(serverOptions.version, [2, 2, 2])) {
+    // `internal/api/message.go` getMessageByClientMsgNo (v2.2.2+): person chats are addressed by
+    // their `X@Y` id; a miss is HTTP 200 `{"status":404}`.
+    route('get', '/message/byclientmsgno', (request) => {
+      const channelId = typeof request.query.channel_id === 'string' ? request.query.channel_id : '';
+      const channelType = Number.parseInt(typeof request.query.channel_type === 'string' ? request.query.channel_type : '', 10) || 0;
+      const clientMsgNo = typeof request.query.client_msg_no === 'string' ? request.query.client_msg_no : '';
+      if (channelId.trim() === '') throw new VendorFailure('channel_id不能为空');
+      if (channelType === 0) throw new VendorFailure('channel_type不能为0');
+      if (clientMsgNo.trim() === '') throw new VendorFailure('client_msg_no不能为空');
+      const found = state.logs.get(FakeState.key(channelId, channelType))?.messages.find((message) => message.clientMsgNo === clientMsgNo);
+      if (!found) return { status: 404 };
+      // MessageResp.From with the system uid: a person chat's channel_id is the second part of `X@Y`.
+      const parts = channelType === PERSON ? channelId.split('@') : [channelId];
+      return {
+        header: found.header,
+        setting: 0,
+        message_id: found.messageId,
+        message_idstr: found.messageId.toString(),
+        client_msg_no: found.clientMsgNo,
+        message_seq: found.messageSeq,
+        from_uid: found.fromUid,
+        channel_id: parts.filter((part) => part !== SYSTEM_UID).at(-1) ?? channelId,
+        channel_type: found.channelType,
+        expire: 0,
+        timestamp: found.timestamp,
+        payload: found.payload,
+      };
+    });
+  }
 
   // ---- conversations (note §7) ----
   route('post', '/conversation/sync', (request) => {
@@ -326,7 +377,9 @@ export function createFake(options: CreateFakeOptions = {}): WukongimFake {
     // `uid@a@b`, matches nothing, and the call is a 200 no-op (issue #198, note §2).
     const internal = channelType === PERSON ? personFakeChannelId(uid, channelId) : channelId;
     const row = state.conversation(uid, internal, channelType);
-    if (row) {
+    // Only stored rows are marked; a row still in the flush cache is not found (audit W1:
+    // pkg/wkdb/conversation.go UpdateConversationDeletedAtMsgSeq returns nil for id 0).
+    if (row && !FakeState.isCached(row)) {
       row.deletedAtSeq = state.lastSeq(internal, channelType);
       row.version = state.nextVersion();
     }
@@ -341,7 +394,10 @@ export function createFake(options: CreateFakeOptions = {}): WukongimFake {
     const internal = channelType === PERSON ? personFakeChannelId(uid, channelId) : channelId;
     const lastSeq = state.lastSeq(internal, channelType);
     if (lastSeq === 0) return undefined;
-    state.ensureConversation(uid, internal, channelType, lastSeq).readSeq = lastSeq;
+    const row = state.ensureConversation(uid, internal, channelType, lastSeq);
+    // An unread row is stored at once (AddOrUpdateUserConversations), cached or not.
+    if (row.readSeq < lastSeq || FakeState.isCached(row)) delete row.cachedUntil;
+    row.readSeq = lastSeq;
     return undefined;
   });
 
@@ -371,8 +427,13 @@ function deliver(
       if (uid === SYSTEM_UID) continue;
       const existing = state.conversation(uid, internal, PERSON);
       // With whitelistOffOfPerson=false v2 does not create person conversations on a message
-      // (it expects whitelist_add to have made them, note §4).
-      const row = existing ?? (state.options.whitelistOffOfPerson ? state.ensureConversation(uid, internal, PERSON, stored.messageSeq - 1) : undefined);
+      // (it expects whitelist_add to have made them, note §4). With true, only the channel's
+      // first message does, and into the manager's memory cache until the next flush (audit W1).
+      let row = existing;
+      if (!row && state.options.whitelistOffOfPerson && stored.messageSeq === 1) {
+        row = state.ensureConversation(uid, internal, PERSON, stored.messageSeq - 1);
+        row.cachedUntil = state.nextConversationFlush();
+      }
       if (!row) continue;
       row.version = state.nextVersion();
       if (uid === fromUid) row.readSeq = stored.messageSeq;

@@ -5,11 +5,21 @@
  * whitelist row shape (FNV-64a ids above 2^53, Go times). Nothing here knows imbridge's backends.
  */
 import type { Request, Response } from 'express';
+import { crc32 } from 'node:zlib';
 import { parseJson, stringifyJson, sameSecret } from '../../../src/runtime/index.js';
 
 export const SYSTEM_UID = '____system';
 export const PERSON = 1;
 export const GROUP = 2;
+
+/**
+ * The server's id of a 1:1 chat: the uid with the larger CRC32 first; on a tie the second
+ * argument comes first (`internal/options/common.go` GetFakeChannelIDWith, v2.2.5). Message reads
+ * by channel (`/message/byclientmsgno`) take this id, not the peer's uid.
+ */
+export function personChannelId(from: string, to: string): string {
+  return crc32(from) > crc32(to) ? `${from}@${to}` : `${to}@${from}`;
+}
 
 /** `@ # &` are refused in channel ids and uids by most endpoints (note §2). */
 export const SPECIAL = /[@#&]/;

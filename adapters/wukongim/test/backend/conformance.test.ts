@@ -5,7 +5,7 @@
  * with `false`, where friendship gates direct messages (`requireFriendship`).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fakeTarget, messagesFacet, runConformanceSuite } from '../../../../src/conformance/index.js';
+import { conversationsFacet, fakeTarget, messagesFacet, runConformanceSuite } from '../../../../src/conformance/index.js';
 import { httpStatusForCode } from '../../../../src/http/error-status.js';
 import { startFake } from '../../fake/index.js';
 import { createBackdoor } from '../../fake/backdoor.js';
@@ -20,3 +20,9 @@ runConformanceSuite(runner, target(true, false), { name: 'wukongim/direct', http
 
 // whitelistOffOfPerson=false: the backend requires friendship for direct messages, as WuKongIM does.
 messagesFacet(runner, target(false), { name: 'wukongim(whitelistOffOfPerson=false)', requireFriendship: true, statusFor: httpStatusForCode });
+
+// The real server stores a sent message a few ms after answering (audit W1's cousin): with a lag
+// of 30 ms, a conversation read or delete right after a send must still see the message.
+const lagging = fakeTarget(() => startFake({ port: 0, storeDelayMs: 30 }), createBackdoor, { http: false });
+conversationsFacet(runner, lagging, { name: 'wukongim(storeDelayMs=30)' });
+messagesFacet(runner, lagging, { name: 'wukongim(storeDelayMs=30)' });

@@ -43,6 +43,7 @@ const SHAPES: Record<string, Record<string, FieldType> | 'no-body'> = {
     page_size: 'number',
   },
   'POST /conversations/delete': { uid: 'string', channel_id: 'string', channel_type: 'number' },
+  'POST /conversations/clearUnread': { uid: 'string', channel_id: 'string', channel_type: 'number' },
   'POST /message/send': {
     header: 'object',
     client_msg_no: 'string',
@@ -56,6 +57,7 @@ const SHAPES: Record<string, Record<string, FieldType> | 'no-body'> = {
   'GET /cluster/channels/:id/:type/denylist': 'no-body',
   'GET /cluster/channels/:id/:type/subscribers': 'no-body',
   'GET /health': 'no-body',
+  'GET /message/byclientmsgno': 'no-body',
 };
 
 function routeOf(method: string, path: string): string {
@@ -141,6 +143,7 @@ describe('request shapes', () => {
         'GET /cluster/channels/:id/:type/denylist',
         'GET /cluster/channels/:id/:type/subscribers',
         'GET /health',
+        'GET /message/byclientmsgno',
         'POST /channel',
         'POST /channel/blacklist_add',
         'POST /channel/blacklist_remove',
@@ -153,6 +156,7 @@ describe('request shapes', () => {
         'POST /channel/whitelist_remove',
         'POST /channel/whitelist_set',
         'POST /conversation/sync',
+        'POST /conversations/clearUnread',
         'POST /conversations/delete',
         'POST /message/send',
       ].sort(),

@@ -62,7 +62,9 @@ export async function call(target: VendorTarget, request: VendorCall, headers: R
 }
 
 export async function wukongimFakeTarget(): Promise<VendorTarget & { fake: RunningWukongimFake }> {
-  const fake = await startWukongimFake({ port: 0 });
+  // Conversations stored at once: the differential compares answer shapes; the flush cache that
+  // loses early deletes (audit W1) has its own tests, and the facade does not reproduce it.
+  const fake = await startWukongimFake({ port: 0, conversationSyncIntervalMs: 1 });
   return { name: 'wukongim fake', baseUrl: fake.url, token: fake.options.managerToken, fake, close: () => fake.close() };
 }
 
