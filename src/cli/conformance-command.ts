@@ -12,6 +12,7 @@ import { runLiveConformance } from '../conformance/live/run-live-conformance.js'
 import { formatReport } from '../conformance/live/format-report.js';
 import type { RecordedExchange } from '../conformance/live/exchange-recorder.js';
 import { findVendor } from '../../adapters/index.js';
+import { stringifyJson } from '../runtime/index.js';
 
 /** Races are not recorded: the order their exchanges reach the server is not reproducible. */
 const UNRECORDED_FACETS = new Set(['concurrency']);
@@ -33,7 +34,7 @@ function writeFixtures(directory: string, vendor: string, target: string | undef
   let written = 0;
   for (const [facet, list] of byFacet) {
     const file = join(directory, `${facet}.json`);
-    writeFileSync(file, `${JSON.stringify({ vendor, ...(target ? { target } : {}), recordedAt: new Date().toISOString().slice(0, 10), exchanges: list }, null, 1)}\n`);
+    writeFileSync(file, `${stringifyJson({ vendor, ...(target ? { target } : {}), recordedAt: new Date().toISOString().slice(0, 10), exchanges: list }, 1)}\n`);
     written += list.length;
   }
   return written;

@@ -13,6 +13,7 @@ import {
   type BatchResult,
   type Block,
   type Capabilities,
+  type SendPolicy,
   type CapabilityDocument,
   type Conversation,
   type ErrorBody,
@@ -89,13 +90,14 @@ export class HttpBackend implements Backend {
     readonly vendor: string,
     readonly capabilities: Capabilities,
     readonly idRule: IdRule,
+    readonly sendPolicy?: SendPolicy,
   ) {}
 
   /** Connects and reads the backend's capability document. */
   static async connect(options: HttpBackendOptions): Promise<HttpBackend> {
     const probe = new HttpBackend(options, options.backend ?? '', '', {} as Capabilities, { pattern: '', maxLength: 0, description: '' });
     const document = (await probe.call('GET', '/v1/capabilities')) as CapabilityDocument;
-    return new HttpBackend(options, document.backend, document.vendor, document.capabilities, document.idRule);
+    return new HttpBackend(options, document.backend, document.vendor, document.capabilities, document.idRule, document.sendPolicy);
   }
 
   /** One HTTP call; throws RemoteError for an error envelope. */

@@ -53,9 +53,10 @@ export interface ConformanceOptions {
 /**
  * A requirement a test needs: a capability, optionally with one of its options; or something the
  * target must provide (`{ target: 'changes' }`: its change records; `{ target: 'faults' }`: a fake's
- * fault hook).
+ * fault hook); or a send policy (`{ sendPolicy: 'friendship' }`: direct messages need mutual
+ * friendship; `'open'`: they do not).
  */
-export type Requirement = CapabilityName | [CapabilityName, string] | { target: 'changes' | 'faults' };
+export type Requirement = CapabilityName | [CapabilityName, string] | { target: 'changes' | 'faults' } | { sendPolicy: 'friendship' | 'open' };
 
 export interface Facet {
   runner: ConformanceRunner;
@@ -74,6 +75,7 @@ export function randomId(prefix: string): string {
 function supports(target: ConformanceTarget, requirement: Requirement): boolean {
   const backend = target.backend;
   if (typeof requirement === 'string') return isSupported(backend.capabilities, requirement);
+  if ('sendPolicy' in requirement) return (backend.sendPolicy?.requireFriendship === true) === (requirement.sendPolicy === 'friendship');
   if (!Array.isArray(requirement)) return target[requirement.target] !== undefined;
   return isSupported(backend.capabilities, requirement[0]) && isOptionSupported(backend.capabilities, requirement[0], requirement[1]);
 }
@@ -108,7 +110,9 @@ export function defineFacet(
             const target = facet.target();
             const missing = requirements.filter((requirement) => !supports(target, requirement));
             if (missing.length > 0) {
-              const names = missing.map((entry) => (typeof entry === 'string' ? entry : Array.isArray(entry) ? entry.join(':') : `target.${entry.target}`));
+              const names = missing.map((entry) =>
+                typeof entry === 'string' ? entry : Array.isArray(entry) ? entry.join(':') : 'sendPolicy' in entry ? `sendPolicy ${entry.sendPolicy}` : `target.${entry.target}`,
+              );
               context.skip(`backend does not declare ${names.join(', ')}`);
               return;
             }
@@ -146,6 +150,17 @@ export async function newUsers(backend: Backend, count: number, prefix = 'u'): P
   const uids = Array.from({ length: count }, () => randomId(prefix));
   for (const uid of uids) await backend.users.put(uid, { name: `Name ${uid}` });
   return uids;
+}
+
+/**
+ * Registers two users who may message each other: on a backend whose send policy requires
+ * friendship they are made mutual friends first, so tests about something else (blocks,
+ * conversations) run on it too.
+ */
+export async function messagingPair(backend: Backend, prefix = 'u'): Promise<[string, string]> {
+  const [a, b] = await newUsers(backend, 2, prefix);
+  if (backend.sendPolicy?.requireFriendship) await backend.friends.put(a!, b!, {});
+  return [a!, b!];
 }
 
 /** Creates a room owned by `owner` with `members`, returning its reference (a vendor may choose the id). */

@@ -225,7 +225,13 @@ export function createApp(options: AppOptions): Express {
   app.get('/v1/capabilities', (_request, response) => {
     locals(response).routeLabel = '/v1/capabilities';
     const backend = locals(response).backend!;
-    const document: CapabilityDocument = { backend: backend.name, vendor: backend.vendor, capabilities: backend.capabilities, idRule: backend.idRule };
+    const document: CapabilityDocument = {
+      backend: backend.name,
+      vendor: backend.vendor,
+      capabilities: backend.capabilities,
+      idRule: backend.idRule,
+      ...(backend.sendPolicy ? { sendPolicy: backend.sendPolicy } : {}),
+    };
     response.json(document);
   });
   // ---- the unified operations

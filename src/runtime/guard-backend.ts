@@ -102,6 +102,7 @@ export function guardBackend(backend: Backend, options: GuardOptions = {}): Back
     vendor: backend.vendor,
     capabilities: backend.capabilities,
     idRule: backend.idRule,
+    ...(backend.sendPolicy ? { sendPolicy: backend.sendPolicy } : {}),
     ...(backend.upstream ? { upstream: backend.upstream } : {}),
     health: () => backend.health(),
     close: () => backend.close(),

@@ -13,9 +13,9 @@ export function parseJson(text: string): unknown {
   });
 }
 
-/** Stringifies JSON; `bigint` values are written as bare JSON numbers, exactly. */
-export function stringifyJson(value: unknown): string {
-  return stringify(value) ?? 'null';
+/** Stringifies JSON; `bigint` values are written as bare JSON numbers, exactly. `space` indents, as in JSON.stringify. */
+export function stringifyJson(value: unknown, space?: number): string {
+  return stringify(value, undefined, space) ?? 'null';
 }
 
 /** An int64 value from a vendor (number or bigint) as the exact decimal string the unified API uses. */

@@ -177,6 +177,12 @@ export interface UpstreamAccess {
   credentialHeaders: readonly string[];
 }
 
+/** What a direct message needs beyond "not blocked", when the backend is configured to ask more. */
+export interface SendPolicy {
+  /** Direct messages need mutual friendship (NOT_FRIENDS otherwise). */
+  requireFriendship: boolean;
+}
+
 export interface Backend {
   readonly specVersion: typeof SPEC_VERSION;
   /** The name this backend has in the config (`local`, `wk`, …). */
@@ -185,6 +191,8 @@ export interface Backend {
   readonly vendor: string;
   readonly capabilities: Capabilities;
   readonly idRule: IdRule;
+  /** The direct-message policy it enforces; absent = blocks and whitelists only. */
+  readonly sendPolicy?: SendPolicy;
   readonly users: UsersFacet;
   readonly friends: FriendsFacet;
   readonly friendRequests: FriendRequestsFacet;

@@ -156,6 +156,8 @@ export interface CapabilityDocument {
   vendor: string;
   capabilities: Capabilities;
   idRule: IdRule;
+  /** Present when the backend asks more of a direct message than "not blocked". */
+  sendPolicy?: { requireFriendship: boolean };
 }
 
 /** The capability name of a room operation on one kind of room (`groups.members.add`, …). */

@@ -18,6 +18,7 @@ import {
   failedBatchItem,
   type Backend,
   type BackendContext,
+  type SendPolicy,
   type BackendHealth,
   type BatchItemResult,
   type BatchResult,
@@ -124,6 +125,7 @@ export class NativeBackend implements Backend {
   readonly vendor = 'native';
   readonly capabilities = defineCapabilities(true);
   readonly idRule = UNIFIED_ID_RULE;
+  readonly sendPolicy?: SendPolicy;
   readonly name: string;
 
   private readonly statements = new Map<string, Database.Statement>();
@@ -134,6 +136,7 @@ export class NativeBackend implements Backend {
     private readonly context: BackendContext,
   ) {
     this.name = context.name;
+    if (policy.requireFriendship) this.sendPolicy = { requireFriendship: true };
   }
 
   // ---- plumbing -------------------------------------------------------------------------------

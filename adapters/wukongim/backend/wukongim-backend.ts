@@ -28,6 +28,7 @@ import {
   failedBatchItem,
   type Backend,
   type BackendContext,
+  type SendPolicy,
   type BackendHealth,
   type BatchItemResult,
   type BatchResult,
@@ -136,6 +137,7 @@ export class WukongimBackend implements Backend {
   readonly name: string;
   readonly capabilities: Capabilities;
   readonly idRule = WUKONGIM_ID_RULE;
+  readonly sendPolicy?: SendPolicy;
   readonly client: WukongimClient;
   /** How the compat pass-through reaches this server: its base URL and the manager token header. */
   readonly upstream: UpstreamAccess;
@@ -151,6 +153,7 @@ export class WukongimBackend implements Backend {
     this.context = context;
     const whitelistOffOfPerson = config.whitelistOffOfPerson ?? true;
     this.requireFriendship = !whitelistOffOfPerson;
+    if (this.requireFriendship) this.sendPolicy = { requireFriendship: true };
     const version = parseServerVersion(config.version ?? '2.2.5');
     this.capabilities = wukongimCapabilities(version, whitelistOffOfPerson);
     this.canReadByClientMsgNo = version.major * 1e6 + version.minor * 1e3 + version.patch >= 2_002_002;

@@ -347,8 +347,6 @@ export function createFake(options: CreateFakeOptions = {}): WukongimFake {
       if (clientMsgNo.trim() === '') throw new VendorFailure('client_msg_no不能为空');
       const found = state.logs.get(FakeState.key(channelId, channelType))?.messages.find((message) => message.clientMsgNo === clientMsgNo);
       if (!found) return { status: 404 };
-      // MessageResp.From with the system uid: a person chat's channel_id is the second part of `X@Y`.
-      const parts = channelType === PERSON ? channelId.split('@') : [channelId];
       return {
         header: found.header,
         setting: 0,
@@ -357,7 +355,8 @@ export function createFake(options: CreateFakeOptions = {}): WukongimFake {
         client_msg_no: found.clientMsgNo,
         message_seq: found.messageSeq,
         from_uid: found.fromUid,
-        channel_id: parts.filter((part) => part !== SYSTEM_UID).at(-1) ?? channelId,
+        // The channel as the sender addressed it: the recipient's uid for a 1:1 chat (recorded, v2.2.5).
+        channel_id: found.channelId,
         channel_type: found.channelType,
         expire: 0,
         timestamp: found.timestamp,
@@ -467,7 +466,9 @@ function append(
     channelType: message.channelType,
     timestamp: Math.floor(Date.now() / 1000),
     payload: message.payload,
-    header: message.header,
+    // Reads of a REST-sent message report red_dot 0 whatever the send said (recorded against
+    // v2.2.5: the flag is not kept with the stored message).
+    header: { ...message.header, red_dot: 0 },
   };
   log.messages.push(stored);
   return stored;
@@ -526,7 +527,8 @@ function syncConversations(state: FakeState, body: Json): unknown[] {
           client_msg_no: message.clientMsgNo,
           message_seq: message.messageSeq,
           from_uid: message.fromUid,
-          channel_id: peer,
+          // As the sender addressed it (the recipient for 1:1), not the syncing user's peer (recorded, v2.2.5).
+          channel_id: message.channelId,
           channel_type: message.channelType,
           expire: 0,
           timestamp: message.timestamp,

@@ -1,5 +1,5 @@
 /** Blocks: one-way, independent of friendship, refusing the blocked user's messages. */
-import { defineFacet, expectError, newUsers, randomId, sorted, type ConformanceOptions, type ConformanceRunner, type TargetFactory } from '../suite-context.js';
+import { defineFacet, messagingPair, expectError, newUsers, randomId, sorted, type ConformanceOptions, type ConformanceRunner, type TargetFactory } from '../suite-context.js';
 
 export function blocksFacet(runner: ConformanceRunner, factory: TargetFactory, options: ConformanceOptions = {}): void {
   defineFacet(runner, factory, options, 'blocks', (facet) => {
@@ -54,7 +54,7 @@ export function blocksFacet(runner: ConformanceRunner, factory: TargetFactory, o
     });
 
     facet.test('the blocked user’s messages are refused with BLOCKED; the blocker may still message', ['blocks.put', ['messages.send', 'toUser']], async ({ backend, backdoor }) => {
-      const [a, b] = await newUsers(backend, 2);
+      const [a, b] = await messagingPair(backend);
       await backend.blocks.put(a!, b!);
       await expectError(facet, backend.messages.send({ from: b!, to: { type: 'user', id: a! }, text: 'hello?' }), 'BLOCKED', 403);
       expect((await backdoor.conversations(a!)).some((peer) => peer.id === b)).toBe(false);
@@ -63,7 +63,7 @@ export function blocksFacet(runner: ConformanceRunner, factory: TargetFactory, o
     });
 
     facet.test('after unblocking, messages flow again', ['blocks.put', 'blocks.remove', ['messages.send', 'toUser']], async ({ backend }) => {
-      const [a, b] = await newUsers(backend, 2);
+      const [a, b] = await messagingPair(backend);
       await backend.blocks.put(a!, b!);
       await backend.blocks.remove(a!, b!);
       await backend.messages.send({ from: b!, to: { type: 'user', id: a! }, text: 'back' });

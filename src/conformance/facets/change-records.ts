@@ -5,7 +5,7 @@
  * one, or none at all, would tell subscribers a different story.
  */
 import type { ChangeRecord, ChangeType } from '../../spec/index.js';
-import { defineFacet, newRoom, newUsers, randomId, ROOM_KINDS, type ConformanceOptions, type ConformanceRunner, type ConformanceTarget, type TargetFactory } from '../suite-context.js';
+import { defineFacet, messagingPair, newRoom, newUsers, randomId, ROOM_KINDS, type ConformanceOptions, type ConformanceRunner, type ConformanceTarget, type TargetFactory } from '../suite-context.js';
 
 type Seen = { type: ChangeType; target: Record<string, string> };
 
@@ -78,7 +78,7 @@ export function changeRecordsFacet(runner: ConformanceRunner, factory: TargetFac
 
     facet.test('messages.send emits message.sent', [changes, ['messages.send', 'toUser']], async (target) => {
       const { backend } = target;
-      const [a, b] = await newUsers(backend, 2);
+      const [a, b] = await messagingPair(backend);
       expect(await recorded(target, () => backend.messages.send({ from: a!, to: { type: 'user', id: b! }, text: 'hello' }))).toEqual([
         { type: 'message.sent', target: { from: a!, to: `user:${b}` } },
       ]);

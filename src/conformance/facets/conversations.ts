@@ -1,5 +1,5 @@
 /** Conversations: created by sends on both sides, deleted per user, back on the next message. */
-import { defineFacet, expectError, newRoom, newUsers, randomId, type ConformanceOptions, type ConformanceRunner, type TargetFactory } from '../suite-context.js';
+import { defineFacet, messagingPair, expectError, newRoom, newUsers, randomId, type ConformanceOptions, type ConformanceRunner, type TargetFactory } from '../suite-context.js';
 
 export function conversationsFacet(runner: ConformanceRunner, factory: TargetFactory, options: ConformanceOptions = {}): void {
   defineFacet(runner, factory, options, 'conversations', (facet) => {
@@ -7,7 +7,7 @@ export function conversationsFacet(runner: ConformanceRunner, factory: TargetFac
     const peers = async (list: Promise<Array<{ type: string; id: string }>>) => (await list).map((peer) => `${peer.type}:${peer.id}`).sort();
 
     facet.test('a direct message creates the conversation on both sides, unread for the recipient', [['messages.send', 'toUser'], 'conversations.list'], async ({ backend, backdoor }) => {
-      const [a, b] = await newUsers(backend, 2);
+      const [a, b] = await messagingPair(backend);
       await backend.messages.send({ from: a!, to: { type: 'user', id: b! }, text: 'one' });
       await backend.messages.send({ from: a!, to: { type: 'user', id: b! }, text: 'two' });
       expect(await peers(backdoor.conversations(a!))).toEqual([`user:${b}`]);
@@ -20,7 +20,7 @@ export function conversationsFacet(runner: ConformanceRunner, factory: TargetFac
     });
 
     facet.test('delete hides the conversation for that user only; the next message brings it back', [['messages.send', 'toUser'], ['conversations.delete', 'user']], async ({ backend, backdoor }) => {
-      const [a, b] = await newUsers(backend, 2);
+      const [a, b] = await messagingPair(backend);
       await backend.messages.send({ from: a!, to: { type: 'user', id: b! }, text: 'hi' });
       await backend.conversations.delete(b!, 'user', a!);
       expect(await peers(backdoor.conversations(b!))).toEqual([]);

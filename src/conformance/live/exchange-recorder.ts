@@ -9,33 +9,10 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { request as undiciRequest } from 'undici';
+import { parseJson } from '../../runtime/index.js';
+import type { RecordedExchange, ExchangeRequest } from '../../testing/index.js';
 
-export interface RecordedRequest {
-  method: string;
-  /** Path and query, as sent. */
-  path: string;
-  contentType?: string;
-  /** Whether the request carried a credential header (its value is never kept). */
-  credentials: boolean;
-  /** Parsed JSON when the body was JSON, else the text; absent for an empty body. */
-  body?: unknown;
-}
-
-export interface RecordedResponse {
-  status: number;
-  contentType?: string;
-  body?: unknown;
-}
-
-export interface RecordedExchange {
-  /** The facet and test that caused it. */
-  facet: string;
-  test: string | null;
-  /** Milliseconds since the facet began: replay keeps gaps that matter (timed mutes, flushes). */
-  atMs: number;
-  request: RecordedRequest;
-  response: RecordedResponse;
-}
+export type { RecordedExchange } from '../../testing/index.js';
 
 /** Header names that carry credentials on some vendor. No request header but the content type reaches a fixture. */
 export const CREDENTIAL_HEADERS = ['authorization', 'token', 'sign', 'nonce', 'timestamp', 'cookie', 'x-api-key'] as const;
@@ -55,7 +32,8 @@ function parseBody(text: string, contentType: string | undefined): unknown {
   if (text === '') return undefined;
   if (contentType?.includes('json') || /^\s*[[{"]/.test(text)) {
     try {
-      return redact(JSON.parse(text));
+      // int64 ids stay exact (bigint), so a fixture holds the digits the server sent.
+      return redact(parseJson(text));
     } catch {
       return text;
     }
@@ -98,7 +76,7 @@ export async function startExchangeRecorder(upstream: string): Promise<ExchangeR
         headers[name] = Array.isArray(value) ? value.join(', ') : value;
       }
       const requestType = incoming.headers['content-type'];
-      const recordedRequest: RecordedRequest = {
+      const recordedRequest: ExchangeRequest = {
         method: incoming.method ?? 'GET',
         path: incoming.url ?? '/',
         ...(requestType ? { contentType: requestType } : {}),
