@@ -6,6 +6,7 @@
  */
 import { expect } from 'vitest';
 import type { ConformanceRunner } from '../suite-context.js';
+import { BackdoorCannotRead } from '../../testing/index.js';
 
 export type TestStatus = 'passed' | 'failed' | 'skipped';
 
@@ -131,6 +132,7 @@ export class CollectingRunner implements ConformanceRunner {
         } catch (error) {
           const durationMs = performance.now() - started;
           if (error instanceof SkipSignal || skipNote) report({ facet, test: test.name, status: 'skipped', message: skipNote ?? 'skipped', durationMs });
+          else if (error instanceof BackdoorCannotRead) report({ facet, test: test.name, status: 'skipped', message: error.message, durationMs });
           else report({ facet, test: test.name, status: 'failed', message: describeError(error), durationMs });
         }
       }
