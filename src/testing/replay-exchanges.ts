@@ -47,6 +47,19 @@ export interface ReplayTarget {
   credentials(request: ExchangeRequest): Record<string, string>;
 }
 
+export interface ReplayOptions {
+  /**
+   * Keys whose arrays are sets on this vendor (the server returns them in hash order): compared
+   * sorted.
+   */
+  unorderedKeys?: readonly string[];
+  /**
+   * Keys whose string values the server generates (a group id it picks): from the answer on, the
+   * recorded value stands for the fake's, in later requests and in the recorded answers.
+   */
+  generatedKeys?: readonly string[];
+}
+
 export interface ReplayDifference {
   index: number;
   test: string | null;
@@ -69,9 +82,13 @@ const TIME_KEYS = new Set(['created_at', 'updated_at', 'createdAt', 'updatedAt',
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/;
 
 /** The comparable form of a body: server clocks and generated ids become their kind. */
-export function normalizeBody(value: unknown, key?: string): unknown {
+export function normalizeBody(value: unknown, key?: string, options: ReplayOptions = {}): unknown {
   if (key !== undefined && TIME_KEYS.has(key) && value !== null && value !== undefined) return '<time>';
-  if (Array.isArray(value)) return value.map((entry) => normalizeBody(entry));
+  if (Array.isArray(value)) {
+    const entries = value.map((entry) => normalizeBody(entry, undefined, options));
+    if (key !== undefined && options.unorderedKeys?.includes(key)) return entries.sort((left, right) => (stringifyJson(left) < stringifyJson(right) ? -1 : 1));
+    return entries;
+  }
   if (typeof value === 'bigint') return '<id>';
   if (typeof value === 'number') return Number.isInteger(value) && Math.abs(value) >= 1e9 ? '<id>' : value;
   if (typeof value === 'string') {
@@ -83,7 +100,7 @@ export function normalizeBody(value: unknown, key?: string): unknown {
     return Object.fromEntries(
       Object.entries(value as Record<string, unknown>)
         .sort(([left], [right]) => (left < right ? -1 : left > right ? 1 : 0))
-        .map(([entryKey, entry]) => [entryKey, normalizeBody(entry, entryKey)]),
+        .map(([entryKey, entry]) => [entryKey, normalizeBody(entry, entryKey, options)]),
     );
   }
   return value;
@@ -109,9 +126,31 @@ function parseAnswer(text: string, contentType: string | undefined): unknown {
   return text;
 }
 
+/** Pairs of (recorded, replayed) values at `keys`, walking both bodies in step. */
+function generatedPairs(recorded: unknown, replayed: unknown, keys: readonly string[], pairs: Map<string, string>): void {
+  if (Array.isArray(recorded) && Array.isArray(replayed)) {
+    recorded.forEach((entry, index) => generatedPairs(entry, replayed[index], keys, pairs));
+    return;
+  }
+  if (recorded && replayed && typeof recorded === 'object' && typeof replayed === 'object') {
+    for (const [key, entry] of Object.entries(recorded as Record<string, unknown>)) {
+      const other = (replayed as Record<string, unknown>)[key];
+      if (keys.includes(key) && typeof entry === 'string' && typeof other === 'string' && entry !== other) pairs.set(entry, other);
+      else generatedPairs(entry, other, keys, pairs);
+    }
+  }
+}
+
+function substitute(text: string, pairs: ReadonlyMap<string, string>): string {
+  let result = text;
+  for (const [recorded, replayed] of pairs) result = result.split(recorded).join(replayed);
+  return result;
+}
+
 /** Sends every recorded request to `target` in order and lists the answers that differ. */
-export async function replayExchanges(exchanges: readonly RecordedExchange[], target: ReplayTarget): Promise<ReplayResult> {
+export async function replayExchanges(exchanges: readonly RecordedExchange[], target: ReplayTarget, options: ReplayOptions = {}): Promise<ReplayResult> {
   const differences: ReplayDifference[] = [];
+  const generated = new Map<string, string>();
   let compared = 0;
   let previousAt = 0;
   let previousFacet: string | undefined;
@@ -123,17 +162,21 @@ export async function replayExchanges(exchanges: readonly RecordedExchange[], ta
     previousFacet = exchange.facet;
     const { request } = exchange;
     const headers: Record<string, string> = { ...(request.contentType ? { 'content-type': request.contentType } : {}), ...(request.credentials ? target.credentials(request) : {}) };
-    const body = request.body === undefined ? undefined : typeof request.body === 'string' ? request.body : stringifyJson(request.body);
-    const answer = await fetch(new URL(request.path, target.url), { method: request.method, headers, ...(body === undefined ? {} : { body }) });
+    const recordedBody = request.body === undefined ? undefined : typeof request.body === 'string' ? request.body : stringifyJson(request.body);
+    const body = recordedBody === undefined ? undefined : substitute(recordedBody, generated);
+    const answer = await fetch(new URL(substitute(request.path, generated), target.url), { method: request.method, headers, ...(body === undefined ? {} : { body }) });
     const text = await answer.text();
+    const contentType = answer.headers.get('content-type') ?? undefined;
+    const answerBody = parseAnswer(text, contentType);
+    if (options.generatedKeys?.length) generatedPairs(exchange.response.body, answerBody, options.generatedKeys, generated);
     // A run of identical requests is a poll (waiting for the server to catch up): only the
     // answer that ended it is compared, since a fake may be ready sooner than the real server.
     const next = exchanges[index + 1];
     if (next && sameRequest(next.request, request)) continue;
     compared += 1;
-    const contentType = answer.headers.get('content-type') ?? undefined;
-    const replayed = { status: answer.status, type: mediaType(contentType), body: normalizeBody(parseAnswer(text, contentType)) };
-    const recorded = { status: exchange.response.status, type: mediaType(exchange.response.contentType), body: normalizeBody(exchange.response.body) };
+    const replayed = { status: answer.status, type: mediaType(contentType), body: normalizeBody(answerBody, undefined, options) };
+    const recordedAnswer = generated.size > 0 && exchange.response.body !== undefined ? parseJson(substitute(stringifyJson(exchange.response.body), generated)) : exchange.response.body;
+    const recorded = { status: exchange.response.status, type: mediaType(exchange.response.contentType), body: normalizeBody(recordedAnswer, undefined, options) };
     if (stringifyJson(replayed) !== stringifyJson(recorded)) {
       differences.push({ index, test: exchange.test, request: `${request.method} ${request.path}`, recorded, replayed });
     }
