@@ -5,7 +5,7 @@
  * on one pair leave it one-sided, and a later rename answers 200 while another name is stored.
  * `rounds` (option `concurrencyRounds`, default 20) repeats each race on fresh ids.
  */
-import { defineFacet, newUsers, randomId, type ConformanceOptions, type ConformanceRunner, type TargetFactory } from '../suite-context.js';
+import { defineFacet, expectError, newRoom, newUsers, randomId, ROOM_KINDS, sorted, type ConformanceOptions, type ConformanceRunner, type TargetFactory } from '../suite-context.js';
 
 export interface ConcurrencyOptions extends ConformanceOptions {
   /** How many times each race runs, on fresh users. Default 20. */
@@ -52,6 +52,47 @@ export function concurrencyFacet(runner: ConformanceRunner, factory: TargetFacto
         expect((await backend.friends.get(a!, b!)).alias, `round ${round}`).toBe('final');
       }
     });
+
+    for (const { kind, prefix } of ROOM_KINDS) {
+      const toRoom = kind === 'group' ? 'toGroup' : 'toChatroom';
+      facet.test(
+        `${kind}: parallel mute-all, whitelist add and role change: the whitelisted and the admin may send, others are MUTED (${rounds} rounds)`,
+        [`${prefix}.create`, `${prefix}.muteAll.set`, `${prefix}.whitelist.add`, `${prefix}.members.setRole`, ['messages.send', toRoom]],
+        async ({ backend }) => {
+          for (let round = 0; round < rounds; round += 1) {
+            const [owner, listed, admin, plain] = await newUsers(backend, 4);
+            const ref = await newRoom(backend, kind, owner!, [listed!, admin!, plain!]);
+            // The three writes all rebuild the room's vendor-side lists from a read of them.
+            await Promise.all([backend.rooms.setMuteAll(ref, true), backend.rooms.whitelist.add(ref, [listed!]), backend.rooms.members.setRole(ref, admin!, 'admin')]);
+            const send = (from: string) => backend.messages.send({ from, to: { type: kind, id: ref.id }, text: `round ${round}` });
+            await send(listed!);
+            await send(admin!);
+            await expectError(facet, send(plain!), 'MUTED', 403);
+          }
+        },
+      );
+
+      facet.test(
+        `${kind}: parallel add and remove of one member end as some serial order left them (${rounds} rounds)`,
+        [`${prefix}.create`, `${prefix}.members.add`, `${prefix}.members.remove`, `${prefix}.members.list`],
+        async ({ backend, backdoor }) => {
+          for (let round = 0; round < rounds; round += 1) {
+            const [owner, member, other] = await newUsers(backend, 3);
+            const ref = await newRoom(backend, kind, owner!, [other!]);
+            const calls = Array.from({ length: PARALLEL }, (_, index) => (index % 2 === 0 ? backend.rooms.members.add(ref, [member!]) : backend.rooms.members.remove(ref, [member!])));
+            // Adding a present member and removing an absent one are successes (idempotent), so
+            // every call and every item answers ok whatever order the vendor saw them in.
+            const results = await Promise.all(calls);
+            expect(results.flatMap((result) => result.results.filter((item) => !item.ok).map((item) => item.error?.code)), `round ${round}`).toEqual([]);
+            const stored = sorted((await backdoor.members(kind, ref.id)).map((entry) => entry.uid));
+            const listed = sorted((await backend.rooms.members.list(ref, {})).items.map((entry) => entry.uid));
+            // Some serial order: the member is in or out, everyone else untouched, and both reads agree.
+            expect([sorted([owner!, other!]), sorted([owner!, other!, member!])], `round ${round}`).toContainEqual(stored);
+            expect(listed, `round ${round}`).toEqual(stored);
+          }
+        },
+      );
+    }
 
     facet.test(`overlapping register batches all succeed (${rounds} rounds)`, ['users.batchPut', 'users.get'], async ({ backend }) => {
       for (let round = 0; round < rounds; round += 1) {
