@@ -793,8 +793,9 @@ export class AgoraBackend implements Backend {
             }
           : {
               name: input.name,
-              // §9: description is required.
-              description: '',
+              // §9: description is required, and no source says "" counts as provided (audit A1):
+              // the room's name is a description the server cannot take for missing.
+              description: input.name.trim() === '' ? 'chat room' : input.name,
               maxusers: Math.max(1000, members.length + 1),
               owner: input.owner,
               // §9: `members` must hold at least one user when present.

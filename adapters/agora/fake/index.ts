@@ -398,7 +398,9 @@ export function createFake(options: AgoraFakeOptions = {}): AgoraFake {
       const name = isGroup ? body.groupname : body.name;
       if (isGroup && typeof body.public !== 'boolean') return fail(response, 400, 'invalid_parameter', TEXTS.groupPublicMissing);
       if (!isGroup && typeof name !== 'string') return fail(response, 400, 'invalid_parameter', TEXTS.nameMissing);
-      if (!isGroup && typeof body.description !== 'string') return fail(response, 400, 'invalid_parameter', TEXTS.descriptionMissing);
+      // §9: required. Whether the server takes "" as provided is unverified (audit A1); the fake
+      // reads it the strict way, so that the adapter is proven not to rely on it.
+      if (!isGroup && (typeof body.description !== 'string' || body.description.trim() === '')) return fail(response, 400, 'invalid_parameter', TEXTS.descriptionMissing);
       if (typeof body.owner !== 'string' || body.owner === '') return fail(response, 400, 'invalid_parameter', TEXTS.ownerMissing);
       const members = body.members === undefined ? [] : body.members;
       if (!Array.isArray(members) || members.some((member) => typeof member !== 'string')) return fail(response, 400, 'invalid_parameter', TEXTS.membersNotList);

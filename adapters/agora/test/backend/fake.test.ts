@@ -119,7 +119,7 @@ describe('agora fake: envelopes and quirks', () => {
     const [owner, outsider] = [uid(), uid()];
     for (const name of [owner, outsider]) await call('POST', '/users', { body: { username: name, password: 'p' } });
     const group = await call('POST', '/chatgroups', { body: { groupname: 'g', public: true, owner } });
-    const room = await call('POST', '/chatrooms', { body: { name: 'r', description: '', owner } });
+    const room = await call('POST', '/chatrooms', { body: { name: 'r', description: 'r', owner } });
     const groupId = (group.body.data as Record<string, string>).groupid!;
     const roomId = (room.body.data as Record<string, string>).id!;
     const onGroup = await call('POST', `/chatgroups/${groupId}/white/users`, { body: { usernames: [outsider] } });
@@ -135,7 +135,7 @@ describe('agora fake: envelopes and quirks', () => {
   it('caps batches at 60 and answers single vs batch block removal as object vs array', async () => {
     const owner = uid();
     await call('POST', '/users', { body: { username: owner, password: 'p' } });
-    const room = await call('POST', '/chatrooms', { body: { name: 'r', description: '', owner } });
+    const room = await call('POST', '/chatrooms', { body: { name: 'r', description: 'r', owner } });
     const roomId = (room.body.data as Record<string, string>).id!;
     const tooMany = Array.from({ length: 61 }, (_value, index) => `x${index}`);
     const capped = await call('POST', `/chatrooms/${roomId}/mute`, { body: { usernames: tooMany, mute_duration: -1 } });

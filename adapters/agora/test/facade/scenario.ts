@@ -162,7 +162,7 @@ export const SCENARIO: readonly Step[] = [
   // ── chat rooms (§9–§11)
   {
     name: 'create a chat room',
-    request: (c) => ({ method: 'POST', path: '/chatrooms', body: { name: 'live', description: '', owner: c.a, members: [c.b] } }),
+    request: (c) => ({ method: 'POST', path: '/chatrooms', body: { name: 'live', description: 'live', owner: c.a, members: [c.b] } }),
     capture: (body, c) => {
       const id = data(body).id;
       if (typeof id === 'string') c.captured.set('chatroom', id);
