@@ -785,8 +785,10 @@ export class AgoraBackend implements Backend {
           ? {
               groupname: input.name,
               description: '',
-              // §8: `public` is required by 声网 — always sent.
-              public: true,
+              // §8: 声网 refuses a create without `public`, so it is always sent. `false` (private):
+              // a public group can be found and joined by any app user without the owner's approval
+              // (audit A2), which the unified model, where the API adds the members, has no place for.
+              public: false,
               maxusers: Math.max(200, members.length + 1),
               owner: input.owner,
               members,

@@ -24,3 +24,11 @@ describe('A1: a chat room is created with a description the server cannot take f
     expect(harness.fake.state.room('chatrooms', room.id)).toMatchObject({ name: 'Lobby', description: 'Lobby', owner });
   });
 });
+
+describe('A2: a group is private, so app users can neither find it nor join it unasked', () => {
+  it('creates the group with public false', async () => {
+    const [owner, member] = await users(backend, 2);
+    const room = await backend.rooms.create('group', { name: 'Team', owner: owner!, members: [member!] });
+    expect(harness.fake.state.room('chatgroups', room.id)).toMatchObject({ name: 'Team', public: false });
+  });
+});
