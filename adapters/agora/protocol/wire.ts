@@ -264,7 +264,6 @@ export const TEXTS = {
   channelMissing: 'field channel cannot be null or empty',
   typeMissing: 'field type cannot be null or empty',
   deleteRoamMissing: 'field delete_roam cannot be null',
-  groupPublicMissing: 'group must contain public field!',
   nameMissing: 'name must be provided',
   descriptionMissing: 'description must be provided',
   ownerMissing: 'owner must be provided',

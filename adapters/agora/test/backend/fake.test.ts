@@ -132,6 +132,15 @@ describe('agora fake: envelopes and quirks', () => {
     expect((await call('GET', '/chatgroups/1')).body.error).toBe('resource_not_found');
   });
 
+  it('creates a group without `public` (optional per Agora, audit A8), private', async () => {
+    const owner = uid();
+    await call('POST', '/users', { body: { username: owner, password: 'p' } });
+    const created = await call('POST', '/chatgroups', { body: { groupname: 'g', owner } });
+    expect(created.status).toBe(200);
+    const details = await call('GET', `/chatgroups/${(created.body.data as Record<string, string>).groupid!}`);
+    expect((details.body.data as Array<Record<string, unknown>>)[0]).toMatchObject({ owner, public: false });
+  });
+
   it('caps batches at 60 and answers single vs batch block removal as object vs array', async () => {
     const owner = uid();
     await call('POST', '/users', { body: { username: owner, password: 'p' } });

@@ -11,7 +11,7 @@ const TIME_KEYS = new Set(['timestamp', 'created', 'modified']);
 const UUID_KEYS = new Set(['uuid', 'application']);
 
 export function normalize(value: unknown, step: Step, context: ScenarioContext, base: string): unknown {
-  const ids = [...context.captured].filter(([name]) => name === 'group' || name === 'chatroom');
+  const ids = [...context.captured].filter(([name]) => name === 'group' || name === 'unlisted-group' || name === 'chatroom');
   const text = (input: string): string => {
     let output = input.split(base).join('<origin>');
     for (const [name, id] of ids) output = output.split(id).join(`<${name}>`);
