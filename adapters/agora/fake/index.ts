@@ -24,6 +24,7 @@ import {
   decodeCursor,
   encodeCursor,
   errorBody,
+  newAdminOf,
   notMemberStatus,
   parseBody,
   resolveAppPath,
@@ -390,6 +391,7 @@ export function createFake(options: AgoraFakeOptions = {}): AgoraFake {
     const ownerRefused = (response: Response): void => fail(response, 403, 'forbidden_op', TEXTS.ownerRefused);
     const removeMember = (room: FakeRoom, name: string): void => {
       room.members = room.members.filter((member) => member !== name);
+      room.admins = room.admins.filter((member) => member !== name);
       room.white = room.white.filter((member) => member !== name);
     };
 
@@ -426,6 +428,7 @@ export function createFake(options: AgoraFakeOptions = {}): AgoraFake {
         created: now(),
         mute: false,
         mutes: new Map(),
+        admins: [],
         white: [],
         blocks: [],
       });
@@ -535,6 +538,35 @@ export function createFake(options: AgoraFakeOptions = {}): AgoraFake {
         return { result: true, action: 'remove_member', user: name, ...where };
       });
       ok(request, response, { data });
+    });
+
+    // Admins (§17). Re-adding an admin answers 200 (the docs are silent); the 99-admin cap is not
+    // simulated.
+    app.get(`/${resource}/:id/admin`, (request, response) => {
+      const room = roomOr404(response, param(request, 'id'));
+      if (room) ok(request, response, { data: [...room.admins], count: room.admins.length });
+    });
+
+    app.post(`/${resource}/:id/admin`, (request, response) => {
+      const room = roomOr404(response, param(request, 'id'));
+      if (!room) return;
+      const name = newAdminOf(locals(response).json);
+      if (typeof name !== 'string') return fail(response, name.status, name.error, name.description);
+      if (!state.users.has(name)) return fail(response, 404, 'resource_not_found', TEXTS.userMissing(name));
+      if (name === room.owner) return ownerRefused(response);
+      if (!state.isMember(room, name)) return fail(response, 404, 'resource_not_found', TEXTS.adminNotMember(name, isGroup, room.id));
+      if (!room.admins.includes(name)) room.admins.push(name);
+      ok(request, response, { data: { result: 'success', newadmin: name } });
+    });
+
+    app.delete(`/${resource}/:id/admin/:username`, (request, response) => {
+      const room = roomOr404(response, param(request, 'id'));
+      if (!room) return;
+      const name = param(request, 'username');
+      if (!state.users.has(name)) return fail(response, 404, 'resource_not_found', TEXTS.userMissing(name));
+      if (!room.admins.includes(name)) return fail(response, 403, 'forbidden_op', TEXTS.notAdmin(name, isGroup, room.id));
+      room.admins = room.admins.filter((admin) => admin !== name);
+      ok(request, response, { data: { result: 'success', oldadmin: name } });
     });
 
     // Allow list (§10).

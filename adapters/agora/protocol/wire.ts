@@ -288,6 +288,11 @@ export const TEXTS = {
   unmuteCap: `removeMute member size more than max limit : ${ROOM_CAP}`,
   banNotMember: (username: string, isGroup: boolean, id: string) => `user: ${username} doesn't exist in ${isGroup ? 'group' : 'chatroom'}: ${id}`,
   banAddCap: `userNames is more than max limit : ${ROOM_CAP}`,
+  newAdminMissing: 'newadmin must be provided',
+  /** 声网 `group_member_admin.md` (f5638d0): 404 `resource_not_found` for a non-member. */
+  adminNotMember: (username: string, isGroup: boolean, id: string) => `user: ${username} doesn't exist in ${isGroup ? 'group' : 'chatroom'}: ${id}`,
+  /** 声网 `group_member_admin.md` (f5638d0): 403 `forbidden_op` for demoting a non-admin. */
+  notAdmin: (username: string, isGroup: boolean, id: string) => `user:${username} is not admin of ${isGroup ? 'group' : 'chatroom'}:${id}`,
   banRemoveCap: `removeBlacklist: list size more than max limit : ${ROOM_CAP}`,
   fromEmpty: 'from must not be empty',
   toMissing: 'to must be provided',
@@ -298,6 +303,15 @@ export const TEXTS = {
 /** Not-a-member is `forbidden_op` with 400 for chat rooms and 403 for groups (§10, §11). */
 export function notMemberStatus(isGroup: boolean): number {
   return isGroup ? 403 : 400;
+}
+
+// ─────────── admins (§17) ───────────
+
+/** The `newadmin` of an add-admin body (§17), or the vendor's refusal when it is not a name. */
+export function newAdminOf(input: unknown): string | AgoraRefusal {
+  const record = input !== null && typeof input === 'object' && !Array.isArray(input) ? (input as Record<string, unknown>) : {};
+  if (typeof record.newadmin !== 'string' || record.newadmin === '') return { status: 400, error: 'invalid_parameter', description: TEXTS.newAdminMissing };
+  return record.newadmin;
 }
 
 // ─────────── registration (§5) ───────────

@@ -141,6 +141,28 @@ describe('agora fake: envelopes and quirks', () => {
     expect((details.body.data as Array<Record<string, unknown>>)[0]).toMatchObject({ owner, public: false });
   });
 
+  it.each(['chatgroups', 'chatrooms'])('%s admin calls (§17): add, list, demote; non-members and non-admins refused; a kick ends the role', async (resource) => {
+    const [owner, member, outsider] = [uid(), uid(), uid()];
+    for (const name of [owner, member, outsider]) await call('POST', '/users', { body: { username: name, password: 'p' } });
+    const created = await call('POST', `/${resource}`, { body: { groupname: 'g', name: 'r', description: 'r', owner, members: [member] } });
+    const id = Object.values(created.body.data as Record<string, string>)[0]!;
+    expect((await call('POST', `/${resource}/${id}/admin`, { body: { newadmin: member } })).body).toMatchObject({ data: { result: 'success', newadmin: member } });
+    expect((await call('GET', `/${resource}/${id}/admin`)).body).toMatchObject({ data: [member], count: 1 });
+    // The member list still shows an admin as a plain member.
+    expect((await call('GET', `/${resource}/${id}/users`)).body.data).toEqual([{ owner }, { member }]);
+    const kind = resource === 'chatgroups' ? 'group' : 'chatroom';
+    expect(await call('POST', `/${resource}/${id}/admin`, { body: { newadmin: outsider } })).toMatchObject({
+      status: 404,
+      body: { error: 'resource_not_found', error_description: `user: ${outsider} doesn't exist in ${kind}: ${id}` },
+    });
+    expect(await call('POST', `/${resource}/${id}/admin`, { body: { admin: member } })).toMatchObject({ status: 400, body: { error: 'invalid_parameter' } });
+    expect((await call('DELETE', `/${resource}/${id}/admin/${member}`)).body).toMatchObject({ data: { result: 'success', oldadmin: member } });
+    expect(await call('DELETE', `/${resource}/${id}/admin/${member}`)).toMatchObject({ status: 403, body: { error: 'forbidden_op', error_description: `user:${member} is not admin of ${kind}:${id}` } });
+    await call('POST', `/${resource}/${id}/admin`, { body: { newadmin: member } });
+    await call('DELETE', `/${resource}/${id}/users/${member}`);
+    expect((await call('GET', `/${resource}/${id}/admin`)).body).toMatchObject({ data: [], count: 0 });
+  });
+
   it('caps batches at 60 and answers single vs batch block removal as object vs array', async () => {
     const owner = uid();
     await call('POST', '/users', { body: { username: owner, password: 'p' } });

@@ -32,3 +32,45 @@ describe('A2: a group is private, so app users can neither find it nor join it u
     expect(harness.fake.state.room('chatgroups', room.id)).toMatchObject({ name: 'Team', public: false });
   });
 });
+
+describe.each([
+  ['group', 'chatgroups'],
+  ['chatroom', 'chatrooms'],
+] as const)('A3: admins (%s)', (kind, resource) => {
+  async function room(): Promise<{ id: string; owner: string; members: string[] }> {
+    const [owner, ...members] = await users(backend, 4);
+    const created = await backend.rooms.create(kind, { name: 'Room', owner: owner!, members });
+    return { id: created.id, owner: owner!, members };
+  }
+
+  it('lists an admin made on the Agora side (console, client SDK) with role admin', async () => {
+    const { id, owner, members } = await room();
+    harness.fake.state.room(resource, id)!.admins.push(members[1]!);
+    const listed = await backend.rooms.members.list({ kind, id }, {});
+    expect(listed.items.map((member) => [member.uid, member.role])).toEqual([
+      [owner, 'owner'],
+      [members[0], 'member'],
+      [members[1], 'admin'],
+      [members[2], 'member'],
+    ]);
+  });
+
+  it('sets and clears the role through the admin calls; a stranger is NOT_MEMBER, the owner INVALID_ARGUMENT', async () => {
+    const { id, owner, members } = await room();
+    const [stranger] = await users(backend, 1);
+    expect(await backend.rooms.members.setRole({ kind, id }, members[0]!, 'admin')).toEqual({ uid: members[0], role: 'admin', mutedUntil: null });
+    expect(harness.fake.state.room(resource, id)!.admins).toEqual([members[0]]);
+    await expect(backend.rooms.members.setRole({ kind, id }, stranger!, 'admin')).rejects.toMatchObject({ code: 'NOT_MEMBER' });
+    await expect(backend.rooms.members.setRole({ kind, id }, owner, 'member')).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await backend.rooms.members.setRole({ kind, id }, members[0]!, 'member');
+    expect(harness.fake.state.room(resource, id)!.admins).toEqual([]);
+  });
+
+  it('lets an admin send during mute-all (the unified rule; Easemob puts admins on the allow list)', async () => {
+    const { id, members } = await room();
+    harness.fake.state.room(resource, id)!.admins.push(members[0]!);
+    await backend.rooms.setMuteAll({ kind, id }, true);
+    await backend.messages.send({ from: members[0]!, to: { type: kind, id }, text: 'announcement' });
+    await expect(backend.messages.send({ from: members[1]!, to: { type: kind, id }, text: 'me too' })).rejects.toMatchObject({ code: 'MUTED' });
+  });
+});

@@ -124,6 +124,15 @@ export const SCENARIO: readonly Step[] = [
   { name: 'member list', request: (c) => ({ method: 'GET', path: `/chatgroups/${group(c)}/users?pagenum=1&pagesize=10` }) },
   { name: 'members of an unknown group', request: () => ({ method: 'GET', path: '/chatgroups/999999/users' }) },
 
+  // ── group admins (§17)
+  { name: 'make a member an admin', request: (c) => ({ method: 'POST', path: `/chatgroups/${group(c)}/admin`, body: { newadmin: c.c } }) },
+  { name: 'admin list', request: (c) => ({ method: 'GET', path: `/chatgroups/${group(c)}/admin` }) },
+  { name: 'make a non-member an admin', request: (c) => ({ method: 'POST', path: `/chatgroups/${group(c)}/admin`, body: { newadmin: c.f } }) },
+  { name: 'make an admin without `newadmin`', request: (c) => ({ method: 'POST', path: `/chatgroups/${group(c)}/admin`, body: { admin: c.c } }) },
+  { name: 'demote an admin', request: (c) => ({ method: 'DELETE', path: `/chatgroups/${group(c)}/admin/${c.c}` }) },
+  { name: 'demote a non-admin', request: (c) => ({ method: 'DELETE', path: `/chatgroups/${group(c)}/admin/${c.c}` }) },
+  { name: 'admin list after the demotion', request: (c) => ({ method: 'GET', path: `/chatgroups/${group(c)}/admin` }) },
+
   // ── group allow list (§10)
   { name: 'allow-list one member', request: (c) => ({ method: 'POST', path: `/chatgroups/${group(c)}/white/users/${c.b}` }) },
   { name: 'allow-list a batch', request: (c) => ({ method: 'POST', path: `/chatgroups/${group(c)}/white/users`, body: { usernames: [c.c] } }) },
