@@ -508,6 +508,12 @@ export function createFake(options: AgoraFakeOptions = {}): AgoraFake {
       if (usernames === null) return fail(response, 400, 'invalid_parameter', TEXTS.usernamesMissing);
       if (usernames.length > ROOM_CAP) return fail(response, 400, 'invalid_parameter', TEXTS.addMembersCap);
       for (const name of usernames) if (!state.users.has(name)) return fail(response, 404, 'resource_not_found', TEXTS.userMissing(name));
+      // 声网 group_member_add_delete.md: the batch fails only when every user is already a member
+      // (Agora: "an error is returned"); otherwise those are left out of `newmembers` (audit A7).
+      const alreadyIn = usernames.find((name) => state.isMember(room, name));
+      if (isGroup && alreadyIn !== undefined && usernames.every((name) => state.isMember(room, name))) {
+        return fail(response, 403, 'forbidden_op', TEXTS.alreadyMember(alreadyIn, room.id));
+      }
       const added: string[] = [];
       for (const name of usernames) {
         if (state.isMember(room, name) || room.blocks.includes(name) || added.includes(name)) continue;

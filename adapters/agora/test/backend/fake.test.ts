@@ -163,6 +163,21 @@ describe('agora fake: envelopes and quirks', () => {
     expect((await call('GET', `/${resource}/${id}/admin`)).body).toMatchObject({ data: [], count: 0 });
   });
 
+  it('refuses a group batch add of members only (403 forbidden_op), leaves members out of a mixed one; chat rooms never refuse', async () => {
+    const [owner, member, newcomer] = [uid(), uid(), uid()];
+    for (const name of [owner, member, newcomer]) await call('POST', '/users', { body: { username: name, password: 'p' } });
+    const group = await call('POST', '/chatgroups', { body: { groupname: 'g', public: false, owner, members: [member] } });
+    const groupId = (group.body.data as Record<string, string>).groupid!;
+    expect(await call('POST', `/chatgroups/${groupId}/users`, { body: { usernames: [member, owner] } })).toMatchObject({
+      status: 403,
+      body: { error: 'forbidden_op', error_description: `can not join this group, reason:user: ${member} already in group: ${groupId}\n` },
+    });
+    expect((await call('POST', `/chatgroups/${groupId}/users`, { body: { usernames: [member, newcomer] } })).body).toMatchObject({ data: { newmembers: [newcomer] } });
+    const room = await call('POST', '/chatrooms', { body: { name: 'r', description: 'r', owner, members: [member] } });
+    const roomId = (room.body.data as Record<string, string>).id!;
+    expect((await call('POST', `/chatrooms/${roomId}/users`, { body: { usernames: [member] } })).body).toMatchObject({ data: { newmembers: [] } });
+  });
+
   it('caps batches at 60 and answers single vs batch block removal as object vs array', async () => {
     const owner = uid();
     await call('POST', '/users', { body: { username: owner, password: 'p' } });

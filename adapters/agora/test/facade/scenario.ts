@@ -120,6 +120,7 @@ export const SCENARIO: readonly Step[] = [
   { name: 'add one member', request: (c) => ({ method: 'POST', path: `/chatgroups/${group(c)}/users/${c.c}` }) },
   { name: 'add a member twice', request: (c) => ({ method: 'POST', path: `/chatgroups/${group(c)}/users/${c.c}` }) },
   { name: 'add members in a batch', request: (c) => ({ method: 'POST', path: `/chatgroups/${group(c)}/users`, body: { usernames: [c.d, c.b] } }) },
+  { name: 'add a batch of members already in (403 on groups)', request: (c) => ({ method: 'POST', path: `/chatgroups/${group(c)}/users`, body: { usernames: [c.b, c.d] } }) },
   { name: 'add an unknown user', request: (c) => ({ method: 'POST', path: `/chatgroups/${group(c)}/users/${c.missing}` }) },
   { name: 'member list', request: (c) => ({ method: 'GET', path: `/chatgroups/${group(c)}/users?pagenum=1&pagesize=10` }) },
   { name: 'members of an unknown group', request: () => ({ method: 'GET', path: '/chatgroups/999999/users' }) },
