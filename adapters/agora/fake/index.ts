@@ -42,6 +42,13 @@ export interface AgoraFakeOptions {
   now?: () => number;
   /** Per-user contact cap (§6: plan dependent; free plan 100). */
   contactLimit?: number;
+  /**
+   * How a missing group or chat room is answered. The 声网 pages give 404 `resource_not_found`
+   * "grpID X does not exist!" (chat room details: `service_resource_not_found` "do not find this
+   * group:X"), the default; Agora's status-code page gives 404 `service_resource_not_found`
+   * "Service resource not found." for a missing user, group or chat room alike (audit N11).
+   */
+  missingRoom?: 'per-call' | 'service-resource';
 }
 
 export interface AgoraFakeCredentials {
@@ -113,6 +120,13 @@ export function createFake(options: AgoraFakeOptions = {}): AgoraFake {
   };
   const now = options.now ?? Date.now;
   const contactLimit = options.contactLimit ?? 3000;
+  const missingRoom = options.missingRoom ?? 'per-call';
+  /** §16 / audit N11: the 404 for a group or chat room that does not exist. */
+  function roomNotFound(response: Response, id: string, chatroomDetails = false): void {
+    if (missingRoom === 'service-resource') return fail(response, 404, 'service_resource_not_found', TEXTS.serviceResourceNotFoundDot);
+    if (chatroomDetails) return fail(response, 404, 'service_resource_not_found', TEXTS.chatroomMissing(id));
+    fail(response, 404, 'resource_not_found', TEXTS.roomMissing(id));
+  }
   const state = new AgoraFakeState();
   const control = new FakeControl();
   const app = express();
@@ -383,7 +397,7 @@ export function createFake(options: AgoraFakeOptions = {}): AgoraFake {
 
     const roomOr404 = (response: Response, id: string): FakeRoom | undefined => {
       const room = state.room(resource, id);
-      if (!room) fail(response, 404, 'resource_not_found', TEXTS.roomMissing(id));
+      if (!room) roomNotFound(response, id);
       return room;
     };
     const notMembers = (response: Response, names: string[]): void =>
@@ -440,8 +454,7 @@ export function createFake(options: AgoraFakeOptions = {}): AgoraFake {
       const rooms = ids.map((id) => state.room(resource, id)).filter((room): room is FakeRoom => room !== undefined);
       if (rooms.length === 0) {
         // §16: 404 codes differ between chat room details and groups.
-        if (isGroup) return fail(response, 404, 'resource_not_found', TEXTS.roomMissing(ids.join(',')));
-        return fail(response, 404, 'service_resource_not_found', TEXTS.chatroomMissing(ids.join(',')));
+        return roomNotFound(response, ids.join(','), !isGroup);
       }
       const data = rooms.map((room) => ({
         id: room.id,
@@ -465,8 +478,7 @@ export function createFake(options: AgoraFakeOptions = {}): AgoraFake {
     app.delete(`/${resource}/:id`, (request, response) => {
       const room = state.room(resource, param(request, 'id'));
       if (!room) {
-        if (isGroup) return fail(response, 404, 'resource_not_found', TEXTS.roomMissing(param(request, 'id')));
-        return fail(response, 404, 'service_resource_not_found', TEXTS.chatroomMissing(param(request, 'id')));
+        return roomNotFound(response, param(request, 'id'), !isGroup);
       }
       state.rooms.delete(room.id);
       for (const conversations of state.conversations.values()) conversations.delete(`groupchat:${room.id}`);
@@ -748,7 +760,7 @@ export function createFake(options: AgoraFakeOptions = {}): AgoraFake {
           touch(target, 'chat', from, 1, at);
         } else {
           const room = state.room(kind, target);
-          if (!room) return fail(response, 404, 'resource_not_found', TEXTS.roomMissing(target));
+          if (!room) return roomNotFound(response, target);
           // Chat rooms keep no per-user conversation; groups do, for every member.
           if (kind === 'chatgroups') for (const member of [room.owner, ...room.members]) touch(member, 'groupchat', room.id, member === from ? 0 : 1, at);
         }

@@ -243,6 +243,8 @@ export function decodeCursor(cursor: unknown): number {
 
 export const TEXTS = {
   serviceResourceNotFound: 'Service resource not found',
+  /** The text of Agora's status-code page (`_http-status-codes.mdx`), with its full stop. */
+  serviceResourceNotFoundDot: 'Service resource not found.',
   invalidRequest: 'This is an invalid request.',
   unknownRoute: 'javax.ws.rs.WebApplicationException',
   usernameMissing: 'username must be provided',

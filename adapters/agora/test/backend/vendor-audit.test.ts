@@ -74,3 +74,35 @@ describe.each([
     await expect(backend.messages.send({ from: members[1]!, to: { type: kind, id }, text: 'me too' })).rejects.toMatchObject({ code: 'MUTED' });
   });
 });
+
+describe.each(['per-call', 'service-resource'] as const)('N11: a missing room answered the %s way is GROUP_NOT_FOUND everywhere', (missingRoom) => {
+  let variant: Harness;
+  beforeAll(async () => {
+    variant = await startHarness({ fake: { missingRoom } });
+  });
+  afterAll(async () => {
+    await variant.close();
+  });
+
+  it.each(['group', 'chatroom'] as const)('%s', async (kind) => {
+    const [a, b] = await users(variant.backend, 2);
+    const ref = { kind, id: '123456789' };
+    const rooms = variant.backend.rooms;
+    const calls: Array<[string, Promise<unknown>]> = [
+      ['get', rooms.get(ref)],
+      ['dismiss', rooms.dismiss(ref)],
+      ['setMuteAll', rooms.setMuteAll(ref, true)],
+      ['members.list', rooms.members.list(ref, {})],
+      ['members.add', rooms.members.add(ref, [b!])],
+      ['members.setRole', rooms.members.setRole(ref, b!, 'admin')],
+      ['mutes.list', rooms.mutes.list(ref, {})],
+      ['whitelist.list', rooms.whitelist.list(ref, {})],
+      ['blocks.list', rooms.blocks.list(ref, {})],
+      ['messages.send', variant.backend.messages.send({ from: a!, to: { type: kind, id: ref.id }, text: 'x' })],
+    ];
+    if (kind === 'group') calls.push(['conversations.delete', variant.backend.conversations.delete(a!, 'group', ref.id)]);
+    const codes = await Promise.all(calls.map(async ([name, call]) => [name, await call.then(() => 'OK', (error: { code?: string }) => error.code)]));
+    expect(codes).toEqual(calls.map(([name]) => [name, 'GROUP_NOT_FOUND']));
+    await expect(variant.backend.users.get('nobody-here')).rejects.toMatchObject({ code: 'USER_NOT_FOUND' });
+  });
+});
