@@ -6,7 +6,9 @@
 import { defineCapabilities, type Capabilities } from '../../../src/spec/index.js';
 
 export const AGORA_CAPABILITIES: Capabilities = defineCapabilities(true, {
-  // §6: contacts are added server-side at once, with no request/approval flow.
+  // §6: contacts are added server-side at once. A request sent from a client SDK can be accepted
+  // or declined over REST, but no REST call sends one or lists the pending ones, so none of the
+  // unified request operations can be built (audit A9).
   'friendRequests.send': false,
   'friendRequests.list': false,
   'friendRequests.withdraw': false,
