@@ -224,6 +224,27 @@ export class AgoraBackend implements Backend {
     }
   }
 
+  /**
+   * §17: the admins. The member list shows them as plain `member` entries, so their role is
+   * known only from this list.
+   */
+  private async roomAdmins(room: RoomRef): Promise<string[]> {
+    const envelope = await this.client.call({
+      method: 'GET',
+      path: vendorPath(roomResource(room.kind), room.id, 'admin'),
+      idempotent: true,
+      resource: 'room',
+    });
+    return asArray(envelope.data).filter((item): item is string => typeof item === 'string');
+  }
+
+  /** Members with their roles: the owner, the admins of §17, everyone else `member`. */
+  private async roomMembersWithRoles(room: RoomRef): Promise<Array<{ uid: string; role: MemberRole }>> {
+    const [members, admins] = await Promise.all([this.roomMembers(room), this.roomAdmins(room)]);
+    const adminSet = new Set(admins);
+    return members.map((member) => (member.role === 'member' && adminSet.has(member.uid) ? { uid: member.uid, role: 'admin' } : member));
+  }
+
   /** Active mutes: uid → mutedUntil. */
   private async roomMutes(room: RoomRef): Promise<Map<string, string | 'forever'>> {
     const envelope = await this.client.call({
@@ -785,16 +806,19 @@ export class AgoraBackend implements Backend {
           ? {
               groupname: input.name,
               description: '',
-              // §8: `public` is required by 声网 — always sent.
-              public: true,
+              // §8: 声网 refuses a create without `public`, so it is always sent. `false` (private):
+              // a public group can be found and joined by any app user without the owner's approval
+              // (audit A2), which the unified model, where the API adds the members, has no place for.
+              public: false,
               maxusers: Math.max(200, members.length + 1),
               owner: input.owner,
               members,
             }
           : {
               name: input.name,
-              // §9: description is required.
-              description: '',
+              // §9: description is required, and no source says "" counts as provided (audit A1):
+              // the room's name is a description the server cannot take for missing.
+              description: input.name.trim() === '' ? 'chat room' : input.name,
               maxusers: Math.max(1000, members.length + 1),
               owner: input.owner,
               // §9: `members` must hold at least one user when present.
@@ -840,7 +864,7 @@ export class AgoraBackend implements Backend {
       list: async (room: RoomRef, options: ListOptions): Promise<Page<Member>> => {
         this.require(this.roomCapability(room.kind, 'members.list'));
         await this.roomDetails(room);
-        const [members, mutes] = await Promise.all([this.roomMembers(room), this.roomMutes(room)]);
+        const [members, mutes] = await Promise.all([this.roomMembersWithRoles(room), this.roomMutes(room)]);
         return paginate(
           members.map((member) => ({ uid: member.uid, role: member.role, mutedUntil: mutes.get(member.uid) ?? null })),
           options,
@@ -899,8 +923,26 @@ export class AgoraBackend implements Backend {
         return this.batchResult(uids, results);
       },
 
-      setRole: async (room: RoomRef, _uid: string, _role: Exclude<MemberRole, 'owner'>): Promise<Member> => {
-        throw new UnsupportedError(this.roomCapability(room.kind, 'members.setRole'), VENDOR);
+      setRole: async (room: RoomRef, uid: string, role: Exclude<MemberRole, 'owner'>): Promise<Member> => {
+        this.require(this.roomCapability(room.kind, 'members.setRole'));
+        const details = await this.roomDetails(room);
+        await this.ensureUser(uid, 'uid');
+        if (uid === details.owner) throw new InvalidArgumentError(`"${uid}" owns this room; the owner's role cannot be changed`);
+        const members = await this.roomMembersWithRoles(room);
+        const current = members.find((member) => member.uid === uid);
+        if (current === undefined) throw new PolicyError('NOT_MEMBER', `"${uid}" is not a member of this room`);
+        if (current.role !== role) {
+          // §17. Neither call is repeated on failure: a repeat of an applied change is refused
+          // ("is not admin" for a demotion), so it would turn a done change into an error.
+          if (role === 'admin') {
+            await this.client.call({ method: 'POST', path: vendorPath(roomResource(room.kind), room.id, 'admin'), body: { newadmin: uid }, idempotent: false, resource: 'room' });
+          } else {
+            await this.client.call({ method: 'DELETE', path: vendorPath(roomResource(room.kind), room.id, 'admin', uid), idempotent: false, resource: 'room' });
+          }
+        }
+        const after: Member = { uid, role, mutedUntil: (await this.roomMutes(room)).get(uid) ?? null };
+        if (current.role !== role) emitChange(this.context, 'member.roleChanged', this.roomTarget(room, uid), { uid, role: current.role }, after);
+        return after;
       },
     },
 
@@ -1202,8 +1244,16 @@ export class AgoraBackend implements Backend {
         const details = await this.roomDetails(room);
         const member = (await this.roomMembers(room)).some((entry) => entry.uid === message.from);
         const mute = member ? (await this.roomMutes(room)).get(message.from) : undefined;
-        // §11: during mute-all only the allow list (owner and admins by default) may send.
-        const exempt = !member || mute !== undefined || !details.mute || message.from === details.owner || (await this.roomWhitelist(room)).includes(message.from);
+        // §11: during mute-all only the allow list may send; the unified rule (docs/api.md) also
+        // exempts the owner and the admins of §17, whom Easemob puts on the allow list by default
+        // (audit A4: Agora's own docs do not say so either way).
+        const exempt =
+          !member ||
+          mute !== undefined ||
+          !details.mute ||
+          message.from === details.owner ||
+          (await this.roomWhitelist(room)).includes(message.from) ||
+          (await this.roomAdmins(room)).includes(message.from);
         checkRoomSend(room, message.from, {
           member,
           mutedUntil: mute ?? null,

@@ -1,11 +1,14 @@
 /**
  * What Agora Chat's app-token REST API can do (vendor note sections in brackets). Everything not
- * listed is supported for both groups (`/chatgroups`) and chat rooms (`/chatrooms`).
+ * listed is supported for both groups (`/chatgroups`) and chat rooms (`/chatrooms`), member roles
+ * included (§17: the admin calls).
  */
 import { defineCapabilities, type Capabilities } from '../../../src/spec/index.js';
 
 export const AGORA_CAPABILITIES: Capabilities = defineCapabilities(true, {
-  // §6: contacts are added server-side at once, with no request/approval flow.
+  // §6: contacts are added server-side at once. A request sent from a client SDK can be accepted
+  // or declined over REST, but no REST call sends one or lists the pending ones, so none of the
+  // unified request operations can be built (audit A9).
   'friendRequests.send': false,
   'friendRequests.list': false,
   'friendRequests.withdraw': false,
@@ -30,7 +33,4 @@ export const AGORA_CAPABILITIES: Capabilities = defineCapabilities(true, {
   // §8, §9: the server generates group and chat room ids; a caller-chosen id cannot be kept.
   'groups.create': { id: false },
   'chatrooms.create': { id: false },
-  // The note documents no admin-role calls for groups or chat rooms.
-  'groups.members.setRole': false,
-  'chatrooms.members.setRole': false,
 });

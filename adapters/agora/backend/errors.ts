@@ -50,6 +50,8 @@ export const ERROR_TABLE: readonly ErrorRow[] = [
   { status: 400, error: 'illegal_argument', description: /not friends/i, code: 'NOT_FRIENDS', section: '§6' },
   { status: 400, error: 'duplicate_unique_property_exists', code: 'ALREADY_EXISTS', section: '§5' },
   { status: 404, error: 'resource_not_found', description: /username .* doesn'?t exist/i, code: 'USER_NOT_FOUND', section: '§8, §9' },
+  // Making a non-member an admin: "user: X doesn't exist in group: G".
+  { status: 404, error: 'resource_not_found', description: /doesn'?t exist in (group|chatroom)/i, code: 'NOT_MEMBER', section: '§17' },
   { status: 404, error: 'resource_not_found', description: /grpID|does not exist/i, code: 'GROUP_NOT_FOUND', section: '§8, §10' },
   { status: 404, error: 'service_resource_not_found', description: /do not find this group/i, code: 'GROUP_NOT_FOUND', section: '§9' },
   { status: 404, error: 'service_resource_not_found', hint: 'room', code: 'GROUP_NOT_FOUND', section: '§9' },

@@ -16,6 +16,7 @@ import { conversationsRouter } from './conversations-router.js';
 import { passThroughFailure } from './errors.js';
 import { readFacadeConfig } from './facade-config.js';
 import { messagesRouter } from './messages-router.js';
+import { roomAdminsRouter } from './room-admins-router.js';
 import { roomBlocksRouter } from './room-blocks-router.js';
 import { roomMembersRouter } from './room-members-router.js';
 import { roomMutesRouter } from './room-mutes-router.js';
@@ -35,6 +36,7 @@ export const createFacade: FacadeFactory = (context) => {
   router.use(conversationsRouter(kit));
   router.use(roomsRouter(kit));
   router.use(roomMembersRouter(kit));
+  router.use(roomAdminsRouter(kit));
   router.use(roomWhitelistRouter(kit));
   router.use(roomMutesRouter(kit));
   router.use(roomBlocksRouter(kit));

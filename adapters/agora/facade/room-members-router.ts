@@ -66,6 +66,10 @@ export function roomMembersRouter(kit: RouteKit): Router {
         if (usernames.length > ROOM_CAP) refuse(400, 'invalid_parameter', TEXTS.addMembersCap);
         for (const name of usernames) if ((await findUser(call.backend, name)) === null) refuse(404, 'resource_not_found', TEXTS.userMissing(name));
         const members = new Set((await membersOf(call.backend, target)).map((member) => member.uid));
+        // A group batch of members only is refused as a whole, as on the vendor (audit A7).
+        if (isGroup && usernames.length > 0 && usernames.every((name) => members.has(name))) {
+          refuse(403, 'forbidden_op', TEXTS.alreadyMember(usernames[0]!, target.room.id));
+        }
         const banned = await bannedOf(call, target);
         // Members already in, banned users and repeats are left out of `newmembers`, as on the vendor.
         const added: string[] = [];

@@ -31,7 +31,7 @@ export function roomsRouter(kit: RouteKit): Router {
       kit.route(async (call) => {
         const body = call.record();
         const name = isGroup ? body.groupname : body.name;
-        if (isGroup && typeof body.public !== 'boolean') refuse(400, 'invalid_parameter', TEXTS.groupPublicMissing);
+        // §8: `public` is optional per Agora's docs (audit A8): an app written against them must work.
         if (!isGroup && typeof name !== 'string') refuse(400, 'invalid_parameter', TEXTS.nameMissing);
         if (!isGroup && typeof body.description !== 'string') refuse(400, 'invalid_parameter', TEXTS.descriptionMissing);
         if (typeof body.owner !== 'string' || body.owner === '') refuse(400, 'invalid_parameter', TEXTS.ownerMissing);

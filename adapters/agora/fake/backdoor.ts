@@ -38,7 +38,10 @@ export function createBackdoor(fake: Pick<AgoraFake, 'state' | 'now'>): Backdoor
     async members(kind, id) {
       const room = roomOf(kind, id);
       if (!room) return [];
-      return [{ uid: room.owner, role: 'owner' as MemberRole }, ...room.members.map((uid) => ({ uid, role: 'member' as MemberRole }))];
+      return [
+        { uid: room.owner, role: 'owner' as MemberRole },
+        ...room.members.map((uid) => ({ uid, role: (room.admins.includes(uid) ? 'admin' : 'member') as MemberRole })),
+      ];
     },
     async mutedMembers(kind, id) {
       const room = roomOf(kind, id);

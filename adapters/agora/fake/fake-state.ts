@@ -33,6 +33,8 @@ export interface FakeRoom {
   mute: boolean;
   /** username → expiry in ms since epoch; -1 = permanent. Survives leaving (§11). */
   mutes: Map<string, number>;
+  /** Admins (`/admin`), in the order added; the member list still shows them as `member`. */
+  admins: string[];
   /** Allow list; owner and admins are allow-listed by default without appearing here. */
   white: string[];
   /** Banned users, newest first. */

@@ -24,6 +24,7 @@ import {
   decodeCursor,
   encodeCursor,
   errorBody,
+  newAdminOf,
   notMemberStatus,
   parseBody,
   resolveAppPath,
@@ -41,6 +42,13 @@ export interface AgoraFakeOptions {
   now?: () => number;
   /** Per-user contact cap (§6: plan dependent; free plan 100). */
   contactLimit?: number;
+  /**
+   * How a missing group or chat room is answered. The 声网 pages give 404 `resource_not_found`
+   * "grpID X does not exist!" (chat room details: `service_resource_not_found` "do not find this
+   * group:X"), the default; Agora's status-code page gives 404 `service_resource_not_found`
+   * "Service resource not found." for a missing user, group or chat room alike (audit N11).
+   */
+  missingRoom?: 'per-call' | 'service-resource';
 }
 
 export interface AgoraFakeCredentials {
@@ -112,6 +120,13 @@ export function createFake(options: AgoraFakeOptions = {}): AgoraFake {
   };
   const now = options.now ?? Date.now;
   const contactLimit = options.contactLimit ?? 3000;
+  const missingRoom = options.missingRoom ?? 'per-call';
+  /** §16 / audit N11: the 404 for a group or chat room that does not exist. */
+  function roomNotFound(response: Response, id: string, chatroomDetails = false): void {
+    if (missingRoom === 'service-resource') return fail(response, 404, 'service_resource_not_found', TEXTS.serviceResourceNotFoundDot);
+    if (chatroomDetails) return fail(response, 404, 'service_resource_not_found', TEXTS.chatroomMissing(id));
+    fail(response, 404, 'resource_not_found', TEXTS.roomMissing(id));
+  }
   const state = new AgoraFakeState();
   const control = new FakeControl();
   const app = express();
@@ -382,7 +397,7 @@ export function createFake(options: AgoraFakeOptions = {}): AgoraFake {
 
     const roomOr404 = (response: Response, id: string): FakeRoom | undefined => {
       const room = state.room(resource, id);
-      if (!room) fail(response, 404, 'resource_not_found', TEXTS.roomMissing(id));
+      if (!room) roomNotFound(response, id);
       return room;
     };
     const notMembers = (response: Response, names: string[]): void =>
@@ -390,15 +405,19 @@ export function createFake(options: AgoraFakeOptions = {}): AgoraFake {
     const ownerRefused = (response: Response): void => fail(response, 403, 'forbidden_op', TEXTS.ownerRefused);
     const removeMember = (room: FakeRoom, name: string): void => {
       room.members = room.members.filter((member) => member !== name);
+      room.admins = room.admins.filter((member) => member !== name);
       room.white = room.white.filter((member) => member !== name);
     };
 
     app.post(`/${resource}`, (request, response) => {
       const body = bodyRecord(response);
       const name = isGroup ? body.groupname : body.name;
-      if (isGroup && typeof body.public !== 'boolean') return fail(response, 400, 'invalid_parameter', TEXTS.groupPublicMissing);
+      // §8: `public` is optional per Agora's docs, which the audit follows (A8); 声网 documents a
+      // 400 without it. Left out, the group is private.
       if (!isGroup && typeof name !== 'string') return fail(response, 400, 'invalid_parameter', TEXTS.nameMissing);
-      if (!isGroup && typeof body.description !== 'string') return fail(response, 400, 'invalid_parameter', TEXTS.descriptionMissing);
+      // §9: required. Whether the server takes "" as provided is unverified (audit A1); the fake
+      // reads it the strict way, so that the adapter is proven not to rely on it.
+      if (!isGroup && (typeof body.description !== 'string' || body.description.trim() === '')) return fail(response, 400, 'invalid_parameter', TEXTS.descriptionMissing);
       if (typeof body.owner !== 'string' || body.owner === '') return fail(response, 400, 'invalid_parameter', TEXTS.ownerMissing);
       const members = body.members === undefined ? [] : body.members;
       if (!Array.isArray(members) || members.some((member) => typeof member !== 'string')) return fail(response, 400, 'invalid_parameter', TEXTS.membersNotList);
@@ -423,6 +442,7 @@ export function createFake(options: AgoraFakeOptions = {}): AgoraFake {
         created: now(),
         mute: false,
         mutes: new Map(),
+        admins: [],
         white: [],
         blocks: [],
       });
@@ -434,8 +454,7 @@ export function createFake(options: AgoraFakeOptions = {}): AgoraFake {
       const rooms = ids.map((id) => state.room(resource, id)).filter((room): room is FakeRoom => room !== undefined);
       if (rooms.length === 0) {
         // §16: 404 codes differ between chat room details and groups.
-        if (isGroup) return fail(response, 404, 'resource_not_found', TEXTS.roomMissing(ids.join(',')));
-        return fail(response, 404, 'service_resource_not_found', TEXTS.chatroomMissing(ids.join(',')));
+        return roomNotFound(response, ids.join(','), !isGroup);
       }
       const data = rooms.map((room) => ({
         id: room.id,
@@ -459,8 +478,7 @@ export function createFake(options: AgoraFakeOptions = {}): AgoraFake {
     app.delete(`/${resource}/:id`, (request, response) => {
       const room = state.room(resource, param(request, 'id'));
       if (!room) {
-        if (isGroup) return fail(response, 404, 'resource_not_found', TEXTS.roomMissing(param(request, 'id')));
-        return fail(response, 404, 'service_resource_not_found', TEXTS.chatroomMissing(param(request, 'id')));
+        return roomNotFound(response, param(request, 'id'), !isGroup);
       }
       state.rooms.delete(room.id);
       for (const conversations of state.conversations.values()) conversations.delete(`groupchat:${room.id}`);
@@ -502,6 +520,12 @@ export function createFake(options: AgoraFakeOptions = {}): AgoraFake {
       if (usernames === null) return fail(response, 400, 'invalid_parameter', TEXTS.usernamesMissing);
       if (usernames.length > ROOM_CAP) return fail(response, 400, 'invalid_parameter', TEXTS.addMembersCap);
       for (const name of usernames) if (!state.users.has(name)) return fail(response, 404, 'resource_not_found', TEXTS.userMissing(name));
+      // 声网 group_member_add_delete.md: the batch fails only when every user is already a member
+      // (Agora: "an error is returned"); otherwise those are left out of `newmembers` (audit A7).
+      const alreadyIn = usernames.find((name) => state.isMember(room, name));
+      if (isGroup && alreadyIn !== undefined && usernames.every((name) => state.isMember(room, name))) {
+        return fail(response, 403, 'forbidden_op', TEXTS.alreadyMember(alreadyIn, room.id));
+      }
       const added: string[] = [];
       for (const name of usernames) {
         if (state.isMember(room, name) || room.blocks.includes(name) || added.includes(name)) continue;
@@ -532,6 +556,35 @@ export function createFake(options: AgoraFakeOptions = {}): AgoraFake {
         return { result: true, action: 'remove_member', user: name, ...where };
       });
       ok(request, response, { data });
+    });
+
+    // Admins (§17). Re-adding an admin answers 200 (the docs are silent); the 99-admin cap is not
+    // simulated.
+    app.get(`/${resource}/:id/admin`, (request, response) => {
+      const room = roomOr404(response, param(request, 'id'));
+      if (room) ok(request, response, { data: [...room.admins], count: room.admins.length });
+    });
+
+    app.post(`/${resource}/:id/admin`, (request, response) => {
+      const room = roomOr404(response, param(request, 'id'));
+      if (!room) return;
+      const name = newAdminOf(locals(response).json);
+      if (typeof name !== 'string') return fail(response, name.status, name.error, name.description);
+      if (!state.users.has(name)) return fail(response, 404, 'resource_not_found', TEXTS.userMissing(name));
+      if (name === room.owner) return ownerRefused(response);
+      if (!state.isMember(room, name)) return fail(response, 404, 'resource_not_found', TEXTS.adminNotMember(name, isGroup, room.id));
+      if (!room.admins.includes(name)) room.admins.push(name);
+      ok(request, response, { data: { result: 'success', newadmin: name } });
+    });
+
+    app.delete(`/${resource}/:id/admin/:username`, (request, response) => {
+      const room = roomOr404(response, param(request, 'id'));
+      if (!room) return;
+      const name = param(request, 'username');
+      if (!state.users.has(name)) return fail(response, 404, 'resource_not_found', TEXTS.userMissing(name));
+      if (!room.admins.includes(name)) return fail(response, 403, 'forbidden_op', TEXTS.notAdmin(name, isGroup, room.id));
+      room.admins = room.admins.filter((admin) => admin !== name);
+      ok(request, response, { data: { result: 'success', oldadmin: name } });
     });
 
     // Allow list (§10).
@@ -707,7 +760,7 @@ export function createFake(options: AgoraFakeOptions = {}): AgoraFake {
           touch(target, 'chat', from, 1, at);
         } else {
           const room = state.room(kind, target);
-          if (!room) return fail(response, 404, 'resource_not_found', TEXTS.roomMissing(target));
+          if (!room) return roomNotFound(response, target);
           // Chat rooms keep no per-user conversation; groups do, for every member.
           if (kind === 'chatgroups') for (const member of [room.owner, ...room.members]) touch(member, 'groupchat', room.id, member === from ? 0 : 1, at);
         }

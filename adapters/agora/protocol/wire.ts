@@ -243,6 +243,8 @@ export function decodeCursor(cursor: unknown): number {
 
 export const TEXTS = {
   serviceResourceNotFound: 'Service resource not found',
+  /** The text of Agora's status-code page (`_http-status-codes.mdx`), with its full stop. */
+  serviceResourceNotFoundDot: 'Service resource not found.',
   invalidRequest: 'This is an invalid request.',
   unknownRoute: 'javax.ws.rs.WebApplicationException',
   usernameMissing: 'username must be provided',
@@ -264,7 +266,6 @@ export const TEXTS = {
   channelMissing: 'field channel cannot be null or empty',
   typeMissing: 'field type cannot be null or empty',
   deleteRoamMissing: 'field delete_roam cannot be null',
-  groupPublicMissing: 'group must contain public field!',
   nameMissing: 'name must be provided',
   descriptionMissing: 'description must be provided',
   ownerMissing: 'owner must be provided',
@@ -289,6 +290,11 @@ export const TEXTS = {
   unmuteCap: `removeMute member size more than max limit : ${ROOM_CAP}`,
   banNotMember: (username: string, isGroup: boolean, id: string) => `user: ${username} doesn't exist in ${isGroup ? 'group' : 'chatroom'}: ${id}`,
   banAddCap: `userNames is more than max limit : ${ROOM_CAP}`,
+  newAdminMissing: 'newadmin must be provided',
+  /** 声网 `group_member_admin.md` (f5638d0): 404 `resource_not_found` for a non-member. */
+  adminNotMember: (username: string, isGroup: boolean, id: string) => `user: ${username} doesn't exist in ${isGroup ? 'group' : 'chatroom'}: ${id}`,
+  /** 声网 `group_member_admin.md` (f5638d0): 403 `forbidden_op` for demoting a non-admin. */
+  notAdmin: (username: string, isGroup: boolean, id: string) => `user:${username} is not admin of ${isGroup ? 'group' : 'chatroom'}:${id}`,
   banRemoveCap: `removeBlacklist: list size more than max limit : ${ROOM_CAP}`,
   fromEmpty: 'from must not be empty',
   toMissing: 'to must be provided',
@@ -299,6 +305,15 @@ export const TEXTS = {
 /** Not-a-member is `forbidden_op` with 400 for chat rooms and 403 for groups (§10, §11). */
 export function notMemberStatus(isGroup: boolean): number {
   return isGroup ? 403 : 400;
+}
+
+// ─────────── admins (§17) ───────────
+
+/** The `newadmin` of an add-admin body (§17), or the vendor's refusal when it is not a name. */
+export function newAdminOf(input: unknown): string | AgoraRefusal {
+  const record = input !== null && typeof input === 'object' && !Array.isArray(input) ? (input as Record<string, unknown>) : {};
+  if (typeof record.newadmin !== 'string' || record.newadmin === '') return { status: 400, error: 'invalid_parameter', description: TEXTS.newAdminMissing };
+  return record.newadmin;
 }
 
 // ─────────── registration (§5) ───────────

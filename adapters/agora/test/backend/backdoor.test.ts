@@ -16,7 +16,7 @@ describe('agora backdoor', () => {
     state.blocksOf('ann').push('bob');
     state.rooms.set('100', {
       id: '100', resource: 'chatgroups', name: 'G', description: '', owner: 'ann', members: ['bob', 'cy'], maxusers: 200, public: true, custom: '', created: 0,
-      mute: true, mutes: new Map([['bob', clock + 1000], ['cy', clock - 1]]), white: ['bob'], blocks: ['dan'],
+      mute: true, mutes: new Map([['bob', clock + 1000], ['cy', clock - 1]]), admins: ['cy'], white: ['bob'], blocks: ['dan'],
     });
     state.conversationsOf('bob').set('chat:ann', { type: 'chat', channel: 'ann', unread: 1, lastAt: 1 });
     state.conversationsOf('bob').set('groupchat:100', { type: 'groupchat', channel: '100', unread: 1, lastAt: 2 });
@@ -34,7 +34,7 @@ describe('agora backdoor', () => {
     expect(await backdoor.members('group', '100')).toEqual([
       { uid: 'ann', role: 'owner' },
       { uid: 'bob', role: 'member' },
-      { uid: 'cy', role: 'member' },
+      { uid: 'cy', role: 'admin' },
     ]);
     expect(await backdoor.mutedMembers('group', '100')).toEqual(['bob']);
     clock += 2000;

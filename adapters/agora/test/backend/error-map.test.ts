@@ -52,6 +52,8 @@ const SAMPLES: Sample[] = [
   [404, 'service_resource_not_found', 'Service resource not found', 'room', 'GROUP_NOT_FOUND'],
   [404, 'resource_not_found', 'grpID 1 does not exist!', 'room', 'GROUP_NOT_FOUND'],
   [404, 'resource_not_found', "username u doesn't exist!", 'room', 'USER_NOT_FOUND'],
+  [404, 'resource_not_found', "user: u doesn't exist in group: 1", 'room', 'NOT_MEMBER'],
+  [403, 'forbidden_op', 'user:u is not admin of group:1', 'room', 'UPSTREAM_ERROR'],
   [404, 'organization_application_not_found', 'Could not find application for org/app from URI: org/app/token', 'user', 'UPSTREAM_AUTH'],
   [404, null, null, 'room', 'GROUP_NOT_FOUND'],
   [404, null, null, 'user', 'USER_NOT_FOUND'],

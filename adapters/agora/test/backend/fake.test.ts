@@ -119,7 +119,7 @@ describe('agora fake: envelopes and quirks', () => {
     const [owner, outsider] = [uid(), uid()];
     for (const name of [owner, outsider]) await call('POST', '/users', { body: { username: name, password: 'p' } });
     const group = await call('POST', '/chatgroups', { body: { groupname: 'g', public: true, owner } });
-    const room = await call('POST', '/chatrooms', { body: { name: 'r', description: '', owner } });
+    const room = await call('POST', '/chatrooms', { body: { name: 'r', description: 'r', owner } });
     const groupId = (group.body.data as Record<string, string>).groupid!;
     const roomId = (room.body.data as Record<string, string>).id!;
     const onGroup = await call('POST', `/chatgroups/${groupId}/white/users`, { body: { usernames: [outsider] } });
@@ -132,10 +132,56 @@ describe('agora fake: envelopes and quirks', () => {
     expect((await call('GET', '/chatgroups/1')).body.error).toBe('resource_not_found');
   });
 
+  it('creates a group without `public` (optional per Agora, audit A8), private', async () => {
+    const owner = uid();
+    await call('POST', '/users', { body: { username: owner, password: 'p' } });
+    const created = await call('POST', '/chatgroups', { body: { groupname: 'g', owner } });
+    expect(created.status).toBe(200);
+    const details = await call('GET', `/chatgroups/${(created.body.data as Record<string, string>).groupid!}`);
+    expect((details.body.data as Array<Record<string, unknown>>)[0]).toMatchObject({ owner, public: false });
+  });
+
+  it.each(['chatgroups', 'chatrooms'])('%s admin calls (§17): add, list, demote; non-members and non-admins refused; a kick ends the role', async (resource) => {
+    const [owner, member, outsider] = [uid(), uid(), uid()];
+    for (const name of [owner, member, outsider]) await call('POST', '/users', { body: { username: name, password: 'p' } });
+    const created = await call('POST', `/${resource}`, { body: { groupname: 'g', name: 'r', description: 'r', owner, members: [member] } });
+    const id = Object.values(created.body.data as Record<string, string>)[0]!;
+    expect((await call('POST', `/${resource}/${id}/admin`, { body: { newadmin: member } })).body).toMatchObject({ data: { result: 'success', newadmin: member } });
+    expect((await call('GET', `/${resource}/${id}/admin`)).body).toMatchObject({ data: [member], count: 1 });
+    // The member list still shows an admin as a plain member.
+    expect((await call('GET', `/${resource}/${id}/users`)).body.data).toEqual([{ owner }, { member }]);
+    const kind = resource === 'chatgroups' ? 'group' : 'chatroom';
+    expect(await call('POST', `/${resource}/${id}/admin`, { body: { newadmin: outsider } })).toMatchObject({
+      status: 404,
+      body: { error: 'resource_not_found', error_description: `user: ${outsider} doesn't exist in ${kind}: ${id}` },
+    });
+    expect(await call('POST', `/${resource}/${id}/admin`, { body: { admin: member } })).toMatchObject({ status: 400, body: { error: 'invalid_parameter' } });
+    expect((await call('DELETE', `/${resource}/${id}/admin/${member}`)).body).toMatchObject({ data: { result: 'success', oldadmin: member } });
+    expect(await call('DELETE', `/${resource}/${id}/admin/${member}`)).toMatchObject({ status: 403, body: { error: 'forbidden_op', error_description: `user:${member} is not admin of ${kind}:${id}` } });
+    await call('POST', `/${resource}/${id}/admin`, { body: { newadmin: member } });
+    await call('DELETE', `/${resource}/${id}/users/${member}`);
+    expect((await call('GET', `/${resource}/${id}/admin`)).body).toMatchObject({ data: [], count: 0 });
+  });
+
+  it('refuses a group batch add of members only (403 forbidden_op), leaves members out of a mixed one; chat rooms never refuse', async () => {
+    const [owner, member, newcomer] = [uid(), uid(), uid()];
+    for (const name of [owner, member, newcomer]) await call('POST', '/users', { body: { username: name, password: 'p' } });
+    const group = await call('POST', '/chatgroups', { body: { groupname: 'g', public: false, owner, members: [member] } });
+    const groupId = (group.body.data as Record<string, string>).groupid!;
+    expect(await call('POST', `/chatgroups/${groupId}/users`, { body: { usernames: [member, owner] } })).toMatchObject({
+      status: 403,
+      body: { error: 'forbidden_op', error_description: `can not join this group, reason:user: ${member} already in group: ${groupId}\n` },
+    });
+    expect((await call('POST', `/chatgroups/${groupId}/users`, { body: { usernames: [member, newcomer] } })).body).toMatchObject({ data: { newmembers: [newcomer] } });
+    const room = await call('POST', '/chatrooms', { body: { name: 'r', description: 'r', owner, members: [member] } });
+    const roomId = (room.body.data as Record<string, string>).id!;
+    expect((await call('POST', `/chatrooms/${roomId}/users`, { body: { usernames: [member] } })).body).toMatchObject({ data: { newmembers: [] } });
+  });
+
   it('caps batches at 60 and answers single vs batch block removal as object vs array', async () => {
     const owner = uid();
     await call('POST', '/users', { body: { username: owner, password: 'p' } });
-    const room = await call('POST', '/chatrooms', { body: { name: 'r', description: '', owner } });
+    const room = await call('POST', '/chatrooms', { body: { name: 'r', description: 'r', owner } });
     const roomId = (room.body.data as Record<string, string>).id!;
     const tooMany = Array.from({ length: 61 }, (_value, index) => `x${index}`);
     const capped = await call('POST', `/chatrooms/${roomId}/mute`, { body: { usernames: tooMany, mute_duration: -1 } });

@@ -54,6 +54,9 @@ const TABLE: Row[] = [
   { name: 'list members', method: 'GET', path: new RegExp(`^/${ROOMS}/\\d+/users$`), query: { pagenum: '1' }, section: '§8, §9' },
   { name: 'add members', method: 'POST', path: new RegExp(`^/${ROOMS}/\\d+/users$`), body: { usernames: 'string[]' }, section: '§8, §9' },
   { name: 'remove members', method: 'DELETE', path: new RegExp(`^/${ROOMS}/\\d+/users/${IDS}$`), section: '§8, §9' },
+  { name: 'list admins', method: 'GET', path: new RegExp(`^/${ROOMS}/\\d+/admin$`), section: '§17' },
+  { name: 'add admin', method: 'POST', path: new RegExp(`^/${ROOMS}/\\d+/admin$`), body: { newadmin: 'string' }, section: '§17' },
+  { name: 'remove admin', method: 'DELETE', path: new RegExp(`^/${ROOMS}/\\d+/admin/${ID}$`), section: '§17' },
   { name: 'mute', method: 'POST', path: new RegExp(`^/${ROOMS}/\\d+/mute$`), body: { usernames: 'string[]', mute_duration: 'number' }, section: '§11' },
   { name: 'unmute', method: 'DELETE', path: new RegExp(`^/${ROOMS}/\\d+/mute/${IDS}$`), section: '§11' },
   { name: 'list mutes', method: 'GET', path: new RegExp(`^/${ROOMS}/\\d+/mute$`), section: '§11' },
@@ -129,6 +132,8 @@ async function scenario(harness: Harness): Promise<void> {
     const ref = { kind, id: room.id };
     await backend.rooms.members.add(ref, [c, d]);
     await backend.rooms.members.list(ref, {});
+    await backend.rooms.members.setRole(ref, c, 'admin');
+    await backend.rooms.members.setRole(ref, c, 'member');
     await backend.rooms.mutes.set(ref, b, 60);
     await backend.rooms.mutes.setMany(ref, [c], null);
     await backend.rooms.mutes.list(ref, {});

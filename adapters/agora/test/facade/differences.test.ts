@@ -36,6 +36,13 @@ describe('Agora compat: documented differences', () => {
     expect(details[1]).toMatchObject({ description: '', public: false, maxusers: 200, custom: '', name: 'g', owner: a });
   });
 
+  it('a chat room with an empty description: the fake refuses it as not provided, the facade creates it', async () => {
+    const body = { name: 'lobby', description: '', owner: a };
+    const [onFake, onFacade] = [await call(fake, { method: 'POST', path: '/chatrooms', body }), await call(facade, { method: 'POST', path: '/chatrooms', body })];
+    expect(onFake).toMatchObject({ status: 400, body: { error: 'invalid_parameter', error_description: 'description must be provided' } });
+    expect(onFacade.status).toBe(200);
+  });
+
   it('a REST send the relationship policy refuses: Agora sends it, the facade answers 403 forbidden_op', async () => {
     const answers = [];
     for (const target of [fake, facade]) {

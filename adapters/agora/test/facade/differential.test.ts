@@ -57,6 +57,10 @@ describe('Agora compat: one scenario, three targets', () => {
     expect(byName.get('no token')?.status).toBe(401);
     expect(byName.get('allow-list a non-member (403 on groups)')?.status).toBe(403);
     expect(byName.get('allow-list a chat room non-member (400 on chat rooms)')?.status).toBe(400);
+    // Audit A8: Agora's docs make `public` optional; only 声网's say it is required.
+    expect(byName.get('create a group without `public` (optional per Agora)')?.status).toBe(200);
+    // Audit A7: a group batch of members only fails as a whole.
+    expect(byName.get('add a batch of members already in (403 on groups)')?.status).toBe(403);
     expect(fake.filter((answer) => answer.status === 200).length).toBeGreaterThan(30);
   });
 

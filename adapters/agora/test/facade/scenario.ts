@@ -108,14 +108,31 @@ export const SCENARIO: readonly Step[] = [
     },
   },
   { name: 'create a group for an unknown owner', request: (c) => ({ method: 'POST', path: '/chatgroups', body: { groupname: 'x', public: false, owner: c.missing } }) },
-  { name: 'create a group without `public`', request: (c) => ({ method: 'POST', path: '/chatgroups', body: { groupname: 'x', owner: c.a } }) },
+  {
+    name: 'create a group without `public` (optional per Agora)',
+    request: (c) => ({ method: 'POST', path: '/chatgroups', body: { groupname: 'x', owner: c.a } }),
+    capture: (body, c) => {
+      const id = data(body).groupid;
+      if (typeof id === 'string') c.captured.set('unlisted-group', id);
+    },
+  },
   { name: 'group details', request: (c) => ({ method: 'GET', path: `/chatgroups/${group(c)}` }) },
   { name: 'add one member', request: (c) => ({ method: 'POST', path: `/chatgroups/${group(c)}/users/${c.c}` }) },
   { name: 'add a member twice', request: (c) => ({ method: 'POST', path: `/chatgroups/${group(c)}/users/${c.c}` }) },
   { name: 'add members in a batch', request: (c) => ({ method: 'POST', path: `/chatgroups/${group(c)}/users`, body: { usernames: [c.d, c.b] } }) },
+  { name: 'add a batch of members already in (403 on groups)', request: (c) => ({ method: 'POST', path: `/chatgroups/${group(c)}/users`, body: { usernames: [c.b, c.d] } }) },
   { name: 'add an unknown user', request: (c) => ({ method: 'POST', path: `/chatgroups/${group(c)}/users/${c.missing}` }) },
   { name: 'member list', request: (c) => ({ method: 'GET', path: `/chatgroups/${group(c)}/users?pagenum=1&pagesize=10` }) },
   { name: 'members of an unknown group', request: () => ({ method: 'GET', path: '/chatgroups/999999/users' }) },
+
+  // ── group admins (§17)
+  { name: 'make a member an admin', request: (c) => ({ method: 'POST', path: `/chatgroups/${group(c)}/admin`, body: { newadmin: c.c } }) },
+  { name: 'admin list', request: (c) => ({ method: 'GET', path: `/chatgroups/${group(c)}/admin` }) },
+  { name: 'make a non-member an admin', request: (c) => ({ method: 'POST', path: `/chatgroups/${group(c)}/admin`, body: { newadmin: c.f } }) },
+  { name: 'make an admin without `newadmin`', request: (c) => ({ method: 'POST', path: `/chatgroups/${group(c)}/admin`, body: { admin: c.c } }) },
+  { name: 'demote an admin', request: (c) => ({ method: 'DELETE', path: `/chatgroups/${group(c)}/admin/${c.c}` }) },
+  { name: 'demote a non-admin', request: (c) => ({ method: 'DELETE', path: `/chatgroups/${group(c)}/admin/${c.c}` }) },
+  { name: 'admin list after the demotion', request: (c) => ({ method: 'GET', path: `/chatgroups/${group(c)}/admin` }) },
 
   // ── group allow list (§10)
   { name: 'allow-list one member', request: (c) => ({ method: 'POST', path: `/chatgroups/${group(c)}/white/users/${c.b}` }) },
@@ -162,7 +179,7 @@ export const SCENARIO: readonly Step[] = [
   // ── chat rooms (§9–§11)
   {
     name: 'create a chat room',
-    request: (c) => ({ method: 'POST', path: '/chatrooms', body: { name: 'live', description: '', owner: c.a, members: [c.b] } }),
+    request: (c) => ({ method: 'POST', path: '/chatrooms', body: { name: 'live', description: 'live', owner: c.a, members: [c.b] } }),
     capture: (body, c) => {
       const id = data(body).id;
       if (typeof id === 'string') c.captured.set('chatroom', id);
