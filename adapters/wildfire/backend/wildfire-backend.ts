@@ -263,6 +263,10 @@ export class WildfireBackend implements Backend {
     this.sinceCache.delete(`${kind}\u0000${uid}\u0000${other}`);
   }
 
+  /**
+   * friend/status without `extra` blanks uid's row's extra, whatever the status (the server sets
+   * the proto's unset extra, "", on that row; audit W-1): callers treat uid's extra as "" after it.
+   */
   private setFriendStatus(uid: string, friend: string, status: 0 | 1 | 2, capability: string): Promise<unknown> {
     return this.call('/admin/friend/status', { userId: uid, friendUid: friend, status }, true, capability);
   }
@@ -470,15 +474,21 @@ export class WildfireBackend implements Backend {
           apply: async () => void (await this.setFriendStatus(uid, friend, 0, capability)),
           undo: async () => {
             if (!wasFriend && !wasFriendOf) await this.setFriendStatus(uid, friend, 1, capability);
-            else if (wasFriend) await this.setFriendStatus(friend, uid, 2, capability);
-            else await this.setFriendStatus(uid, friend, 2, capability);
+            else if (wasFriend) {
+              await this.setFriendStatus(friend, uid, 2, capability);
+              // The apply blanked uid's extra (audit W-1); the undo above wrote only friend's row.
+              if (forward.extra) await this.setExtra(uid, friend, forward.extra, capability);
+            } else await this.setFriendStatus(uid, friend, 2, capability);
           },
         });
       }
       // A re-added friend starts with an empty view, as in the reference; Wildfire keeps old rows.
       const alias = input.alias ?? (wasFriend ? (forward.alias ?? '') : '');
       const extra = input.extra ?? (wasFriend ? (forward.extra ?? '') : '');
-      steps.push(...this.viewSteps(uid, friend, forward, alias, extra, capability));
+      // The steps so far begin with friend/status for uid→friend, which wrote "" into uid's extra (audit W-1): the wanted extra is set again.
+      const statusWritten = steps.length > 0;
+      const current = statusWritten ? { ...forward, extra: '' } : forward;
+      steps.push(...this.viewSteps(uid, friend, current, alias, extra, capability));
       await runSteps(steps);
       const friendship: Friendship = { uid, friend, alias: emptyToNull(alias), extra: emptyToNull(extra), since: this.since('friend', uid, friend, !wasFriend) };
       const bothAdded = mode === 'mutual' && !wasFriendOf;

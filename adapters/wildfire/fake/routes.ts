@@ -169,19 +169,21 @@ export function buildRoutes(state: WildfireFakeState, behaviour: FakeBehaviour):
     const friendUid = str(body, 'friendUid');
     if (!nonEmpty(userId) || !nonEmpty(friendUid)) return fail(251);
     const status = int(body, 'status');
-    const extra = str(body, 'extra');
+    // An absent or empty `extra` is never set on the proto, whose getter then reads "" (FriendRelationAction.java:45-47).
+    const extra = str(body, 'extra') ?? '';
     const at = now();
     const forward = state.upsertRow(userId, friendUid, status, at);
     forward.state = status;
     forward.timestamp = at;
-    if (extra !== undefined) forward.extra = extra;
+    // a's row always takes the request's extra, so a call without one blanks it (MemoryMessagesStore.handleFriendRequest :3445-3447).
+    forward.extra = extra;
     if (status !== 2) {
-      // Two-way: b's row gets the same state; `extra` lands on it only when the row is new.
+      // Two-way: b's row gets the same state; `extra` lands on it only when the row is new (:3466-3471).
       const isNew = state.row(friendUid, userId) === undefined;
       const backward = state.upsertRow(friendUid, userId, status, at);
       backward.state = status;
       backward.timestamp = at;
-      if (isNew && extra !== undefined) backward.extra = extra;
+      if (isNew) backward.extra = extra;
     }
     return ok();
   });

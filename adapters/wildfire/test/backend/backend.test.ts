@@ -239,6 +239,38 @@ describe('wildfire backend (community)', () => {
   });
 });
 
+describe.each(['community', 'pro'] as const)('wildfire backend: friend rows after friend/status (%s)', (edition) => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await setup({ fake: { edition }, config: { edition } });
+  });
+  afterAll(async () => h.close());
+
+  // friend/status rewrites a's extra with its own, "" when absent (audit W-1): the adapter must set it again.
+  it('a mutual put over a one-way entry keeps a\'s extra', async () => {
+    const [a, b, c] = await users(h, 'a', 'b', 'c');
+    await h.backend.friends.put(a!, b!, { extra: 'x' }, 'one-way');
+    expect((await h.backend.friends.put(a!, b!, {})).extra).toBe('x');
+    expect(h.fake.state.row(a!, b!)).toMatchObject({ state: 0, extra: 'x' });
+    expect((await h.backend.relations.get(a!, b!)).extra).toBe('x');
+    // The same after b drops a one-way and a puts the friendship again.
+    await h.backend.friends.put(a!, c!, { extra: 'y' });
+    await h.backend.friends.remove(c!, a!, 'one-way');
+    expect((await h.backend.friends.put(a!, c!, {})).extra).toBe('y');
+    expect((await h.backend.friends.get(a!, c!)).extra).toBe('y');
+  });
+
+  it('a re-added friend gets the extra asked for even when a stale row holds the same text', async () => {
+    const [a, b] = await users(h, 'a', 'b');
+    await h.backend.friends.put(a!, b!, { extra: 'x' });
+    // b's mutual removal blanks only b's row: a's row keeps "x" in state 1.
+    await h.backend.friends.remove(b!, a!, 'mutual');
+    expect(h.fake.state.row(a!, b!)).toMatchObject({ state: 1, extra: 'x' });
+    expect((await h.backend.friends.put(a!, b!, { extra: 'x' }, 'one-way')).extra).toBe('x');
+    expect(h.fake.state.row(a!, b!)).toMatchObject({ state: 0, extra: 'x' });
+  });
+});
+
 describe('wildfire backend (pro)', () => {
   let h: Harness;
   beforeAll(async () => {

@@ -144,6 +144,21 @@ describe('wildfire fake: state quirks (§5–§9)', () => {
     expect((await call('/admin/relation/get', { first: c, second: a })).result).toEqual({ userId: c, targetId: a, isFriend: false, isBlacked: false });
   });
 
+  it('friend/status writes its own extra on a\'s row, "" when absent (audit W-1); b\'s existing row keeps its extra', async () => {
+    const [a, b] = [rid(), rid()];
+    const relation = async (first: string, second: string) => (await call('/admin/relation/get', { first, second })).result;
+    await call('/admin/friend/status', { userId: a, friendUid: b, status: 0, extra: 'x' });
+    expect([(await relation(a, b)).extra, (await relation(b, a)).extra]).toEqual(['x', 'x']);
+    await call('/admin/friend/set_extra', { operator: b, targetId: a, extra: 'mine' });
+    await call('/admin/friend/status', { userId: a, friendUid: b, status: 0 });
+    expect(await relation(a, b)).toMatchObject({ isFriend: true, extra: '' });
+    expect(await relation(b, a)).toMatchObject({ isFriend: true, extra: 'mine' });
+    await call('/admin/friend/set_extra', { operator: a, targetId: b, extra: 'y' });
+    await call('/admin/friend/status', { userId: a, friendUid: b, status: 2 });
+    expect(await relation(a, b)).toMatchObject({ isFriend: false, extra: '' });
+    expect(await relation(b, a)).toMatchObject({ isFriend: true, extra: 'mine' });
+  });
+
   it('send_request: 23 when a lists b, 246 blacklisted, 16 on a repeat; force skips the checks', async () => {
     const [a, b, c] = [rid(), rid(), rid()];
     expect((await call('/admin/friend/send_request', { userId: a, friendUid: b, reason: 'hi' })).code).toBe(0);
