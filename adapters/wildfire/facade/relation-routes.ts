@@ -5,7 +5,7 @@
  * quirk that set_alias/set_extra on a non-friend create a one-way friend row maps to
  * `friends.put(…, 'one-way')`.
  */
-import { ImBridgeError, type Backend, type Relation } from '../../../src/spec/index.js';
+import { ImBridgeError, isOptionSupported, type Backend, type Relation } from '../../../src/spec/index.js';
 import { type Answer, type Json, fail, int, isAnswer, nonEmpty, ok, readFriendRequest, str } from '../protocol/wire.js';
 import { route, type FacadeRoute } from './facade-route.js';
 import { requireOption } from './require-option.js';
@@ -69,8 +69,11 @@ export function relationRoutes(): FacadeRoute[] {
       const status = int(body, 'status');
       const extra = str(body, 'extra');
       if (status === 0) {
-        requireOption(backend, 'friends.put', extra === undefined ? undefined : 'extra');
-        await backend.friends.put(userId, friendUid, extra === undefined ? {} : { extra });
+        // Wildfire writes the call's extra on a's row, "" when absent or empty (audit W-1): a friendship
+        // set without one blanks a's extra. A backend without friend extras has nothing to blank.
+        const wanted = extra ?? '';
+        if (wanted !== '') requireOption(backend, 'friends.put', 'extra');
+        await backend.friends.put(userId, friendUid, isOptionSupported(backend.capabilities, 'friends.put', 'extra') ? { extra: wanted } : {});
         return ok();
       }
       // 2 (legacy) writes only the caller's row; any other value is "not friends" on both rows.

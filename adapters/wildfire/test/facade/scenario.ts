@@ -93,6 +93,8 @@ export function scenario(ids: Ids): Step[] {
     { label: 'b lists a (two-way)', path: '/admin/friend/list', body: { userId: b } },
     { label: 'unknown lists nobody', path: '/admin/friend/list', body: { userId: unknown } },
     { label: 'relation a→c', path: '/admin/relation/get', body: { first: a, second: c } },
+    { label: 'a↔c friends again without extra: a\'s extra is blanked', path: '/admin/friend/status', body: { userId: a, friendUid: c, status: 0 } },
+    { label: 'relation a→c (extra "")', path: '/admin/relation/get', body: { first: a, second: c } },
     { label: 'set alias a→b', path: '/admin/friend/set_alias', body: { operator: a, targetId: b, alias: 'Bobby' } },
     { label: 'get alias a→b', path: '/admin/friend/get_alias', body: { operator: a, targetId: b } },
     { label: 'set extra a→b', path: '/admin/friend/set_extra', body: { operator: a, targetId: b, extra: '{"vip":true}' } },
