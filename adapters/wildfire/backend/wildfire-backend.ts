@@ -116,6 +116,13 @@ interface WildfireMember {
 /** How long a positive user lookup is trusted (the vendor checks nothing itself, §4). */
 const USER_CACHE_TTL_MS = 5_000;
 
+/**
+ * Wildfire lets one repeat of a friend request through when the request was last updated less
+ * than 5 minutes ago, and rewrites it (a hard-coded window, MemoryMessagesStore.saveAddFriendRequest
+ * :3343-3359; audit W-2). Beyond it the server answers 16 itself.
+ */
+const REQUEST_REPEAT_GRACE_MS = 5 * 60_000;
+
 /** `/admin/user/update` flag bits (§7). */
 const UPDATE_FLAG = { displayName: 0x01, extra: 0x100 } as const;
 
@@ -168,6 +175,12 @@ export class WildfireBackend implements Backend {
    * remembers when it first saw each entry; lost on restart, then re-stamped at first sight.
    */
   private readonly sinceCache = new LRUCache<string, string>({ max: 100_000 });
+  /**
+   * When this backend last sent each friend request (`from\0to` → context clock ms), so a repeat
+   * inside the server's 5-minute allowance is REQUEST_PENDING as the contract says, not a rewrite.
+   * In memory: after a restart, or from another process, that one repeat still reaches the server.
+   */
+  private readonly sentRequests = new LRUCache<string, number>({ max: 100_000 });
 
   constructor(
     config: WildfireConfig,
@@ -584,9 +597,15 @@ export class WildfireBackend implements Backend {
       // The unified order: BLOCKED, then ALREADY_FRIENDS (mutual), then REQUEST_PENDING (the vendor's 16).
       if (backward.isBlacked) throw new PolicyError('BLOCKED', `"${to}" blocks "${from}"`);
       if (forward.isFriend && backward.isFriend) throw new ConflictError('ALREADY_FRIENDS', `"${from}" and "${to}" are already friends`);
-      // force:false runs the vendor's own user-request checks (16 repeat, 246 blacklist, 18 recently rejected);
+      const key = `${from}\u0000${to}`;
+      const sentAt = this.sentRequests.get(key);
+      if (sentAt !== undefined && this.context.now() - sentAt < REQUEST_REPEAT_GRACE_MS) {
+        throw new ConflictError('REQUEST_PENDING', `"${from}" already asked "${to}" to be friends`);
+      }
+      // force:false runs the vendor's own user-request checks (18 recently rejected, 16 repeat, 23, 246 blacklist);
       // `reason` must be a string or the server throws (HTTP 500, §5).
       await this.call('/admin/friend/send_request', { userId: from, friendUid: to, reason: message ?? '', force: false }, false, capability);
+      this.sentRequests.set(key, this.context.now());
       const request: FriendRequest = { from, to, message, status: 'pending', createdAt: this.nowIso() };
       emitChange(this.context, 'friendRequest.added', { from, to }, null, request);
       return request;

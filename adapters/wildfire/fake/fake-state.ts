@@ -107,6 +107,8 @@ export class WildfireFakeState {
   readonly friends = new Map<string, Map<string, FriendRow>>();
   /** `from\0to` → request. */
   readonly requests = new Map<string, FriendRequestRow>();
+  /** `from\0to` → when the one repeat allowed within 5 minutes was used (the server's in-memory `repeatFriendRequest`). */
+  readonly requestRepeats = new Map<string, number>();
   readonly groups = new Map<string, FakeGroup>();
   /** userId → `type\0target\0line` → entry. */
   readonly conversations = new Map<string, Map<string, FakeConversationEntry>>();
@@ -121,6 +123,7 @@ export class WildfireFakeState {
     this.users.clear();
     this.friends.clear();
     this.requests.clear();
+    this.requestRepeats.clear();
     this.groups.clear();
     this.conversations.clear();
     this.messages.length = 0;

@@ -31,6 +31,9 @@ import {
 // The wire helpers live in ../protocol.ts (shared with the client and the compat facade).
 export { ERROR_TEXT, JavaException, NPE, USER_NAME_CLASH, bool, fail, int, list, obj, ok, str, type Answer, type Json };
 
+/** The server's hard-coded window for the one quick repeat of a friend request (MemoryMessagesStore.java:3347-3352). */
+const REPEAT_GRACE_MS = 5 * 60_000;
+
 function shortId(): string {
   return randomBytes(6).toString('base64url').replace(/[-_]/g, 'x');
 }
@@ -236,15 +239,23 @@ export function buildRoutes(state: WildfireFakeState, behaviour: FakeBehaviour):
     const read = readFriendRequest(body);
     if (isAnswer(read)) return read;
     const { userId, friendUid, reason, force } = read;
-    if (state.row(userId, friendUid)?.state === 0) return fail(23);
+    // MemoryMessagesStore.saveAddFriendRequest (:3316-3389): force is the admin source, which skips 248, the request checks and 246.
+    if (!force && behaviour.disableFriendRequest) return fail(248);
     const key = `${userId}\u0000${friendUid}`;
     const existing = state.requests.get(key);
-    if (!force) {
-      if (behaviour.disableFriendRequest) return fail(248);
-      if (state.row(friendUid, userId)?.blacked === 1) return fail(246);
-      if (existing?.status === 0 && now() - existing.timestamp < behaviour.repeatRequestDurationMs) return fail(16);
-      if (existing?.status === 2 && now() - existing.timestamp < behaviour.rejectRequestDurationMs) return fail(18);
+    if (!force && existing && existing.status !== 1) {
+      const age = now() - existing.timestamp;
+      if (existing.status === 2 && age < behaviour.rejectRequestDurationMs) return fail(18);
+      if (!(behaviour.repeatRequestDurationMs > 0 && age > behaviour.repeatRequestDurationMs)) {
+        if (age > REPEAT_GRACE_MS) return fail(16);
+        // Within 5 minutes of the last update one repeat goes through (and rewrites the request); the next one is 16.
+        const repeated = state.requestRepeats.get(key);
+        if (repeated !== undefined && now() - repeated < REPEAT_GRACE_MS) return fail(16);
+        state.requestRepeats.set(key, now());
+      }
     }
+    if (state.row(userId, friendUid)?.state === 0) return fail(23);
+    if (!force && (state.row(friendUid, userId)?.blacked ?? 0) > 0) return fail(246);
     state.requests.set(key, { from: userId, to: friendUid, reason, status: 0, timestamp: now() });
     return ok();
   });

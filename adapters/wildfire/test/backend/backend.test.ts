@@ -271,6 +271,37 @@ describe.each(['community', 'pro'] as const)('wildfire backend: friend rows afte
   });
 });
 
+describe.each(['community', 'pro'] as const)('wildfire backend: friend request repeats (%s)', (edition) => {
+  let h: Harness;
+  // One clock for the fake server and the adapter, so a test can let 5 minutes pass.
+  let clock = Date.now();
+  beforeAll(async () => {
+    h = await setup({ fake: { edition, now: () => clock }, config: { edition }, now: () => clock });
+  });
+  afterAll(async () => h.close());
+
+  // Wildfire accepts (and rewrites) one repeat within 5 minutes of the last update (audit W-2).
+  it('a quick repeat is REQUEST_PENDING and never reaches the server, which would rewrite the request', async () => {
+    const [a, b] = await users(h, 'a', 'b');
+    await h.backend.friendRequests.send(a!, b!, 'hi');
+    h.fake.control.clearRequests();
+    expect((await failure(h.backend.friendRequests.send(a!, b!, 'changed'))).code).toBe('REQUEST_PENDING');
+    expect(h.fake.control.requestsTo('POST /admin/friend/send_request')).toHaveLength(0);
+    expect(h.fake.state.requests.get(`${a}\u0000${b}`)).toMatchObject({ reason: 'hi', status: 0 });
+    clock += 6 * 60_000;
+    expect((await failure(h.backend.friendRequests.send(a!, b!, 'later'))).code).toBe('REQUEST_PENDING');
+    expect(h.fake.state.requests.get(`${a}\u0000${b}`)).toMatchObject({ reason: 'hi' });
+  });
+
+  it('a pending request wins over a one-way entry: REQUEST_PENDING, not ALREADY_FRIENDS', async () => {
+    const [a, b] = await users(h, 'a', 'b');
+    await h.backend.friendRequests.send(a!, b!, null);
+    await h.backend.friends.put(a!, b!, {}, 'one-way');
+    clock += 6 * 60_000;
+    expect((await failure(h.backend.friendRequests.send(a!, b!, null))).code).toBe('REQUEST_PENDING');
+  });
+});
+
 describe('wildfire backend (pro)', () => {
   let h: Harness;
   beforeAll(async () => {

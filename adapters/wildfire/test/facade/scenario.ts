@@ -19,6 +19,8 @@ export interface Step {
    * expected answer derived from the Wildfire fake's, and the reason (listed in the README).
    */
   openim?: { reason: string; expect: (fakeAnswer: Normalized) => Normalized };
+  /** Where the facade answers differently over every backend (README "Differences from a real Wildfire server"). */
+  facade?: { reason: string; expect: (fakeAnswer: Normalized) => Normalized };
 }
 
 export interface Ids {
@@ -114,7 +116,19 @@ export function scenario(ids: Ids): Step[] {
     { label: 'd asks a, who blocks d → 246', path: '/admin/friend/send_request', body: { userId: d, friendUid: a, reason: 'hi' } },
     { label: 'a asks b, already friends → 23', path: '/admin/friend/send_request', body: { userId: a, friendUid: b, reason: 'hi', force: true } },
     { label: 'c asks d', path: '/admin/friend/send_request', body: { userId: c, friendUid: d, reason: 'hello' } },
-    { label: 'c asks d again → 16', path: '/admin/friend/send_request', body: { userId: c, friendUid: d, reason: 'hello?' } },
+    {
+      label: 'c asks d again: Wildfire lets one quick repeat through',
+      path: '/admin/friend/send_request',
+      body: { userId: c, friendUid: d, reason: 'hello?' },
+      facade: {
+        reason: 'Wildfire accepts and rewrites one repeat within 5 minutes of the last update; a unified request cannot be rewritten, so every facade target answers a repeat with 16',
+        expect: () => ({ status: 200, body: { code: 16, msg: 'already send request' } }),
+      },
+    },
+    { label: 'c asks d a third time → 16', path: '/admin/friend/send_request', body: { userId: c, friendUid: d, reason: 'hello??' } },
+    { label: 'c lists d one-way (set_alias)', path: '/admin/friend/set_alias', body: { operator: c, targetId: d, alias: 'D' } },
+    { label: 'c asks d once more → 16: the pending request comes before 23', path: '/admin/friend/send_request', body: { userId: c, friendUid: d, reason: 'hi' } },
+    { label: 'c drops d (status 2: c\'s row only)', path: '/admin/friend/status', body: { userId: c, friendUid: d, status: 2 } },
     { label: 'request without reason → HTTP 500 NPE', path: '/admin/friend/send_request', body: { userId: c, friendUid: b } },
     { label: 'a unblocks d', path: '/admin/blacklist/status', body: { userId: a, targetUid: d, status: 0 } },
     { label: 'a blacklist empty', path: '/admin/blacklist/list', body: { userId: a } },
