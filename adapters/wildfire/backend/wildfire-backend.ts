@@ -123,6 +123,9 @@ const USER_CACHE_TTL_MS = 5_000;
  */
 const REQUEST_REPEAT_GRACE_MS = 5 * 60_000;
 
+/** `ProtoConstants.PersistFlag.Persist_And_Count` (§9): stored, and counted as unread / in the push badge. */
+const PERSIST_AND_COUNT = 3;
+
 /** `/admin/user/update` flag bits (§7). */
 const UPDATE_FLAG = { displayName: 0x01, extra: 0x100 } as const;
 
@@ -1058,7 +1061,9 @@ export class WildfireBackend implements Backend {
       const body = {
         sender: from,
         conv: { type: CONVERSATION_TYPE[to.type], target: to.id, line: 0 },
-        payload: { type: 1, searchableContent: message.text },
+        // persistFlag 3 (Persist_And_Count), as the server's own TextMessageContentBuilder sets for text: the
+        // MessagePayload default 0 means "not persisted" and never raises the receiver's count (audit W-3).
+        payload: { type: 1, searchableContent: message.text, persistFlag: PERSIST_AND_COUNT },
       };
       // Not idempotent: a repeat would deliver the message twice.
       const result = await this.call<{ messageUid?: unknown; timestamp?: unknown }>('/admin/message/send', body, false, capability);

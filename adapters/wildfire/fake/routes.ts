@@ -455,12 +455,14 @@ export function buildRoutes(state: WildfireFakeState, behaviour: FakeBehaviour):
     const at = now();
     const messageUid = state.nextMessageUid(at);
     state.messages.push({ messageUid, sender, conv: { type, target, line }, payload, timestamp: at });
+    // Only a payload flagged "count" (persistFlag bit 0x02; absent = 0, not persisted) raises the receivers' count (MessagesPublisher.java:318-321).
+    const counted = (int(payload, 'persistFlag') & 0x02) !== 0 ? 1 : 0;
     if (type === 0) {
       state.touchConversation(sender, 0, target, line, 0, at);
-      if (target !== sender) state.touchConversation(target, 0, sender, line, 1, at);
+      if (target !== sender) state.touchConversation(target, 0, sender, line, counted, at);
     } else if (targetGroup) {
       for (const member of state.activeMembers(targetGroup)) {
-        state.touchConversation(member.member_id, 1, target, line, member.member_id === sender ? 0 : 1, at);
+        state.touchConversation(member.member_id, 1, target, line, member.member_id === sender ? 0 : counted, at);
       }
     }
     return ok({ messageUid, timestamp: at });

@@ -156,6 +156,8 @@ describe('wildfire backend (community)', () => {
     expect(String(h.fake.state.messages.at(-1)!.messageUid)).toBe(sent.id);
     const backdoor = createBackdoor(h.fake);
     expect(await backdoor.conversations(b!)).toEqual([{ type: 'user', id: a }]);
+    // Sent as a text the server counts (persistFlag 3, audit W-3): b's unread count and push badge go up.
+    expect([...h.fake.state.conversations.get(b!)!.values()].map((entry) => entry.unread)).toEqual([1]);
     await h.backend.blocks.put(b!, a!);
     const before = h.fake.state.messages.length;
     expect((await failure(h.backend.messages.send({ from: a!, to: { type: 'user', id: b! }, text: 'x' }))).code).toBe('BLOCKED');

@@ -188,6 +188,16 @@ describe('wildfire fake: state quirks (§5–§9)', () => {
     expect((await call('/admin/message/send', { sender: a, conv: { type: 9, target: b }, payload: { type: 1 } })).code).toBe(251);
   });
 
+  it('message/send raises the receivers\' unread count only for a payload flagged "count" (persistFlag & 2, audit W-3)', async () => {
+    const [a, b] = [rid(), rid()];
+    const unread = () => [...(fake.state.conversations.get(b)?.values() ?? [])].map((entry) => entry.unread);
+    await call('/admin/message/send', { sender: a, conv: { type: 0, target: b, line: 0 }, payload: { type: 1, searchableContent: 'no flag' } });
+    await call('/admin/message/send', { sender: a, conv: { type: 0, target: b, line: 0 }, payload: { type: 1, searchableContent: 'persist', persistFlag: 1 } });
+    expect(unread()).toEqual([0]);
+    await call('/admin/message/send', { sender: a, conv: { type: 0, target: b, line: 0 }, payload: { type: 1, searchableContent: 'counted', persistFlag: 3 } });
+    expect(unread()).toEqual([1]);
+  });
+
   it('/__fake routes: state, faults and reset', async () => {
     const state = (await (await fetch(`${fake.url}/__fake/state`)).json()) as { users: unknown[] };
     expect(Array.isArray(state.users)).toBe(true);
