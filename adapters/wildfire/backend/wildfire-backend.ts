@@ -275,6 +275,18 @@ export class WildfireBackend implements Backend {
     return now;
   }
 
+  /**
+   * A list in an order an edit does not change: `since`, then id. friend/list is sorted by each
+   * row's last change (set_alias, set_extra, blacklist/status and friend/status reset it; audit W-5)
+   * and blacklist/list is not sorted at all, so paging in the server's order would skip or repeat
+   * entries edited between two pages.
+   */
+  private stableOrder(kind: 'friend' | 'block', uid: string, ids: string[]): Array<{ id: string; since: string }> {
+    return ids
+      .map((id) => ({ id, since: this.since(kind, uid, id, false) }))
+      .sort((left, right) => left.since.localeCompare(right.since) || (left.id < right.id ? -1 : left.id > right.id ? 1 : 0));
+  }
+
   private forgetSince(kind: 'friend' | 'block', uid: string, other: string): void {
     this.sinceCache.delete(`${kind}\u0000${uid}\u0000${other}`);
   }
@@ -539,21 +551,21 @@ export class WildfireBackend implements Backend {
       this.require(capability, options.query !== undefined ? 'query' : options.uids !== undefined ? 'uids' : undefined);
       await this.ensureUsers(capability, uid);
       const result = await this.call<{ list?: string[] }>('/admin/friend/list', { userId: uid }, true, capability);
-      let ids = result?.list ?? [];
+      let entries = this.stableOrder('friend', uid, result?.list ?? []);
       if (options.uids !== undefined) {
         const wanted = new Set(options.uids);
-        ids = ids.filter((id) => wanted.has(id));
+        entries = entries.filter((candidate) => wanted.has(candidate.id));
       }
-      const entry = async (friend: string): Promise<Friendship> => {
+      const entry = async ({ id: friend, since }: { id: string; since: string }): Promise<Friendship> => {
         const relation = await this.relation(uid, friend, capability);
-        return { uid, friend, alias: emptyToNull(relation.alias), extra: emptyToNull(relation.extra), since: this.since('friend', uid, friend, false) };
+        return { uid, friend, alias: emptyToNull(relation.alias), extra: emptyToNull(relation.extra), since };
       };
       if (options.query === undefined || options.query === '') {
-        const page = paginate(ids, options);
+        const page = paginate(entries, options);
         return { items: await Promise.all(page.items.map(entry)), nextCursor: page.nextCursor };
       }
       const needle = options.query.toLowerCase();
-      const all = await Promise.all(ids.map(entry));
+      const all = await Promise.all(entries.map(entry));
       const matched: Friendship[] = [];
       for (const friendship of all) {
         const name = await this.userName(friendship.friend, capability);
@@ -669,7 +681,7 @@ export class WildfireBackend implements Backend {
       this.require(capability);
       await this.ensureUsers(capability, uid);
       const result = await this.call<{ list?: string[] }>('/admin/blacklist/list', { userId: uid }, true, capability);
-      const blocks = (result?.list ?? []).map((blocked) => ({ uid, blocked, since: this.since('block', uid, blocked, false) }));
+      const blocks = this.stableOrder('block', uid, result?.list ?? []).map(({ id: blocked, since }) => ({ uid, blocked, since }));
       return paginate(blocks, options);
     },
   };

@@ -29,7 +29,7 @@ export interface FriendRow {
   alias: string;
   extra: string;
   timestamp: number;
-  /** Insertion order, to keep "oldest first" stable between rows of the same millisecond. */
+  /** Change order, to keep the timestamp order stable between rows changed in the same millisecond. */
   order: number;
 }
 
@@ -154,6 +154,12 @@ export class WildfireFakeState {
       rows.set(target, row);
     }
     return row;
+  }
+
+  /** A write to a row: its timestamp is the change time, so friend/list puts it last (ties: change order). */
+  touchRow(row: FriendRow, now: number): void {
+    row.timestamp = now;
+    row.order = this.rowOrder++;
   }
 
   friendIds(owner: string): string[] {

@@ -177,7 +177,7 @@ export function buildRoutes(state: WildfireFakeState, behaviour: FakeBehaviour):
     const at = now();
     const forward = state.upsertRow(userId, friendUid, status, at);
     forward.state = status;
-    forward.timestamp = at;
+    state.touchRow(forward, at);
     // a's row always takes the request's extra, so a call without one blanks it (MemoryMessagesStore.handleFriendRequest :3445-3447).
     forward.extra = extra;
     if (status !== 2) {
@@ -185,12 +185,13 @@ export function buildRoutes(state: WildfireFakeState, behaviour: FakeBehaviour):
       const isNew = state.row(friendUid, userId) === undefined;
       const backward = state.upsertRow(friendUid, userId, status, at);
       backward.state = status;
-      backward.timestamp = at;
+      state.touchRow(backward, at);
       if (isNew) backward.extra = extra;
     }
     return ok();
   });
 
+  // Sorted by each row's last change, not by when the friendship began (FriendRelationGetAction.java:44).
   community('/admin/friend/list', (body) => ok({ list: state.friendIds(str(body, 'userId') ?? '') }));
 
   community('/admin/blacklist/status', (body) => {
@@ -198,14 +199,12 @@ export function buildRoutes(state: WildfireFakeState, behaviour: FakeBehaviour):
     const targetUid = str(body, 'targetUid');
     if (!nonEmpty(userId) || !nonEmpty(targetUid)) return fail(251);
     const status = int(body, 'status');
-    if (status === 2) {
-      state.upsertRow(userId, targetUid, 1, now()).blacked = 1;
-    } else if (status === 0 || status === 1) {
-      const row = state.row(userId, targetUid);
-      if (row) row.blacked = 0;
-    } else {
-      return fail(251);
-    }
+    if (status !== 0 && status !== 1 && status !== 2) return fail(251);
+    // MemoryMessagesStore.blackUserRequest (:3562-3603): a missing row is created (state 1) even to unblock,
+    // and the row's timestamp is reset, which moves it in friend/list.
+    const row = state.upsertRow(userId, targetUid, 1, now());
+    row.blacked = status === 2 ? 1 : 0;
+    state.touchRow(row, now());
     return ok();
   });
 
@@ -215,8 +214,10 @@ export function buildRoutes(state: WildfireFakeState, behaviour: FakeBehaviour):
     const operator = str(body, 'operator');
     const targetId = str(body, 'targetId');
     if (!nonEmpty(operator) || !nonEmpty(targetId)) return fail(251);
-    // Quirk: a missing row is inserted with state 0 — a silent one-way "friend".
-    state.upsertRow(operator, targetId, 0, now()).alias = str(body, 'alias') ?? '';
+    // Quirk: a missing row is inserted with state 0 — a silent one-way "friend". The row's timestamp is reset (:3625-3660).
+    const row = state.upsertRow(operator, targetId, 0, now());
+    row.alias = str(body, 'alias') ?? '';
+    state.touchRow(row, now());
     return ok({ targetId: '' });
   });
 
@@ -231,7 +232,9 @@ export function buildRoutes(state: WildfireFakeState, behaviour: FakeBehaviour):
     const operator = str(body, 'operator');
     const targetId = str(body, 'targetId');
     if (!nonEmpty(operator) || !nonEmpty(targetId)) return fail(251);
-    state.upsertRow(operator, targetId, 0, now()).extra = str(body, 'extra') ?? '';
+    const row = state.upsertRow(operator, targetId, 0, now());
+    row.extra = str(body, 'extra') ?? '';
+    state.touchRow(row, now());
     return ok();
   });
 

@@ -111,6 +111,17 @@ describe('wildfire backend (community)', () => {
     expect((await h.backend.friends.list(a!, { limit: 2, cursor: page.nextCursor })).items.map((item) => item.friend)).toEqual([d]);
   });
 
+  it('friends.list pages hold still when an alias changes between them (friend/list re-sorts by last change, audit W-5)', async () => {
+    const [a, b, c, d] = await users(h, 'a', 'b', 'c', 'd');
+    for (const friend of [b, c, d]) await h.backend.friends.put(a!, friend!, {});
+    const first = await h.backend.friends.list(a!, { limit: 2 });
+    expect(first.items.map((item) => item.friend)).toEqual([b, c]);
+    await h.backend.friends.update(a!, b!, { alias: 'Bee' });
+    await h.backend.blocks.put(a!, c!);
+    expect((await h.backend.friends.list(a!, { limit: 2, cursor: first.nextCursor })).items.map((item) => item.friend)).toEqual([d]);
+    expect((await h.backend.friends.list(a!, {})).items.map((item) => item.friend)).toEqual([b, c, d]);
+  });
+
   it('friend requests: send, BLOCKED, ALREADY_FRIENDS, REQUEST_PENDING; the rest UNSUPPORTED', async () => {
     const [a, b, c] = await users(h, 'a', 'b', 'c');
     const request = await h.backend.friendRequests.send(a!, b!, 'hi');

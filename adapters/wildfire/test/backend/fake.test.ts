@@ -159,6 +159,25 @@ describe('wildfire fake: state quirks (§5–§9)', () => {
     expect(await relation(b, a)).toMatchObject({ isFriend: true, extra: 'mine' });
   });
 
+  it('friend/list follows each row\'s last change: set_alias, set_extra, blacklist/status and friend/status move a friend last (audit W-5)', async () => {
+    const [a, b, c, d] = [rid(), rid(), rid(), rid()];
+    for (const friend of [b, c, d]) await call('/admin/friend/status', { userId: a, friendUid: friend, status: 0 });
+    const list = async () => (await call('/admin/friend/list', { userId: a })).result.list;
+    expect(await list()).toEqual([b, c, d]);
+    await call('/admin/friend/set_alias', { operator: a, targetId: b, alias: 'B' });
+    expect(await list()).toEqual([c, d, b]);
+    await call('/admin/friend/set_extra', { operator: a, targetId: c, extra: 'x' });
+    expect(await list()).toEqual([d, b, c]);
+    await call('/admin/blacklist/status', { userId: a, targetUid: d, status: 2 });
+    expect(await list()).toEqual([b, c, d]);
+    await call('/admin/friend/status', { userId: b, friendUid: a, status: 0 });
+    expect(await list()).toEqual([c, d, b]);
+    // Unblocking a stranger still writes a row (state 1): relation/get then has alias and extra.
+    const e = rid();
+    await call('/admin/blacklist/status', { userId: a, targetUid: e, status: 0 });
+    expect((await call('/admin/relation/get', { first: a, second: e })).result).toEqual({ userId: a, targetId: e, isFriend: false, isBlacked: false, alias: '', extra: '' });
+  });
+
   it('groups: member/add re-adding a manager demotes it; owner forced to 2; list is {members}; max_member_count = count', async () => {
     const [g, o, m] = [rid('g'), rid(), rid()];
     expect((await call('/admin/group/create', { operator: 'admin', group: { group_info: { target_id: g, name: 'G', owner: o, type: 2 }, members: [{ member_id: m, type: 2 }] } })).result).toEqual({ group_id: g });

@@ -2,7 +2,7 @@
  * The scripted Wildfire scenario of the differential test: vendor-shaped admin calls (users,
  * relations, groups, mutes, conversations, messages, bad input, auth failures) in the order an
  * app server would make them. Ids are fresh per run and chosen so that creation order is also id
- * order (Wildfire lists in insertion order; see the README on list order).
+ * order (Wildfire lists friends by each row's last change; see the README on list order).
  */
 import { signedHeaders, wildfireSign } from '../../protocol/wire.js';
 import type { WireAnswer } from './harness.js';
