@@ -273,6 +273,16 @@ describe.each(['community', 'pro'] as const)('wildfire backend: friend rows afte
     expect((await h.backend.friends.get(a!, c!)).extra).toBe('y');
   });
 
+  // The one-row status 2 (undocumented, read from the community source; audit W-4) must leave b's row whole.
+  it('a one-way removal leaves b\'s entry, alias and extra as they were', async () => {
+    const [a, b] = await users(h, 'a', 'b');
+    await h.backend.friends.put(a!, b!, { extra: 'ax' });
+    await h.backend.friends.update(b!, a!, { alias: 'A', extra: 'bx' });
+    await h.backend.friends.remove(a!, b!, 'one-way');
+    expect(await h.backend.relations.get(b!, a!)).toMatchObject({ friend: true, friendOf: false, alias: 'A', extra: 'bx' });
+    expect((await h.backend.friends.list(a!, {})).items).toEqual([]);
+  });
+
   it('a re-added friend gets the extra asked for even when a stale row holds the same text', async () => {
     const [a, b] = await users(h, 'a', 'b');
     await h.backend.friends.put(a!, b!, { extra: 'x' });
