@@ -116,6 +116,16 @@ interface WildfireMember {
 /** How long a positive user lookup is trusted (the vendor checks nothing itself, §4). */
 const USER_CACHE_TTL_MS = 5_000;
 
+/**
+ * Wildfire lets one repeat of a friend request through when the request was last updated less
+ * than 5 minutes ago, and rewrites it (a hard-coded window, MemoryMessagesStore.saveAddFriendRequest
+ * :3343-3359; audit W-2). Beyond it the server answers 16 itself.
+ */
+const REQUEST_REPEAT_GRACE_MS = 5 * 60_000;
+
+/** `ProtoConstants.PersistFlag.Persist_And_Count` (§9): stored, and counted as unread / in the push badge. */
+const PERSIST_AND_COUNT = 3;
+
 /** `/admin/user/update` flag bits (§7). */
 const UPDATE_FLAG = { displayName: 0x01, extra: 0x100 } as const;
 
@@ -168,6 +178,12 @@ export class WildfireBackend implements Backend {
    * remembers when it first saw each entry; lost on restart, then re-stamped at first sight.
    */
   private readonly sinceCache = new LRUCache<string, string>({ max: 100_000 });
+  /**
+   * When this backend last sent each friend request (`from\0to` → context clock ms), so a repeat
+   * inside the server's 5-minute allowance is REQUEST_PENDING as the contract says, not a rewrite.
+   * In memory: after a restart, or from another process, that one repeat still reaches the server.
+   */
+  private readonly sentRequests = new LRUCache<string, number>({ max: 100_000 });
 
   constructor(
     config: WildfireConfig,
@@ -259,10 +275,26 @@ export class WildfireBackend implements Backend {
     return now;
   }
 
+  /**
+   * A list in an order an edit does not change: `since`, then id. friend/list is sorted by each
+   * row's last change (set_alias, set_extra, blacklist/status and friend/status reset it; audit W-5)
+   * and blacklist/list is not sorted at all, so paging in the server's order would skip or repeat
+   * entries edited between two pages.
+   */
+  private stableOrder(kind: 'friend' | 'block', uid: string, ids: string[]): Array<{ id: string; since: string }> {
+    return ids
+      .map((id) => ({ id, since: this.since(kind, uid, id, false) }))
+      .sort((left, right) => left.since.localeCompare(right.since) || (left.id < right.id ? -1 : left.id > right.id ? 1 : 0));
+  }
+
   private forgetSince(kind: 'friend' | 'block', uid: string, other: string): void {
     this.sinceCache.delete(`${kind}\u0000${uid}\u0000${other}`);
   }
 
+  /**
+   * friend/status without `extra` blanks uid's row's extra, whatever the status (the server sets
+   * the proto's unset extra, "", on that row; audit W-1): callers treat uid's extra as "" after it.
+   */
   private setFriendStatus(uid: string, friend: string, status: 0 | 1 | 2, capability: string): Promise<unknown> {
     return this.call('/admin/friend/status', { userId: uid, friendUid: friend, status }, true, capability);
   }
@@ -470,15 +502,21 @@ export class WildfireBackend implements Backend {
           apply: async () => void (await this.setFriendStatus(uid, friend, 0, capability)),
           undo: async () => {
             if (!wasFriend && !wasFriendOf) await this.setFriendStatus(uid, friend, 1, capability);
-            else if (wasFriend) await this.setFriendStatus(friend, uid, 2, capability);
-            else await this.setFriendStatus(uid, friend, 2, capability);
+            else if (wasFriend) {
+              await this.setFriendStatus(friend, uid, 2, capability);
+              // The apply blanked uid's extra (audit W-1); the undo above wrote only friend's row.
+              if (forward.extra) await this.setExtra(uid, friend, forward.extra, capability);
+            } else await this.setFriendStatus(uid, friend, 2, capability);
           },
         });
       }
       // A re-added friend starts with an empty view, as in the reference; Wildfire keeps old rows.
       const alias = input.alias ?? (wasFriend ? (forward.alias ?? '') : '');
       const extra = input.extra ?? (wasFriend ? (forward.extra ?? '') : '');
-      steps.push(...this.viewSteps(uid, friend, forward, alias, extra, capability));
+      // The steps so far begin with friend/status for uid→friend, which wrote "" into uid's extra (audit W-1): the wanted extra is set again.
+      const statusWritten = steps.length > 0;
+      const current = statusWritten ? { ...forward, extra: '' } : forward;
+      steps.push(...this.viewSteps(uid, friend, current, alias, extra, capability));
       await runSteps(steps);
       const friendship: Friendship = { uid, friend, alias: emptyToNull(alias), extra: emptyToNull(extra), since: this.since('friend', uid, friend, !wasFriend) };
       const bothAdded = mode === 'mutual' && !wasFriendOf;
@@ -513,21 +551,21 @@ export class WildfireBackend implements Backend {
       this.require(capability, options.query !== undefined ? 'query' : options.uids !== undefined ? 'uids' : undefined);
       await this.ensureUsers(capability, uid);
       const result = await this.call<{ list?: string[] }>('/admin/friend/list', { userId: uid }, true, capability);
-      let ids = result?.list ?? [];
+      let entries = this.stableOrder('friend', uid, result?.list ?? []);
       if (options.uids !== undefined) {
         const wanted = new Set(options.uids);
-        ids = ids.filter((id) => wanted.has(id));
+        entries = entries.filter((candidate) => wanted.has(candidate.id));
       }
-      const entry = async (friend: string): Promise<Friendship> => {
+      const entry = async ({ id: friend, since }: { id: string; since: string }): Promise<Friendship> => {
         const relation = await this.relation(uid, friend, capability);
-        return { uid, friend, alias: emptyToNull(relation.alias), extra: emptyToNull(relation.extra), since: this.since('friend', uid, friend, false) };
+        return { uid, friend, alias: emptyToNull(relation.alias), extra: emptyToNull(relation.extra), since };
       };
       if (options.query === undefined || options.query === '') {
-        const page = paginate(ids, options);
+        const page = paginate(entries, options);
         return { items: await Promise.all(page.items.map(entry)), nextCursor: page.nextCursor };
       }
       const needle = options.query.toLowerCase();
-      const all = await Promise.all(ids.map(entry));
+      const all = await Promise.all(entries.map(entry));
       const matched: Friendship[] = [];
       for (const friendship of all) {
         const name = await this.userName(friendship.friend, capability);
@@ -574,9 +612,15 @@ export class WildfireBackend implements Backend {
       // The unified order: BLOCKED, then ALREADY_FRIENDS (mutual), then REQUEST_PENDING (the vendor's 16).
       if (backward.isBlacked) throw new PolicyError('BLOCKED', `"${to}" blocks "${from}"`);
       if (forward.isFriend && backward.isFriend) throw new ConflictError('ALREADY_FRIENDS', `"${from}" and "${to}" are already friends`);
-      // force:false runs the vendor's own user-request checks (16 repeat, 246 blacklist, 18 recently rejected);
+      const key = `${from}\u0000${to}`;
+      const sentAt = this.sentRequests.get(key);
+      if (sentAt !== undefined && this.context.now() - sentAt < REQUEST_REPEAT_GRACE_MS) {
+        throw new ConflictError('REQUEST_PENDING', `"${from}" already asked "${to}" to be friends`);
+      }
+      // force:false runs the vendor's own user-request checks (18 recently rejected, 16 repeat, 23, 246 blacklist);
       // `reason` must be a string or the server throws (HTTP 500, §5).
       await this.call('/admin/friend/send_request', { userId: from, friendUid: to, reason: message ?? '', force: false }, false, capability);
+      this.sentRequests.set(key, this.context.now());
       const request: FriendRequest = { from, to, message, status: 'pending', createdAt: this.nowIso() };
       emitChange(this.context, 'friendRequest.added', { from, to }, null, request);
       return request;
@@ -637,7 +681,7 @@ export class WildfireBackend implements Backend {
       this.require(capability);
       await this.ensureUsers(capability, uid);
       const result = await this.call<{ list?: string[] }>('/admin/blacklist/list', { userId: uid }, true, capability);
-      const blocks = (result?.list ?? []).map((blocked) => ({ uid, blocked, since: this.since('block', uid, blocked, false) }));
+      const blocks = this.stableOrder('block', uid, result?.list ?? []).map(({ id: blocked, since }) => ({ uid, blocked, since }));
       return paginate(blocks, options);
     },
   };
@@ -1029,7 +1073,9 @@ export class WildfireBackend implements Backend {
       const body = {
         sender: from,
         conv: { type: CONVERSATION_TYPE[to.type], target: to.id, line: 0 },
-        payload: { type: 1, searchableContent: message.text },
+        // persistFlag 3 (Persist_And_Count), as the server's own TextMessageContentBuilder sets for text: the
+        // MessagePayload default 0 means "not persisted" and never raises the receiver's count (audit W-3).
+        payload: { type: 1, searchableContent: message.text, persistFlag: PERSIST_AND_COUNT },
       };
       // Not idempotent: a repeat would deliver the message twice.
       const result = await this.call<{ messageUid?: unknown; timestamp?: unknown }>('/admin/message/send', body, false, capability);

@@ -5,7 +5,7 @@
  * quirk that set_alias/set_extra on a non-friend create a one-way friend row maps to
  * `friends.put(…, 'one-way')`.
  */
-import { ImBridgeError, type Backend, type Relation } from '../../../src/spec/index.js';
+import { ImBridgeError, isOptionSupported, isSupported, type Backend, type Relation } from '../../../src/spec/index.js';
 import { type Answer, type Json, fail, int, isAnswer, nonEmpty, ok, readFriendRequest, str } from '../protocol/wire.js';
 import { route, type FacadeRoute } from './facade-route.js';
 import { requireOption } from './require-option.js';
@@ -31,6 +31,16 @@ async function relationOrNone(backend: Backend, first: string, second: string): 
 function rowOf(relation: Relation | null): { alias: string; extra: string } | null {
   if (!relation || (!relation.friend && !relation.blocking)) return null;
   return { alias: relation.alias ?? '', extra: relation.extra ?? '' };
+}
+
+/**
+ * Whether from → to is pending, where the backend can list requests; elsewhere the backend's own
+ * send answers REQUEST_PENDING, after the 23/246 checks (README "Differences").
+ */
+async function isPending(backend: Backend, from: string, to: string): Promise<boolean> {
+  if (!isSupported(backend.capabilities, 'friendRequests.list')) return false;
+  const outgoing = await listAll((options) => backend.friendRequests.list(from, 'outgoing', options));
+  return outgoing.some((request) => request.to === to && request.status === 'pending');
 }
 
 /** A removal of something that cannot exist (an unknown user) is already done. */
@@ -69,8 +79,11 @@ export function relationRoutes(): FacadeRoute[] {
       const status = int(body, 'status');
       const extra = str(body, 'extra');
       if (status === 0) {
-        requireOption(backend, 'friends.put', extra === undefined ? undefined : 'extra');
-        await backend.friends.put(userId, friendUid, extra === undefined ? {} : { extra });
+        // Wildfire writes the call's extra on a's row, "" when absent or empty (audit W-1): a friendship
+        // set without one blanks a's extra. A backend without friend extras has nothing to blank.
+        const wanted = extra ?? '';
+        if (wanted !== '') requireOption(backend, 'friends.put', 'extra');
+        await backend.friends.put(userId, friendUid, isOptionSupported(backend.capabilities, 'friends.put', 'extra') ? { extra: wanted } : {});
         return ok();
       }
       // 2 (legacy) writes only the caller's row; any other value is "not friends" on both rows.
@@ -137,8 +150,10 @@ export function relationRoutes(): FacadeRoute[] {
       const read = readFriendRequest(body);
       if (isAnswer(read)) return read;
       const { userId, friendUid, reason, force } = read;
-      // Wildfire's order: a→b already a friend (23, even with force), then b blacklists a (246, unless force).
+      // Wildfire's order (MemoryMessagesStore.saveAddFriendRequest, audit W-2): a pending request (16,
+      // unless force), then a→b already a friend (23, even with force), then b blacklists a (246, unless force).
       const relation = await backend.relations.get(userId, friendUid);
+      if (!force && (await isPending(backend, userId, friendUid))) return fail(16);
       if (relation.friend) return fail(23);
       if (relation.blockedBy && !force) return fail(246);
       try {

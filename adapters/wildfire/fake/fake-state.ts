@@ -29,7 +29,7 @@ export interface FriendRow {
   alias: string;
   extra: string;
   timestamp: number;
-  /** Insertion order, to keep "oldest first" stable between rows of the same millisecond. */
+  /** Change order, to keep the timestamp order stable between rows changed in the same millisecond. */
   order: number;
 }
 
@@ -107,6 +107,8 @@ export class WildfireFakeState {
   readonly friends = new Map<string, Map<string, FriendRow>>();
   /** `from\0to` → request. */
   readonly requests = new Map<string, FriendRequestRow>();
+  /** `from\0to` → when the one repeat allowed within 5 minutes was used (the server's in-memory `repeatFriendRequest`). */
+  readonly requestRepeats = new Map<string, number>();
   readonly groups = new Map<string, FakeGroup>();
   /** userId → `type\0target\0line` → entry. */
   readonly conversations = new Map<string, Map<string, FakeConversationEntry>>();
@@ -121,6 +123,7 @@ export class WildfireFakeState {
     this.users.clear();
     this.friends.clear();
     this.requests.clear();
+    this.requestRepeats.clear();
     this.groups.clear();
     this.conversations.clear();
     this.messages.length = 0;
@@ -151,6 +154,12 @@ export class WildfireFakeState {
       rows.set(target, row);
     }
     return row;
+  }
+
+  /** A write to a row: its timestamp is the change time, so friend/list puts it last (ties: change order). */
+  touchRow(row: FriendRow, now: number): void {
+    row.timestamp = now;
+    row.order = this.rowOrder++;
   }
 
   friendIds(owner: string): string[] {

@@ -28,7 +28,7 @@ export interface WildfireFakeOptions {
   disableFriendRequest?: boolean;
   /** `friend.repeat_request_duration` in ms (default 7 days). */
   repeatRequestDurationMs?: number;
-  /** `friend.reject_request_duration` in ms (default 7 days). */
+  /** `friend.reject_request_duration` in ms (default 30 days, the shipped wildfirechat.conf). */
   rejectRequestDurationMs?: number;
   /** The server's clock (tests may move it). */
   now?: () => number;
@@ -63,7 +63,7 @@ export function createFake(options: WildfireFakeOptions = {}): WildfireFake {
     now,
     disableFriendRequest: options.disableFriendRequest ?? false,
     repeatRequestDurationMs: options.repeatRequestDurationMs ?? 7 * 24 * 3_600_000,
-    rejectRequestDurationMs: options.rejectRequestDurationMs ?? 7 * 24 * 3_600_000,
+    rejectRequestDurationMs: options.rejectRequestDurationMs ?? 30 * 24 * 3_600_000,
   });
   let windowStart = 0;
   let windowCount = 0;

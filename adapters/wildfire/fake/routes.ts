@@ -31,6 +31,9 @@ import {
 // The wire helpers live in ../protocol.ts (shared with the client and the compat facade).
 export { ERROR_TEXT, JavaException, NPE, USER_NAME_CLASH, bool, fail, int, list, obj, ok, str, type Answer, type Json };
 
+/** The server's hard-coded window for the one quick repeat of a friend request (MemoryMessagesStore.java:3347-3352). */
+const REPEAT_GRACE_MS = 5 * 60_000;
+
 function shortId(): string {
   return randomBytes(6).toString('base64url').replace(/[-_]/g, 'x');
 }
@@ -169,23 +172,26 @@ export function buildRoutes(state: WildfireFakeState, behaviour: FakeBehaviour):
     const friendUid = str(body, 'friendUid');
     if (!nonEmpty(userId) || !nonEmpty(friendUid)) return fail(251);
     const status = int(body, 'status');
-    const extra = str(body, 'extra');
+    // An absent or empty `extra` is never set on the proto, whose getter then reads "" (FriendRelationAction.java:45-47).
+    const extra = str(body, 'extra') ?? '';
     const at = now();
     const forward = state.upsertRow(userId, friendUid, status, at);
     forward.state = status;
-    forward.timestamp = at;
-    if (extra !== undefined) forward.extra = extra;
+    state.touchRow(forward, at);
+    // a's row always takes the request's extra, so a call without one blanks it (MemoryMessagesStore.handleFriendRequest :3445-3447).
+    forward.extra = extra;
     if (status !== 2) {
-      // Two-way: b's row gets the same state; `extra` lands on it only when the row is new.
+      // Two-way: b's row gets the same state; `extra` lands on it only when the row is new (:3466-3471).
       const isNew = state.row(friendUid, userId) === undefined;
       const backward = state.upsertRow(friendUid, userId, status, at);
       backward.state = status;
-      backward.timestamp = at;
-      if (isNew && extra !== undefined) backward.extra = extra;
+      state.touchRow(backward, at);
+      if (isNew) backward.extra = extra;
     }
     return ok();
   });
 
+  // Sorted by each row's last change, not by when the friendship began (FriendRelationGetAction.java:44).
   community('/admin/friend/list', (body) => ok({ list: state.friendIds(str(body, 'userId') ?? '') }));
 
   community('/admin/blacklist/status', (body) => {
@@ -193,14 +199,12 @@ export function buildRoutes(state: WildfireFakeState, behaviour: FakeBehaviour):
     const targetUid = str(body, 'targetUid');
     if (!nonEmpty(userId) || !nonEmpty(targetUid)) return fail(251);
     const status = int(body, 'status');
-    if (status === 2) {
-      state.upsertRow(userId, targetUid, 1, now()).blacked = 1;
-    } else if (status === 0 || status === 1) {
-      const row = state.row(userId, targetUid);
-      if (row) row.blacked = 0;
-    } else {
-      return fail(251);
-    }
+    if (status !== 0 && status !== 1 && status !== 2) return fail(251);
+    // MemoryMessagesStore.blackUserRequest (:3562-3603): a missing row is created (state 1) even to unblock,
+    // and the row's timestamp is reset, which moves it in friend/list.
+    const row = state.upsertRow(userId, targetUid, 1, now());
+    row.blacked = status === 2 ? 1 : 0;
+    state.touchRow(row, now());
     return ok();
   });
 
@@ -210,8 +214,10 @@ export function buildRoutes(state: WildfireFakeState, behaviour: FakeBehaviour):
     const operator = str(body, 'operator');
     const targetId = str(body, 'targetId');
     if (!nonEmpty(operator) || !nonEmpty(targetId)) return fail(251);
-    // Quirk: a missing row is inserted with state 0 — a silent one-way "friend".
-    state.upsertRow(operator, targetId, 0, now()).alias = str(body, 'alias') ?? '';
+    // Quirk: a missing row is inserted with state 0 — a silent one-way "friend". The row's timestamp is reset (:3625-3660).
+    const row = state.upsertRow(operator, targetId, 0, now());
+    row.alias = str(body, 'alias') ?? '';
+    state.touchRow(row, now());
     return ok({ targetId: '' });
   });
 
@@ -226,7 +232,9 @@ export function buildRoutes(state: WildfireFakeState, behaviour: FakeBehaviour):
     const operator = str(body, 'operator');
     const targetId = str(body, 'targetId');
     if (!nonEmpty(operator) || !nonEmpty(targetId)) return fail(251);
-    state.upsertRow(operator, targetId, 0, now()).extra = str(body, 'extra') ?? '';
+    const row = state.upsertRow(operator, targetId, 0, now());
+    row.extra = str(body, 'extra') ?? '';
+    state.touchRow(row, now());
     return ok();
   });
 
@@ -234,15 +242,23 @@ export function buildRoutes(state: WildfireFakeState, behaviour: FakeBehaviour):
     const read = readFriendRequest(body);
     if (isAnswer(read)) return read;
     const { userId, friendUid, reason, force } = read;
-    if (state.row(userId, friendUid)?.state === 0) return fail(23);
+    // MemoryMessagesStore.saveAddFriendRequest (:3316-3389): force is the admin source, which skips 248, the request checks and 246.
+    if (!force && behaviour.disableFriendRequest) return fail(248);
     const key = `${userId}\u0000${friendUid}`;
     const existing = state.requests.get(key);
-    if (!force) {
-      if (behaviour.disableFriendRequest) return fail(248);
-      if (state.row(friendUid, userId)?.blacked === 1) return fail(246);
-      if (existing?.status === 0 && now() - existing.timestamp < behaviour.repeatRequestDurationMs) return fail(16);
-      if (existing?.status === 2 && now() - existing.timestamp < behaviour.rejectRequestDurationMs) return fail(18);
+    if (!force && existing && existing.status !== 1) {
+      const age = now() - existing.timestamp;
+      if (existing.status === 2 && age < behaviour.rejectRequestDurationMs) return fail(18);
+      if (!(behaviour.repeatRequestDurationMs > 0 && age > behaviour.repeatRequestDurationMs)) {
+        if (age > REPEAT_GRACE_MS) return fail(16);
+        // Within 5 minutes of the last update one repeat goes through (and rewrites the request); the next one is 16.
+        const repeated = state.requestRepeats.get(key);
+        if (repeated !== undefined && now() - repeated < REPEAT_GRACE_MS) return fail(16);
+        state.requestRepeats.set(key, now());
+      }
     }
+    if (state.row(userId, friendUid)?.state === 0) return fail(23);
+    if (!force && (state.row(friendUid, userId)?.blacked ?? 0) > 0) return fail(246);
     state.requests.set(key, { from: userId, to: friendUid, reason, status: 0, timestamp: now() });
     return ok();
   });
@@ -442,12 +458,14 @@ export function buildRoutes(state: WildfireFakeState, behaviour: FakeBehaviour):
     const at = now();
     const messageUid = state.nextMessageUid(at);
     state.messages.push({ messageUid, sender, conv: { type, target, line }, payload, timestamp: at });
+    // Only a payload flagged "count" (persistFlag bit 0x02; absent = 0, not persisted) raises the receivers' count (MessagesPublisher.java:318-321).
+    const counted = (int(payload, 'persistFlag') & 0x02) !== 0 ? 1 : 0;
     if (type === 0) {
       state.touchConversation(sender, 0, target, line, 0, at);
-      if (target !== sender) state.touchConversation(target, 0, sender, line, 1, at);
+      if (target !== sender) state.touchConversation(target, 0, sender, line, counted, at);
     } else if (targetGroup) {
       for (const member of state.activeMembers(targetGroup)) {
-        state.touchConversation(member.member_id, 1, target, line, member.member_id === sender ? 0 : 1, at);
+        state.touchConversation(member.member_id, 1, target, line, member.member_id === sender ? 0 : counted, at);
       }
     }
     return ok({ messageUid, timestamp: at });

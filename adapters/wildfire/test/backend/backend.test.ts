@@ -111,6 +111,17 @@ describe('wildfire backend (community)', () => {
     expect((await h.backend.friends.list(a!, { limit: 2, cursor: page.nextCursor })).items.map((item) => item.friend)).toEqual([d]);
   });
 
+  it('friends.list pages hold still when an alias changes between them (friend/list re-sorts by last change, audit W-5)', async () => {
+    const [a, b, c, d] = await users(h, 'a', 'b', 'c', 'd');
+    for (const friend of [b, c, d]) await h.backend.friends.put(a!, friend!, {});
+    const first = await h.backend.friends.list(a!, { limit: 2 });
+    expect(first.items.map((item) => item.friend)).toEqual([b, c]);
+    await h.backend.friends.update(a!, b!, { alias: 'Bee' });
+    await h.backend.blocks.put(a!, c!);
+    expect((await h.backend.friends.list(a!, { limit: 2, cursor: first.nextCursor })).items.map((item) => item.friend)).toEqual([d]);
+    expect((await h.backend.friends.list(a!, {})).items.map((item) => item.friend)).toEqual([b, c, d]);
+  });
+
   it('friend requests: send, BLOCKED, ALREADY_FRIENDS, REQUEST_PENDING; the rest UNSUPPORTED', async () => {
     const [a, b, c] = await users(h, 'a', 'b', 'c');
     const request = await h.backend.friendRequests.send(a!, b!, 'hi');
@@ -156,6 +167,8 @@ describe('wildfire backend (community)', () => {
     expect(String(h.fake.state.messages.at(-1)!.messageUid)).toBe(sent.id);
     const backdoor = createBackdoor(h.fake);
     expect(await backdoor.conversations(b!)).toEqual([{ type: 'user', id: a }]);
+    // Sent as a text the server counts (persistFlag 3, audit W-3): b's unread count and push badge go up.
+    expect([...h.fake.state.conversations.get(b!)!.values()].map((entry) => entry.unread)).toEqual([1]);
     await h.backend.blocks.put(b!, a!);
     const before = h.fake.state.messages.length;
     expect((await failure(h.backend.messages.send({ from: a!, to: { type: 'user', id: b! }, text: 'x' }))).code).toBe('BLOCKED');
@@ -236,6 +249,79 @@ describe('wildfire backend (community)', () => {
 
   it('health is ok with the right secret', async () => {
     expect((await h.backend.health()).ok).toBe(true);
+  });
+});
+
+describe.each(['community', 'pro'] as const)('wildfire backend: friend rows after friend/status (%s)', (edition) => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await setup({ fake: { edition }, config: { edition } });
+  });
+  afterAll(async () => h.close());
+
+  // friend/status rewrites a's extra with its own, "" when absent (audit W-1): the adapter must set it again.
+  it('a mutual put over a one-way entry keeps a\'s extra', async () => {
+    const [a, b, c] = await users(h, 'a', 'b', 'c');
+    await h.backend.friends.put(a!, b!, { extra: 'x' }, 'one-way');
+    expect((await h.backend.friends.put(a!, b!, {})).extra).toBe('x');
+    expect(h.fake.state.row(a!, b!)).toMatchObject({ state: 0, extra: 'x' });
+    expect((await h.backend.relations.get(a!, b!)).extra).toBe('x');
+    // The same after b drops a one-way and a puts the friendship again.
+    await h.backend.friends.put(a!, c!, { extra: 'y' });
+    await h.backend.friends.remove(c!, a!, 'one-way');
+    expect((await h.backend.friends.put(a!, c!, {})).extra).toBe('y');
+    expect((await h.backend.friends.get(a!, c!)).extra).toBe('y');
+  });
+
+  // The one-row status 2 (undocumented, read from the community source; audit W-4) must leave b's row whole.
+  it('a one-way removal leaves b\'s entry, alias and extra as they were', async () => {
+    const [a, b] = await users(h, 'a', 'b');
+    await h.backend.friends.put(a!, b!, { extra: 'ax' });
+    await h.backend.friends.update(b!, a!, { alias: 'A', extra: 'bx' });
+    await h.backend.friends.remove(a!, b!, 'one-way');
+    expect(await h.backend.relations.get(b!, a!)).toMatchObject({ friend: true, friendOf: false, alias: 'A', extra: 'bx' });
+    expect((await h.backend.friends.list(a!, {})).items).toEqual([]);
+  });
+
+  it('a re-added friend gets the extra asked for even when a stale row holds the same text', async () => {
+    const [a, b] = await users(h, 'a', 'b');
+    await h.backend.friends.put(a!, b!, { extra: 'x' });
+    // b's mutual removal blanks only b's row: a's row keeps "x" in state 1.
+    await h.backend.friends.remove(b!, a!, 'mutual');
+    expect(h.fake.state.row(a!, b!)).toMatchObject({ state: 1, extra: 'x' });
+    expect((await h.backend.friends.put(a!, b!, { extra: 'x' }, 'one-way')).extra).toBe('x');
+    expect(h.fake.state.row(a!, b!)).toMatchObject({ state: 0, extra: 'x' });
+  });
+});
+
+describe.each(['community', 'pro'] as const)('wildfire backend: friend request repeats (%s)', (edition) => {
+  let h: Harness;
+  // One clock for the fake server and the adapter, so a test can let 5 minutes pass.
+  let clock = Date.now();
+  beforeAll(async () => {
+    h = await setup({ fake: { edition, now: () => clock }, config: { edition }, now: () => clock });
+  });
+  afterAll(async () => h.close());
+
+  // Wildfire accepts (and rewrites) one repeat within 5 minutes of the last update (audit W-2).
+  it('a quick repeat is REQUEST_PENDING and never reaches the server, which would rewrite the request', async () => {
+    const [a, b] = await users(h, 'a', 'b');
+    await h.backend.friendRequests.send(a!, b!, 'hi');
+    h.fake.control.clearRequests();
+    expect((await failure(h.backend.friendRequests.send(a!, b!, 'changed'))).code).toBe('REQUEST_PENDING');
+    expect(h.fake.control.requestsTo('POST /admin/friend/send_request')).toHaveLength(0);
+    expect(h.fake.state.requests.get(`${a}\u0000${b}`)).toMatchObject({ reason: 'hi', status: 0 });
+    clock += 6 * 60_000;
+    expect((await failure(h.backend.friendRequests.send(a!, b!, 'later'))).code).toBe('REQUEST_PENDING');
+    expect(h.fake.state.requests.get(`${a}\u0000${b}`)).toMatchObject({ reason: 'hi' });
+  });
+
+  it('a pending request wins over a one-way entry: REQUEST_PENDING, not ALREADY_FRIENDS', async () => {
+    const [a, b] = await users(h, 'a', 'b');
+    await h.backend.friendRequests.send(a!, b!, null);
+    await h.backend.friends.put(a!, b!, {}, 'one-way');
+    clock += 6 * 60_000;
+    expect((await failure(h.backend.friendRequests.send(a!, b!, null))).code).toBe('REQUEST_PENDING');
   });
 });
 

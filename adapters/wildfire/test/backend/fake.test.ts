@@ -144,15 +144,38 @@ describe('wildfire fake: state quirks (§5–§9)', () => {
     expect((await call('/admin/relation/get', { first: c, second: a })).result).toEqual({ userId: c, targetId: a, isFriend: false, isBlacked: false });
   });
 
-  it('send_request: 23 when a lists b, 246 blacklisted, 16 on a repeat; force skips the checks', async () => {
-    const [a, b, c] = [rid(), rid(), rid()];
-    expect((await call('/admin/friend/send_request', { userId: a, friendUid: b, reason: 'hi' })).code).toBe(0);
-    expect((await call('/admin/friend/send_request', { userId: a, friendUid: b, reason: 'hi' })).code).toBe(16);
-    expect((await call('/admin/friend/send_request', { userId: a, friendUid: b, reason: 'hi', force: true })).code).toBe(0);
-    await call('/admin/blacklist/status', { userId: c, targetUid: a, status: 2 });
-    expect((await call('/admin/friend/send_request', { userId: a, friendUid: c, reason: '' })).code).toBe(246);
-    await call('/admin/friend/set_alias', { operator: a, targetId: c, alias: 'x' });
-    expect((await call('/admin/friend/send_request', { userId: a, friendUid: c, reason: '', force: true })).code).toBe(23);
+  it('friend/status writes its own extra on a\'s row, "" when absent (audit W-1); b\'s existing row keeps its extra', async () => {
+    const [a, b] = [rid(), rid()];
+    const relation = async (first: string, second: string) => (await call('/admin/relation/get', { first, second })).result;
+    await call('/admin/friend/status', { userId: a, friendUid: b, status: 0, extra: 'x' });
+    expect([(await relation(a, b)).extra, (await relation(b, a)).extra]).toEqual(['x', 'x']);
+    await call('/admin/friend/set_extra', { operator: b, targetId: a, extra: 'mine' });
+    await call('/admin/friend/status', { userId: a, friendUid: b, status: 0 });
+    expect(await relation(a, b)).toMatchObject({ isFriend: true, extra: '' });
+    expect(await relation(b, a)).toMatchObject({ isFriend: true, extra: 'mine' });
+    await call('/admin/friend/set_extra', { operator: a, targetId: b, extra: 'y' });
+    await call('/admin/friend/status', { userId: a, friendUid: b, status: 2 });
+    expect(await relation(a, b)).toMatchObject({ isFriend: false, extra: '' });
+    expect(await relation(b, a)).toMatchObject({ isFriend: true, extra: 'mine' });
+  });
+
+  it('friend/list follows each row\'s last change: set_alias, set_extra, blacklist/status and friend/status move a friend last (audit W-5)', async () => {
+    const [a, b, c, d] = [rid(), rid(), rid(), rid()];
+    for (const friend of [b, c, d]) await call('/admin/friend/status', { userId: a, friendUid: friend, status: 0 });
+    const list = async () => (await call('/admin/friend/list', { userId: a })).result.list;
+    expect(await list()).toEqual([b, c, d]);
+    await call('/admin/friend/set_alias', { operator: a, targetId: b, alias: 'B' });
+    expect(await list()).toEqual([c, d, b]);
+    await call('/admin/friend/set_extra', { operator: a, targetId: c, extra: 'x' });
+    expect(await list()).toEqual([d, b, c]);
+    await call('/admin/blacklist/status', { userId: a, targetUid: d, status: 2 });
+    expect(await list()).toEqual([b, c, d]);
+    await call('/admin/friend/status', { userId: b, friendUid: a, status: 0 });
+    expect(await list()).toEqual([c, d, b]);
+    // Unblocking a stranger still writes a row (state 1): relation/get then has alias and extra.
+    const e = rid();
+    await call('/admin/blacklist/status', { userId: a, targetUid: e, status: 0 });
+    expect((await call('/admin/relation/get', { first: a, second: e })).result).toEqual({ userId: a, targetId: e, isFriend: false, isBlacked: false, alias: '', extra: '' });
   });
 
   it('groups: member/add re-adding a manager demotes it; owner forced to 2; list is {members}; max_member_count = count', async () => {
@@ -184,6 +207,16 @@ describe('wildfire fake: state quirks (§5–§9)', () => {
     expect((await call('/admin/message/send', { sender: a, conv: { type: 9, target: b }, payload: { type: 1 } })).code).toBe(251);
   });
 
+  it('message/send raises the receivers\' unread count only for a payload flagged "count" (persistFlag & 2, audit W-3)', async () => {
+    const [a, b] = [rid(), rid()];
+    const unread = () => [...(fake.state.conversations.get(b)?.values() ?? [])].map((entry) => entry.unread);
+    await call('/admin/message/send', { sender: a, conv: { type: 0, target: b, line: 0 }, payload: { type: 1, searchableContent: 'no flag' } });
+    await call('/admin/message/send', { sender: a, conv: { type: 0, target: b, line: 0 }, payload: { type: 1, searchableContent: 'persist', persistFlag: 1 } });
+    expect(unread()).toEqual([0]);
+    await call('/admin/message/send', { sender: a, conv: { type: 0, target: b, line: 0 }, payload: { type: 1, searchableContent: 'counted', persistFlag: 3 } });
+    expect(unread()).toEqual([1]);
+  });
+
   it('/__fake routes: state, faults and reset', async () => {
     const state = (await (await fetch(`${fake.url}/__fake/state`)).json()) as { users: unknown[] };
     expect(Array.isArray(state.users)).toBe(true);
@@ -191,5 +224,66 @@ describe('wildfire fake: state quirks (§5–§9)', () => {
     expect((await vendorCall(fake, '/admin/user/get_info', { userId: 'x' })).status).toBe(503);
     await fetch(`${fake.url}/__fake/reset`, { method: 'POST' });
     expect(fake.state.users.size).toBe(0);
+  });
+});
+
+describe('wildfire fake: send_request checks (audit W-2)', () => {
+  let fake: RunningWildfireFake;
+  let strict: RunningWildfireFake;
+  let clock = Date.now();
+  beforeAll(async () => {
+    // The clock jumps by days: no_check_time keeps the real-time signatures valid.
+    fake = await startFake({ port: 0, now: () => clock, noCheckTime: true });
+    strict = await startFake({ port: 0, disableFriendRequest: true });
+  });
+  afterAll(async () => {
+    await fake.close();
+    await strict.close();
+  });
+  const send = (target: RunningWildfireFake, userId: string, friendUid: string, extra: Record<string, unknown> = {}) =>
+    vendorCall(target, '/admin/friend/send_request', { userId, friendUid, reason: 'hi', ...extra }).then((answer) => answer.json.code as number);
+  const call = (path: string, body: unknown) => vendorCall(fake, path, body).then((answer) => answer.json);
+
+  it('one quick repeat is accepted and rewrites the request; the next is 16, and so is any repeat after 5 minutes', async () => {
+    const [a, b] = [rid(), rid()];
+    expect(await send(fake, a, b)).toBe(0);
+    expect(await send(fake, a, b, { reason: 'again' })).toBe(0);
+    expect(fake.state.requests.get(`${a}\u0000${b}`)).toMatchObject({ reason: 'again', status: 0 });
+    expect(await send(fake, a, b)).toBe(16);
+    clock += 6 * 60_000;
+    expect(await send(fake, a, b)).toBe(16);
+    expect(await send(fake, a, b, { force: true })).toBe(0);
+  });
+
+  it('the order is 248, then 18/16, then 23, then 246; force skips all but 23', async () => {
+    const [a, b, c, d] = [rid(), rid(), rid(), rid()];
+    // a lists b one-way and asked b more than 5 minutes ago: the pending request wins over 23.
+    expect(await send(fake, a, b)).toBe(0);
+    await call('/admin/friend/set_alias', { operator: a, targetId: b, alias: 'B' });
+    clock += 6 * 60_000;
+    expect(await send(fake, a, b)).toBe(16);
+    expect(await send(fake, a, b, { force: true })).toBe(23);
+    // c lists d and d blocks c: 23 before 246.
+    await call('/admin/friend/set_alias', { operator: c, targetId: d, alias: 'D' });
+    await call('/admin/blacklist/status', { userId: d, targetUid: c, status: 2 });
+    expect(await send(fake, c, d)).toBe(23);
+    expect(await send(fake, d, c)).toBe(0);
+    await call('/admin/friend/status', { userId: c, friendUid: d, status: 1 });
+    expect(await send(fake, c, d)).toBe(246);
+    expect(await send(fake, c, d, { force: true })).toBe(0);
+    // With friend.disable_friend_request, 248 comes first, even for a user who already lists the other.
+    await vendorCall(strict, '/admin/friend/set_alias', { operator: a, targetId: b, alias: 'B' });
+    expect(await send(strict, a, b)).toBe(248);
+    expect(await send(strict, a, b, { force: true })).toBe(23);
+  });
+
+  it('a rejected request blocks a new one for friend.reject_request_duration (30 days by default) with 18', async () => {
+    const [a, b] = [rid(), rid()];
+    fake.state.requests.set(`${a}\u0000${b}`, { from: a, to: b, reason: '', status: 2, timestamp: clock });
+    expect(await send(fake, a, b)).toBe(18);
+    clock += 29 * 24 * 3_600_000;
+    expect(await send(fake, a, b)).toBe(18);
+    clock += 2 * 24 * 3_600_000;
+    expect(await send(fake, a, b)).toBe(0);
   });
 });

@@ -51,6 +51,16 @@ describe('wildfire two-call changes', () => {
     expect(await backdoor.friends(b!)).toEqual([]);
   });
 
+  it('friends.put on a one-way pair: a failing set_alias leaves a\'s extra as it was (friend/status blanked it)', async () => {
+    const [a, b] = await users(h, 'a', 'b');
+    await h.backend.friends.put(a!, b!, { extra: 'x' }, 'one-way');
+    h.fake.control.clearFaults();
+    h.fake.control.addFault({ route: 'POST /admin/friend/set_alias', ...EXCEPTION });
+    expect((await failure(h.backend.friends.put(a!, b!, { alias: 'B' }))).code).toBe('UPSTREAM_ERROR');
+    expect(h.fake.state.row(a!, b!)).toMatchObject({ state: 0, alias: '', extra: 'x' });
+    expect(await createBackdoor(h.fake).friends(b!)).toEqual([]);
+  });
+
   it('friends.put: when the undo fails too → PARTIAL_FAILURE with each step exact, matching the fake', async () => {
     const [a, b] = await users(h, 'a', 'b');
     h.fake.control.clearFaults();

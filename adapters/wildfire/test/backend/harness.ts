@@ -15,7 +15,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function setup(options: { fake?: WildfireFakeOptions; config?: Partial<WildfireConfig> } = {}): Promise<Harness> {
+export async function setup(options: { fake?: WildfireFakeOptions; config?: Partial<WildfireConfig>; now?: () => number } = {}): Promise<Harness> {
   const fake = await startFake({ port: 0, secret: `s3cret-${randomUUID()}`, ...options.fake });
   const changes: ChangeRecord[] = [];
   const logs: string[] = [];
@@ -30,7 +30,7 @@ export async function setup(options: { fake?: WildfireFakeOptions; config?: Part
     name: 'wf',
     logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
     changes: { emit: (record) => void changes.push(record) },
-    now: Date.now,
+    now: options.now ?? Date.now,
   })) as WildfireBackend;
   return {
     fake,

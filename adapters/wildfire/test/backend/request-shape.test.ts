@@ -38,7 +38,7 @@ const SHAPES: Record<string, Shape> = {
   '/admin/group/manager/allow': { operator: 'string', group_id: 'string', members: ['string'], is_manager: 'boolean' },
   '/admin/group/modify': { operator: 'string', group_id: 'string', type: 'number', value: 'string', to_lines: ['number'] },
   '/admin/group/del': { operator: 'string', group_id: 'string', to_lines: ['number'] },
-  '/admin/message/send': { sender: 'string', conv: { type: 'number', target: 'string', line: 'number' }, payload: { type: 'number', searchableContent: 'string' } },
+  '/admin/message/send': { sender: 'string', conv: { type: 'number', target: 'string', line: 'number' }, payload: { type: 'number', searchableContent: 'string', persistFlag: 'number' } },
   '/admin/conversation/delete': { userId: 'string', conversation: { type: 'number', target: 'string', line: 'number' } },
 };
 
@@ -126,7 +126,7 @@ describe('wildfire request shapes', () => {
     expect(bodies('/admin/friend/status').map((body) => body.status)).toEqual([0, 2]);
     expect(bodies('/admin/blacklist/status').map((body) => body.status)).toEqual([2, 1]);
     expect(bodies('/admin/group/modify')).toEqual([expect.objectContaining({ type: 3, value: '1' })]);
-    expect(bodies('/admin/message/send').map((body) => [body.conv.type, body.payload.type])).toEqual([[1, 1], [0, 1]]);
+    expect(bodies('/admin/message/send').map((body) => [body.conv.type, body.payload.type, body.payload.persistFlag])).toEqual([[1, 1, 3], [0, 1, 3]]);
     expect(bodies('/admin/friend/send_request')[0]).toMatchObject({ reason: '', force: false });
     // The owner is sent with type 2, others 0; member/add sends newcomers only.
     const create = bodies('/admin/group/create')[0];

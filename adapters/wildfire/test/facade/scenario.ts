@@ -2,7 +2,7 @@
  * The scripted Wildfire scenario of the differential test: vendor-shaped admin calls (users,
  * relations, groups, mutes, conversations, messages, bad input, auth failures) in the order an
  * app server would make them. Ids are fresh per run and chosen so that creation order is also id
- * order (Wildfire lists in insertion order; see the README on list order).
+ * order (Wildfire lists friends by each row's last change; see the README on list order).
  */
 import { signedHeaders, wildfireSign } from '../../protocol/wire.js';
 import type { WireAnswer } from './harness.js';
@@ -19,6 +19,8 @@ export interface Step {
    * expected answer derived from the Wildfire fake's, and the reason (listed in the README).
    */
   openim?: { reason: string; expect: (fakeAnswer: Normalized) => Normalized };
+  /** Where the facade answers differently over every backend (README "Differences from a real Wildfire server"). */
+  facade?: { reason: string; expect: (fakeAnswer: Normalized) => Normalized };
 }
 
 export interface Ids {
@@ -93,6 +95,8 @@ export function scenario(ids: Ids): Step[] {
     { label: 'b lists a (two-way)', path: '/admin/friend/list', body: { userId: b } },
     { label: 'unknown lists nobody', path: '/admin/friend/list', body: { userId: unknown } },
     { label: 'relation a→c', path: '/admin/relation/get', body: { first: a, second: c } },
+    { label: 'a↔c friends again without extra: a\'s extra is blanked', path: '/admin/friend/status', body: { userId: a, friendUid: c, status: 0 } },
+    { label: 'relation a→c (extra "")', path: '/admin/relation/get', body: { first: a, second: c } },
     { label: 'set alias a→b', path: '/admin/friend/set_alias', body: { operator: a, targetId: b, alias: 'Bobby' } },
     { label: 'get alias a→b', path: '/admin/friend/get_alias', body: { operator: a, targetId: b } },
     { label: 'set extra a→b', path: '/admin/friend/set_extra', body: { operator: a, targetId: b, extra: '{"vip":true}' } },
@@ -112,7 +116,19 @@ export function scenario(ids: Ids): Step[] {
     { label: 'd asks a, who blocks d → 246', path: '/admin/friend/send_request', body: { userId: d, friendUid: a, reason: 'hi' } },
     { label: 'a asks b, already friends → 23', path: '/admin/friend/send_request', body: { userId: a, friendUid: b, reason: 'hi', force: true } },
     { label: 'c asks d', path: '/admin/friend/send_request', body: { userId: c, friendUid: d, reason: 'hello' } },
-    { label: 'c asks d again → 16', path: '/admin/friend/send_request', body: { userId: c, friendUid: d, reason: 'hello?' } },
+    {
+      label: 'c asks d again: Wildfire lets one quick repeat through',
+      path: '/admin/friend/send_request',
+      body: { userId: c, friendUid: d, reason: 'hello?' },
+      facade: {
+        reason: 'Wildfire accepts and rewrites one repeat within 5 minutes of the last update; a unified request cannot be rewritten, so every facade target answers a repeat with 16',
+        expect: () => ({ status: 200, body: { code: 16, msg: 'already send request' } }),
+      },
+    },
+    { label: 'c asks d a third time → 16', path: '/admin/friend/send_request', body: { userId: c, friendUid: d, reason: 'hello??' } },
+    { label: 'c lists d one-way (set_alias)', path: '/admin/friend/set_alias', body: { operator: c, targetId: d, alias: 'D' } },
+    { label: 'c asks d once more → 16: the pending request comes before 23', path: '/admin/friend/send_request', body: { userId: c, friendUid: d, reason: 'hi' } },
+    { label: 'c drops d (status 2: c\'s row only)', path: '/admin/friend/status', body: { userId: c, friendUid: d, status: 2 } },
     { label: 'request without reason → HTTP 500 NPE', path: '/admin/friend/send_request', body: { userId: c, friendUid: b } },
     { label: 'a unblocks d', path: '/admin/blacklist/status', body: { userId: a, targetUid: d, status: 0 } },
     { label: 'a blacklist empty', path: '/admin/blacklist/list', body: { userId: a } },
