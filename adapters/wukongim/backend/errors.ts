@@ -48,6 +48,17 @@ export const ERROR_TABLE: readonly VendorErrorRule[] = [
   { text: '添加订阅者失败！', code: 'UPSTREAM_ERROR', meaning: 'storage failure adding subscribers' },
   { text: '添加或更新频道信息失败！', code: 'UPSTREAM_ERROR', meaning: 'storage failure on /channel/info' },
   { text: '添加频道失败！', code: 'UPSTREAM_ERROR', meaning: 'storage failure on subscriber_add' },
+  // Storage failures the audit (W8) found in internal/api/channel.go and conversation.go at v2.2.5.
+  { text: '查询频道失败！', code: 'UPSTREAM_ERROR', meaning: 'storage failure reading the channel on subscriber_add' },
+  { text: '创建频道失败！', code: 'UPSTREAM_ERROR', meaning: 'storage failure creating the channel on subscriber_add' },
+  { text: '移除所有白明单失败！', code: 'UPSTREAM_ERROR', meaning: 'storage failure on whitelist_set (the vendor misspells 白名单)' },
+  { text: '移除所有黑名单失败！', code: 'UPSTREAM_ERROR', meaning: 'storage failure on blacklist_set' },
+  { text: '查询频道信息失败！', code: 'UPSTREAM_ERROR', meaning: 'storage failure reading the channel on /channel/delete' },
+  { text: '更新频道信息失败！', code: 'UPSTREAM_ERROR', meaning: 'storage failure on /channel/delete' },
+  { text: '更新tag失败！', code: 'UPSTREAM_ERROR', meaning: 'tag update failure on a send to subscribers' },
+  { text: '获取conversation失败！', code: 'UPSTREAM_ERROR', meaning: 'storage failure on /conversation/sync' },
+  { text: '获取最近消息失败！', code: 'UPSTREAM_ERROR', meaning: 'storage failure on /conversation/sync' },
+  { text: '获取用户缓存的最近会话失败！', code: 'UPSTREAM_ERROR', meaning: 'conversation cache failure on /conversation/sync' },
 ];
 
 export function findVendorErrorRule(message: string): VendorErrorRule | undefined {

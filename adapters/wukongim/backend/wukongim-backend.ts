@@ -155,6 +155,11 @@ export class WukongimBackend implements Backend {
     this.requireFriendship = !whitelistOffOfPerson;
     if (this.requireFriendship) this.sendPolicy = { requireFriendship: true };
     const version = parseServerVersion(config.version ?? '2.2.5');
+    // v2.0.0-beta has no /cluster/channels/…/{denylist,subscribers}: blocks, mutes and every room
+    // read would meet the framework's 404 (audit W9; the routes arrive in v2.0.1-beta-20240715).
+    if (version.major === 2 && version.minor === 0 && version.patch === 0) {
+      throw new Error('WuKongIM 2.0.0 lacks the /cluster read routes imbridge needs; use 2.0.1 or later');
+    }
     this.capabilities = wukongimCapabilities(version, whitelistOffOfPerson);
     this.canReadByClientMsgNo = version.major * 1e6 + version.minor * 1e3 + version.patch >= 2_002_002;
     const clientOptions: ConstructorParameters<typeof WukongimClient>[0] = { baseUrl: config.baseUrl, token: config.token ?? '', logger: context.logger };

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { isOptionSupported, isSupported } from '../../../../src/spec/index.js';
 import { parseServerVersion, wukongimCapabilities } from '../../backend/capabilities.js';
 import { startFake } from '../../fake/index.js';
+import { createBackend } from '../../backend/index.js';
 import { fnv64a } from '../../fake/fake-state.js';
 import { startHarness, users } from './harness.js';
 
@@ -22,6 +23,13 @@ describe('capabilities by version', () => {
       expect(isSupported(capabilities, 'groups.mutes.set')).toBe(true);
       expect(isOptionSupported(capabilities, 'groups.mutes.set', 'duration')).toBe(false);
     }
+  });
+
+  it('a 2.0.0 server is refused at start-up: it has none of the /cluster read routes (audit W9)', async () => {
+    const context = { name: 'wk', logger: { debug() {}, info() {}, warn() {}, error() {} }, changes: { emit() {} }, now: Date.now };
+    const block = (version: string) => ({ vendor: 'wukongim' as const, baseUrl: 'http://127.0.0.1:9', version });
+    await expect(createBackend(block('2.0.0'), context)).rejects.toThrow(/2\.0\.0 lacks the \/cluster read routes/);
+    await (await createBackend(block('2.0.1'), context)).close();
   });
 
   it('the backend answers UNSUPPORTED for mute-all on such a server', async () => {
