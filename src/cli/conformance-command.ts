@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/load-config.js';
-import { runLiveConformance } from '../conformance/live/run-live-conformance.js';
+import { facetNames, runLiveConformance } from '../conformance/live/run-live-conformance.js';
 import { formatReport } from '../conformance/live/format-report.js';
 import type { RecordedExchange } from '../conformance/live/exchange-recorder.js';
 import { findVendor } from '../../adapters/index.js';
@@ -57,6 +57,10 @@ export async function conformance(argv: string[], usage: (message: string) => ne
   });
   if (!values.config) usage('--config is required');
   if (!values.backend) usage('--backend is required');
+  const known = facetNames();
+  for (const facet of values.facet ?? []) {
+    if (!known.includes(facet)) usage(`no facet named "${facet}"; the facets are: ${known.join(', ')}`);
+  }
   const rounds = positiveInteger(values.rounds, '--rounds', usage);
   const timeoutMs = positiveInteger(values.timeout, '--timeout', usage);
   const config = loadConfig(values.config);

@@ -53,6 +53,14 @@ function liveTarget(options: LiveConformanceOptions, recorder: ExchangeRecorder 
   };
 }
 
+/** The suite's facet names, in order (what `--facet` accepts). */
+export function facetNames(): string[] {
+  const runner = new CollectingRunner();
+  const unused: TargetFactory = () => Promise.reject(new Error('not run'));
+  for (const facet of FACETS) facet(runner, unused, {});
+  return runner.facets();
+}
+
 export async function runLiveConformance(options: LiveConformanceOptions): Promise<LiveConformanceResult> {
   const recorder = options.record ? await startExchangeRecorder(String(options.block.baseUrl)) : undefined;
   try {
