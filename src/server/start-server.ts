@@ -23,27 +23,33 @@ export interface StartOptions {
   logger?: Logger;
   provided?: ReadonlyMap<string, Backend>;
   now?: () => number;
+  /** Tighter HTTP limits (tests use them to see a slow client cut in seconds). */
+  limits?: Partial<ServerLimits>;
 }
 
 /**
  * Limits of the HTTP server (docs/api.md, "Conventions"). The request line and headers may take
  * 80 KiB, so a query holding the 1,000 ids the schemas allow fits (Node's default is 16 KiB);
  * a client has 10 s for its headers and 30 s for the whole request, so slow clients cannot hold
- * sockets for minutes.
+ * sockets for minutes. Node checks those deadlines every `connectionsCheckingInterval` (30 s by
+ * default, which would let a slow client stay twice as long), here every second; past
+ * `maxConnections` new sockets are closed at once.
  */
-export const SERVER_LIMITS = { maxHeaderSize: 80 * 1024, headersTimeout: 10_000, requestTimeout: 30_000 } as const;
+export const SERVER_LIMITS = { maxHeaderSize: 80 * 1024, headersTimeout: 10_000, requestTimeout: 30_000, connectionsCheckingInterval: 1_000, maxConnections: 10_000 } as const;
+
+export type ServerLimits = { -readonly [Key in keyof typeof SERVER_LIMITS]: number };
 
 /** What Node's HTTP parser refuses before any route runs, answered in the unified envelope. */
-function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+function answerClientError(limits: ServerLimits, error: Error & { code?: string }, socket: Duplex): void {
   if (!socket.writable) {
     socket.destroy();
     return;
   }
   const [status, message] =
     error.code === 'HPE_HEADER_OVERFLOW'
-      ? [431, `the request line and headers exceed ${SERVER_LIMITS.maxHeaderSize / 1024} KiB`]
+      ? [431, `the request line and headers exceed ${limits.maxHeaderSize / 1024} KiB`]
       : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-        ? [408, `the request did not arrive within ${SERVER_LIMITS.requestTimeout / 1000} s`]
+        ? [408, `the request did not arrive within ${limits.requestTimeout / 1000} s`]
         : [400, 'the request is not valid HTTP'];
   const body = JSON.stringify({ error: { code: 'INVALID_ARGUMENT', message, retryable: status === 408 } });
   socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
@@ -54,9 +60,12 @@ export async function startServer(config: ImbridgeConfig, options: StartOptions 
   const changes = new ChangeLog(logger);
   const backends = await createBackends(config.backends, { logger, changes, ...(options.provided ? { provided: options.provided } : {}), ...(options.now ? { now: options.now } : {}) });
   const app = createApp({ config, backends, logger });
+  const limits: ServerLimits = { ...SERVER_LIMITS, ...options.limits };
   const server = await new Promise<Server>((resolve, reject) => {
-    const listening = createServer(SERVER_LIMITS, app);
-    listening.on('clientError', answerClientError);
+    const { maxConnections, ...httpOptions } = limits;
+    const listening = createServer(httpOptions, app);
+    listening.maxConnections = maxConnections;
+    listening.on('clientError', (error: Error & { code?: string }, socket: Duplex) => answerClientError(limits, error, socket));
     listening.once('error', reject);
     listening.once('listening', () => resolve(listening));
     listening.listen(config.server.port, config.server.host);
