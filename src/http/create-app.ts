@@ -19,7 +19,7 @@ import {
 } from '../spec/index.js';
 import { IdempotencyStore, guardBackend } from '../runtime/index.js';
 import type { ImbridgeConfig } from '../config/config-types.js';
-import { definitionValidator, type ErrorObject } from '../schemas/load-schemas.js';
+import { apiSchema, definitionValidator, type ErrorObject } from '../schemas/load-schemas.js';
 import { authenticate, type Caller } from './authenticate.js';
 import { httpStatusFor } from './error-status.js';
 import { buildOpenApiDocument } from './openapi.js';
@@ -101,6 +101,14 @@ async function healthOf(backend: Backend): Promise<{ ok: boolean; detail?: strin
     setTimeout(() => resolve({ ok: false, detail: 'health check timed out after 2 s' }), 2_000).unref();
   });
   return Promise.race([backend.health().catch((error: unknown) => ({ ok: false, detail: String(error) })), timeout]);
+}
+
+/** The integer-typed fields of a query schema (`limit`): their text must be plain decimal digits. */
+function integerQueryFields(definition: string): string[] {
+  const schema = (apiSchema().$defs as Record<string, { properties?: Record<string, { type?: unknown }> }> | undefined)?.[definition];
+  return Object.entries(schema?.properties ?? {})
+    .filter(([, property]) => property.type === 'integer')
+    .map(([name]) => name);
 }
 
 export function createApp(options: AppOptions): Express {
@@ -238,6 +246,7 @@ export function createApp(options: AppOptions): Express {
   for (const route of ROUTES) {
     const validateBody = definitionValidator(route.body, 'body');
     const validateQuery = definitionValidator(route.query, 'query');
+    const integerFields = integerQueryFields(route.query);
     const method = route.method.toLowerCase() as 'get' | 'put' | 'post' | 'delete' | 'patch';
     for (const path of expressPaths(route)) {
       app[method](path, async (request: Request, response: Response) => {
@@ -254,6 +263,11 @@ export function createApp(options: AppOptions): Express {
         const room = kind === undefined ? null : { kind, id: params.id ?? '' };
 
         const query: Record<string, unknown> = { ...(request.query as Record<string, unknown>) };
+        // Coercion would take whatever Number() takes (`0x10`, ` 1`, `1e1`); a count is decimal digits.
+        const notDecimal = integerFields.filter((field) => typeof query[field] === 'string' && !/^\d+$/.test(query[field] as string));
+        if (notDecimal.length > 0) {
+          throw new InvalidArgumentError('the query string is invalid', { details: { errors: notDecimal.map((field) => ({ path: `?/${field}`, keyword: 'type', message: 'must be a decimal integer' })) } });
+        }
         if (!validateQuery(query)) {
           const { list } = describeSchemaErrors(validateQuery.errors ?? [], 'query');
           throw new InvalidArgumentError('the query string is invalid', { details: { errors: list } });

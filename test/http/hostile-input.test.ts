@@ -75,6 +75,16 @@ describe('hostile input', () => {
     expect(((await (await fetch(`${server.url}/v1/users/dave/friends/erin`)).json()) as { alias: unknown }).alias).toBeNull();
   });
 
+  it('a count in the query is decimal digits: 0x10, " 1" and 1e1 are 400 INVALID_ARGUMENT (review F5)', async () => {
+    for (const limit of ['0x10', '%201', '1e1', '+5', '-1']) {
+      const response = await fetch(`${server.url}/v1/users/f5user/friends?limit=${limit}`);
+      expect(response.status, limit).toBe(400);
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe('INVALID_ARGUMENT');
+    }
+    await send('PUT', '/v1/users/f5user', '{"name":"f"}');
+    expect((await fetch(`${server.url}/v1/users/f5user/friends?limit=05`)).status).toBe(200);
+  });
+
   it('a query with 400 long ids (about 18 KB) is served; one over 80 KiB is 431 in the JSON envelope', async () => {
     const ids = Array.from({ length: 400 }, (_, index) => `member-with-a-long-but-valid-identifier-${String(index).padStart(4, '0')}`);
     const served = await raw(`/v1/users/ghost/friends?uids=${ids.join(',')}`);
