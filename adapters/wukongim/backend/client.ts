@@ -208,6 +208,19 @@ export class WukongimClient {
     return body !== undefined && body !== null && typeof body === 'object' && body.message_seq !== undefined;
   }
 
+  /**
+   * `GET /channel/max_message_seq`: the channel's last message seq; 0 for a channel the server
+   * has never heard of (it answers 400 "not found") or one without messages. Messages outlive a
+   * disband (`/channel/delete` keeps them), so > 0 also means "this id had a room before".
+   */
+  async maxMessageSeq(channelId: string, channelType: number): Promise<number> {
+    const answer = await this.http.request({ method: 'GET', path: '/channel/max_message_seq', headers: this.headers, query: { channel_id: channelId, channel_type: channelType }, idempotent: true });
+    const body = answer.body as { message_seq?: unknown; msg?: unknown } | undefined;
+    if (answer.status === 400 && body?.msg === 'not found') return 0;
+    if (answer.status !== 200) throw toUnifiedError('GET /channel/max_message_seq', answer);
+    return Number(body?.message_seq ?? 0);
+  }
+
   /** `POST /message/send`: never retried (a repeat would send twice). Returns the exact message id. */
   async sendMessage(input: { fromUid: string; channelId: string; channelType: number; payload: string; clientMsgNo: string }): Promise<string> {
     const body = await this.call('POST', '/message/send', {

@@ -935,6 +935,11 @@ export class WukongimBackend implements Backend {
       if (parseRoomMetadata(existing.map((row) => row.uid))) {
         throw new ConflictError('ALREADY_EXISTS', `${kind} "${id}" already exists`, { details: { id } });
       }
+      // A dismissed group's messages stay on the server (disband deletes nothing): a new room on
+      // the same id would let its members sync the old history (audit W6), so the id stays used.
+      if ((await this.client.maxMessageSeq(id, GROUP_CHANNEL)) > 0) {
+        throw new ConflictError('ALREADY_EXISTS', `${kind} "${id}" was used by a dismissed group whose messages WuKongIM keeps; choose another id`, { details: { id, dismissed: true } });
+      }
       const metaChannel = roomMetadataChannel(id);
       await runSteps([
         step(
@@ -969,6 +974,10 @@ export class WukongimBackend implements Backend {
           () => this.client.channelInfo(room.id, GROUP_CHANNEL, OPEN_CHANNEL_FLAGS),
         ),
         step(`clear room metadata ${metaChannel}`, () => this.metadataChange(metaChannel, 'set', [])),
+        // Disband leaves every member's conversation row behind; hide them, so a room that no
+        // longer exists is not listed (audit W6). No new message can revive them: sends to a
+        // disbanded channel are refused.
+        ...[...state.subscribers].map((uid) => step(`hide ${uid}'s conversation with ${room.id}`, () => this.client.deleteConversation(uid, room.id, GROUP_CHANNEL))),
       ]);
       emitChange(this.context, 'room.dismissed', { room: `${room.kind}:${room.id}` }, this.toRoom(room, state.metadata, state.subscribers, state.allowed), null);
     },

@@ -365,6 +365,22 @@ export function createFake(options: CreateFakeOptions = {}): WukongimFake {
     });
   }
 
+  // `internal/api/message.go` getChannelMaxMessageSeq: 400 "not found" for a channel the server
+  // never heard of; messages (and so the seq) outlive a disband.
+  route('get', '/channel/max_message_seq', (request) => {
+    const channelId = typeof request.query.channel_id === 'string' ? request.query.channel_id : '';
+    const channelType = Number.parseInt(typeof request.query.channel_type === 'string' ? request.query.channel_type : '', 10) || 0;
+    const loginUid = typeof request.query.login_uid === 'string' ? request.query.login_uid : '';
+    if (channelId === '') throw new VendorFailure('channel_id不能为空');
+    let internal = channelId;
+    if (channelType === PERSON && !channelId.includes('@')) {
+      if (loginUid.trim() === '') throw new VendorFailure('login_uid不能为空');
+      internal = personFakeChannelId(loginUid, channelId);
+    }
+    if (!state.channel(internal, channelType) && !state.logs.has(FakeState.key(internal, channelType))) throw new VendorFailure('not found');
+    return { message_seq: state.lastSeq(internal, channelType) };
+  });
+
   // ---- conversations (note §7) ----
   route('post', '/conversation/sync', (request) => {
     const body = decode(request, ['msg_count', 'only_unread', 'page', 'page_size', 'version']);

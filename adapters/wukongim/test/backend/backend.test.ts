@@ -151,6 +151,19 @@ describe('groups', () => {
     expect(await h.backdoor.mutedMembers('group', id)).toEqual([]);
   });
 
+  it('a dismissed group that had messages: its id stays used, and no member still lists its conversation (audit W6)', async () => {
+    const [owner, member] = await users(h, 2);
+    const id = uid('g');
+    await h.backend.rooms.create('group', { id, name: 'n', owner: owner!, members: [member!] });
+    await h.backend.messages.send({ from: owner!, to: { type: 'group', id }, text: 'history' });
+    expect((await h.backend.conversations.list(member!, {})).items.map((item) => item.peer.id)).toContain(id);
+    await h.backend.rooms.dismiss({ kind: 'group', id });
+    // WuKongIM keeps the messages of a disbanded channel: a new room there would show them.
+    expect(await codeOf(h.backend.rooms.create('group', { id, name: 'again', owner: member! }))).toBe('ALREADY_EXISTS');
+    expect((await h.backend.conversations.list(member!, {})).items.map((item) => item.peer.id)).not.toContain(id);
+    expect((await h.backend.conversations.list(owner!, {})).items.map((item) => item.peer.id)).not.toContain(id);
+  });
+
   it('members: add (BLOCKED when banned), remove (owner refused), roles', async () => {
     const [owner, a, b, c] = await users(h, 4);
     const room = { kind: 'group' as const, id: uid('g') };

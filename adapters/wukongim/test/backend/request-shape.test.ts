@@ -58,6 +58,7 @@ const SHAPES: Record<string, Record<string, FieldType> | 'no-body'> = {
   'GET /cluster/channels/:id/:type/subscribers': 'no-body',
   'GET /health': 'no-body',
   'GET /message/byclientmsgno': 'no-body',
+  'GET /channel/max_message_seq': 'no-body',
 };
 
 function routeOf(method: string, path: string): string {
@@ -139,6 +140,7 @@ describe('request shapes', () => {
     }
     expect([...seen].sort()).toEqual(
       [
+        'GET /channel/max_message_seq',
         'GET /channel/whitelist',
         'GET /cluster/channels/:id/:type/denylist',
         'GET /cluster/channels/:id/:type/subscribers',
