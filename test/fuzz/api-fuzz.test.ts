@@ -147,35 +147,38 @@ function pathValue(name: string, backend: string): fc.Arbitrary<string> {
   return idArbitrary();
 }
 
-function requestArbitrary(backend: string): fc.Arbitrary<{ operation: Operation; path: string; body: string | undefined }> {
-  return fc.constantFrom(...operations()).chain((operation) =>
-    fc
-      .record({
-        // An empty segment would address another route (`…/friends/` is the list), not a bad id.
-        parameters: fc.tuple(...operation.pathParameters.map((name) => pathValue(name, backend).filter((value) => value !== ''))),
-        query: fc.tuple(
-          ...operation.query.map((parameter) =>
-            fc.option(fc.oneof({ weight: 4, arbitrary: fromSchema(parameter.schema).map(String) }, { weight: 1, arbitrary: fc.string({ maxLength: 20 }) }), { nil: undefined }),
-          ),
+/** The request arbitrary of one operation, built once (building arbitraries per case costs more than the request). */
+function operationArbitrary(operation: Operation, backend: string): fc.Arbitrary<{ operation: Operation; path: string; body: string | undefined }> {
+  return fc
+    .record({
+      // An empty segment would address another route (`…/friends/` is the list), not a bad id.
+      parameters: fc.tuple(...operation.pathParameters.map((name) => pathValue(name, backend).filter((value) => value !== ''))),
+      query: fc.tuple(
+        ...operation.query.map((parameter) =>
+          fc.option(fc.oneof({ weight: 4, arbitrary: fromSchema(parameter.schema).map(String) }, { weight: 1, arbitrary: fc.string({ maxLength: 20 }) }), { nil: undefined }),
         ),
-        // fetch refuses a body on GET; every other method gets one to chew on.
-        body: operation.method === 'GET' ? fc.constant(undefined) : bodyArbitrary(operation.body),
-      })
-      .map(({ parameters, query, body }) => {
-        let path = operation.path;
-        operation.pathParameters.forEach((name, index) => {
-          // `.` and `..` are ids the contract allows; unescaped, the URL would resolve them away.
-          path = path.replace(`{${name}}`, encodeURIComponent(parameters[index] ?? '').replace(/\./g, '%2E'));
-        });
-        const search = new URLSearchParams();
-        operation.query.forEach((parameter, index) => {
-          const value = query[index];
-          if (value !== undefined) search.set(parameter.name, value);
-        });
-        const text = search.toString();
-        return { operation, path: text ? `${path}?${text}` : path, body };
-      }),
-  );
+      ),
+      // fetch refuses a body on GET; every other method gets one to chew on.
+      body: operation.method === 'GET' ? fc.constant(undefined) : bodyArbitrary(operation.body),
+    })
+    .map(({ parameters, query, body }) => {
+      let path = operation.path;
+      operation.pathParameters.forEach((name, index) => {
+        // `.` and `..` are ids the contract allows; unescaped, the URL would resolve them away.
+        path = path.replace(`{${name}}`, encodeURIComponent(parameters[index] ?? '').replace(/\./g, '%2E'));
+      });
+      const search = new URLSearchParams();
+      operation.query.forEach((parameter, index) => {
+        const value = query[index];
+        if (value !== undefined) search.set(parameter.name, value);
+      });
+      const text = search.toString();
+      return { operation, path: text ? `${path}?${text}` : path, body };
+    });
+}
+
+function requestArbitrary(backend: string): fc.Arbitrary<{ operation: Operation; path: string; body: string | undefined }> {
+  return fc.oneof(...operations().map((operation) => operationArbitrary(operation, backend)));
 }
 
 const validators = new Map<string, ValidateFunction>();
