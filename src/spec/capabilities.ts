@@ -143,11 +143,15 @@ export interface IdRule {
   description: string;
 }
 
-/** The unified rule every backend accepts at least as strictly. */
+/**
+ * The unified rule every backend accepts at least as strictly. `.` and `..` alone are refused:
+ * URL parsers resolve them (even escaped as `%2E`) as dot segments, so no standard HTTP client
+ * could address such a user in a path.
+ */
 export const UNIFIED_ID_RULE: IdRule = {
-  pattern: '^[A-Za-z0-9_.@:-]{1,64}$',
+  pattern: '^(?!\\.{1,2}$)[A-Za-z0-9_.@:-]{1,64}$',
   maxLength: 64,
-  description: '1–64 characters of A-Z a-z 0-9 _ - . @ :',
+  description: '1–64 characters of A-Z a-z 0-9 _ - . @ :, not "." or ".." alone',
 };
 
 /** The capability document of `GET /v1/capabilities`. */

@@ -35,6 +35,20 @@ function raw(path: string): Promise<{ status: number; contentType: string | unde
   });
 }
 
+/** A raw request with a body: node's client sends the path as written (fetch would resolve %2E). */
+function rawRequest(method: string, path: string, body: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const url = new URL(server.url);
+    const outgoing = httpRequest({ host: url.hostname, port: url.port, path, method, headers: { 'content-type': 'application/json' } }, (incoming) => {
+      let text = '';
+      incoming.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      incoming.on('end', () => resolve({ status: incoming.statusCode ?? 0, body: text }));
+    });
+    outgoing.on('error', reject);
+    outgoing.end(body);
+  });
+}
+
 describe('hostile input', () => {
   it('a body nested 2,000 objects or 5,000 arrays deep is 400 INVALID_ARGUMENT, also where the route takes no body', async () => {
     const objects = `${'{"a":'.repeat(2000)}1${'}'.repeat(2000)}`;
@@ -73,6 +87,19 @@ describe('hostile input', () => {
     const alias = await send('PATCH', '/v1/users/dave/friends/erin', '{"alias":"x\\udc00"}');
     expect(alias.status).toBe(400);
     expect(((await (await fetch(`${server.url}/v1/users/dave/friends/erin`)).json()) as { alias: unknown }).alias).toBeNull();
+  });
+
+  it('"." and ".." are not ids: a URL cannot carry them, so they are 400 INVALID_ID in a path and in a body (found by the fuzz test)', async () => {
+    for (const path of ['/v1/users/%2E', '/v1/users/%2E%2E']) {
+      const answer = await rawRequest('PUT', path, '{"name":"dot"}');
+      expect(answer.status, path).toBe(400);
+      expect(JSON.parse(answer.body).error.code).toBe('INVALID_ID');
+    }
+    const batch = await send('POST', '/v1/users', JSON.stringify({ users: [{ uid: '.', name: 'dot' }] }));
+    expect(batch.status).toBe(400);
+    expect(batch.json.error?.code).toBe('INVALID_ID');
+    // Dots inside an id are still fine.
+    expect((await send('PUT', '/v1/users/a.b', '{"name":"ab"}')).status).toBe(200);
   });
 
   it('a count in the query is decimal digits: 0x10, " 1" and 1e1 are 400 INVALID_ARGUMENT (review F5)', async () => {

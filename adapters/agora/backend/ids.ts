@@ -7,9 +7,10 @@
 import type { IdRule, RoomKind } from '../../../src/spec/index.js';
 
 export const AGORA_ID_RULE: IdRule = {
-  pattern: '^[a-z0-9_.-]{1,64}$',
+  // Not "." or ".." alone, as the unified rule (a URL path cannot carry them).
+  pattern: '^(?!\\.{1,2}$)[a-z0-9_.-]{1,64}$',
   maxLength: 64,
-  description: '1–64 characters of lower-case a-z 0-9 _ - . (Agora Chat user IDs)',
+  description: '1–64 characters of lower-case a-z 0-9 _ - ., not "." or ".." alone (Agora Chat user IDs)',
 };
 
 /** The vendor resource of each room kind (§8, §9): groups and chat rooms are different resources. */

@@ -7,9 +7,9 @@
 import type { IdRule, PeerType } from '../../../src/spec/index.js';
 
 export const WILDFIRE_ID_RULE: IdRule = {
-  pattern: '^[A-Za-z0-9_.@:-]{1,64}$',
+  pattern: '^(?!\\.{1,2}$)[A-Za-z0-9_.@:-]{1,64}$',
   maxLength: 64,
-  description: '1–64 characters of A-Z a-z 0-9 _ - . @ : (Wildfire user and group ids)',
+  description: '1–64 characters of A-Z a-z 0-9 _ - . @ :, not "." or ".." alone (Wildfire user and group ids)',
 };
 
 import { CONVERSATION_TYPE as WIRE_CONVERSATION_TYPE } from '../protocol/wire.js';

@@ -8,9 +8,10 @@
 import { InvalidIdError, type IdRule } from '../../../src/spec/index.js';
 
 export const WUKONGIM_ID_RULE: IdRule = {
-  pattern: '^[A-Za-z0-9_.:-]{1,64}$',
+  // Not "." or ".." alone, as the unified rule (a URL path cannot carry them).
+  pattern: '^(?!\\.{1,2}$)[A-Za-z0-9_.:-]{1,64}$',
   maxLength: 64,
-  description: "1–64 characters of A-Z a-z 0-9 _ - . : (WuKongIM rejects '@', '#' and '&' in channel ids)",
+  description: "1–64 characters of A-Z a-z 0-9 _ - . :, not \".\" or \"..\" alone (WuKongIM rejects '@', '#' and '&' in channel ids)",
 };
 
 export const PERSON_CHANNEL = 1;

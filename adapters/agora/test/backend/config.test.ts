@@ -59,7 +59,7 @@ describe('agora createBackend', () => {
   it('builds a backend with the vendor, ID rule and capabilities of Agora', async () => {
     const backend = await createBackend(good as AgoraConfig, context);
     expect(backend.vendor).toBe('agora');
-    expect(backend.idRule.pattern).toBe('^[a-z0-9_.-]{1,64}$');
+    expect(backend.idRule.pattern).toBe('^(?!\\.{1,2}$)[a-z0-9_.-]{1,64}$');
     expect(backend.capabilities['chatrooms.whitelist.add']).toBe(true);
     expect(backend.capabilities['friendRequests.send']).toBe(false);
     await backend.close();
