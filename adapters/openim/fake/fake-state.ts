@@ -4,6 +4,7 @@
  * member rows (roleLevel, muteEndTime), per-owner conversation rows and per-conversation
  * message sequences.
  */
+import { parseOpenImVersion } from '../protocol/version.js';
 
 export interface FakeUser {
   userID: string;
@@ -133,7 +134,7 @@ export interface FakeOptions {
   secret?: string;
   /** `share.yml imAdminUserID`; default `['imAdmin']`. Admin users exist from the start. */
   adminUserIds?: string[];
-  /** Release whose routes and quirks to simulate: `3.7`, `3.8.0`, `3.8.3` (default). */
+  /** Release whose routes and quirks to simulate: `3.7`, `3.8.0`, `3.8.1`, `3.8.2`, `3.8.3` (default), `3.8.3-patch.16`. */
   version?: string;
   /** `openim-rpc-msg.yml friendVerify`; default false. */
   friendVerify?: boolean;
@@ -146,6 +147,8 @@ export interface FakeOptions {
 export type ResolvedFakeOptions = Required<FakeOptions>;
 
 export function resolveOptions(options: FakeOptions = {}): ResolvedFakeOptions {
+  // Refused here, not on the first request: a typo would otherwise simulate the wrong release.
+  if (options.version !== undefined) parseOpenImVersion(options.version);
   return {
     secret: options.secret ?? 'openIM123',
     adminUserIds: options.adminUserIds ?? ['imAdmin'],

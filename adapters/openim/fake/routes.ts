@@ -5,6 +5,7 @@
  */
 import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { signToken, verifyToken } from '../protocol/jwt.js';
+import { versionAtLeast } from '../protocol/version.js';
 import type { FakeBlack, FakeConversation, FakeFriend, FakeFriendRequest, FakeGroup, FakeMember, FakeMessage, FakeUser, OpenImFakeState } from './fake-state.js';
 import {
   WireError,
@@ -51,14 +52,6 @@ const ROLE_OWNER = 100;
 const ROLE_ADMIN = 60;
 const ROLE_MEMBER = 20;
 
-function versionAtLeast(version: string, wanted: [number, number, number]): boolean {
-  const parts = version.split('.').map((part) => Number(part));
-  for (let index = 0; index < 3; index += 1) {
-    const have = parts[index] ?? 0;
-    if (have !== wanted[index]) return have > wanted[index]!;
-  }
-  return true;
-}
 export const from381 = (version: string): boolean => versionAtLeast(version, [3, 8, 1]);
 export const from380 = (version: string): boolean => versionAtLeast(version, [3, 8, 0]);
 
