@@ -926,8 +926,9 @@ export const ROUTES: ReadonlyMap<string, RouteSpec> = new Map<string, RouteSpec>
   ['/auth/user_token', { handler: legacyUserToken, noToken: always, available: onlyBefore381 }],
   ['/auth/get_user_token', { handler: getUserToken }],
   ['/auth/parse_token', { handler: parseToken, noToken: always }],
-  // ≤3.7 routes user_register without the token middleware (note §1).
-  ['/user/user_register', { handler: userRegister, noToken: (version) => !from380(version) }],
+  // No token before 3.8.1: 3.7 routes user_register without ParseToken, 3.8.0 lists it in the
+  // token middleware's Whitelist (v3.8.0 internal/api/router.go:258-262, audit O-9).
+  ['/user/user_register', { handler: userRegister, noToken: onlyBefore381 }],
   ['/user/get_users_info', { handler: getUsersInfo }],
   ['/user/update_user_info_ex', { handler: updateUserInfoEx }],
   ['/user/account_check', { handler: accountCheck }],

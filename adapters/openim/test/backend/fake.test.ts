@@ -223,4 +223,17 @@ describe('versions', () => {
       await old.close();
     }
   });
+
+  it('3.8.0: user_register is in the token middleware\'s whitelist: the secret in the body, no token (audit O-9)', async () => {
+    const old = await startFake({ port: 0, version: '3.8.0' });
+    try {
+      const uid = rid();
+      expect((await post('/user/user_register', { secret: 'openIM123', users: [{ userID: uid, nickname: 'n' }] }, { operationID: 'x' }, old)).json).toEqual({ errCode: 0, errMsg: '', errDlt: '' });
+      expect((await post('/user/user_register', { users: [{ userID: rid(), nickname: 'n' }] }, { operationID: 'x' }, old)).json?.['errCode']).toBe(1002);
+      // Other routes still need the token.
+      expect((await post('/user/get_users_info', { userIDs: [uid] }, { operationID: 'x' }, old)).json?.['errDlt']).toBe('header must have token');
+    } finally {
+      await old.close();
+    }
+  });
 });
