@@ -34,6 +34,11 @@ export interface OpenImFeatures {
   specifiedBlacks: boolean;
   /** 3.8+: get_designated_friends omits non-friends and delete_friend of a non-friend succeeds; 3.7 answers 1004. */
   lenientFriendReads: boolean;
+  /**
+   * 3.8.2+: get_users_info omits unknown ids; up to 3.8.1 one unknown id makes the whole call
+   * 1004 (`FindWithError`, audit O-1).
+   */
+  lenientUserReads: boolean;
 }
 
 export function featuresOf(version = DEFAULT_VERSION): OpenImFeatures {
@@ -44,5 +49,6 @@ export function featuresOf(version = DEFAULT_VERSION): OpenImFeatures {
     registerNeedsSecret: !versionAtLeast(parsed, [3, 8, 1]),
     specifiedBlacks: versionAtLeast(parsed, [3, 8, 1]),
     lenientFriendReads: versionAtLeast(parsed, [3, 8, 0]),
+    lenientUserReads: versionAtLeast(parsed, [3, 8, 2]),
   };
 }

@@ -52,6 +52,7 @@ const ROLE_OWNER = 100;
 const ROLE_ADMIN = 60;
 const ROLE_MEMBER = 20;
 
+export const from382 = (version: string): boolean => versionAtLeast(version, [3, 8, 2]);
 export const from381 = (version: string): boolean => versionAtLeast(version, [3, 8, 1]);
 export const from380 = (version: string): boolean => versionAtLeast(version, [3, 8, 0]);
 
@@ -292,6 +293,9 @@ const userRegister: RouteSpec['handler'] = (context) => {
 const getUsersInfo: RouteSpec['handler'] = ({ state, body }) => {
   const userIDs = texts(body, 'userIDs');
   if (userIDs.length === 0) throw argsError('userIDs is empty');
+  // Up to 3.8.1 GetDesignateUsers uses FindWithError: one unknown id fails the whole call; 3.8.2
+  // switched to Find, which omits it (v3.8.0 internal/rpc/user/user.go:117-123, audit O-1).
+  if (!from382(state.options.version) && userIDs.some((id) => !state.users.has(id))) throw notFound('userID not found');
   const found = userIDs.filter((id) => state.users.has(id)).map((id) => userInfo(state.users.get(id), id));
   return { usersInfo: nilIfEmpty(found) };
 };

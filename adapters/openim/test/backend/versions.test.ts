@@ -5,8 +5,20 @@
  */
 import { describe, expect, it } from 'vitest';
 import { validateConfig } from '../../../../src/config/load-config.js';
+import { ImBridgeError } from '../../../../src/spec/index.js';
 import { createBackend } from '../../backend/index.js';
-import { rid, startHarness, type Harness } from './harness.js';
+import { createBackdoor } from '../../fake/backdoor.js';
+import { rid, seedUsers, startHarness, type Harness } from './harness.js';
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof ImBridgeError) return error.code;
+    throw error;
+  }
+  return 'OK';
+}
 
 async function withHarness(version: string, run: (harness: Harness) => Promise<void>, fakeOptions: Record<string, unknown> = {}): Promise<void> {
   const harness = await startHarness({ version, ...fakeOptions });
@@ -40,5 +52,42 @@ describe('hotfix builds (audit O-10)', () => {
     const config = { vendor: 'openim' as const, baseUrl: 'http://127.0.0.1:1', adminUserId: 'imAdmin', secret: 's', version: '3.8.x' };
     const silent = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
     await expect(createBackend(config, { name: 'x', logger: silent, changes: { emit: () => undefined }, now: Date.now })).rejects.toThrow(/not like 3\.8\.3/);
+  });
+});
+
+describe('get_users_info up to 3.8.1 refuses the whole call for one unknown id (audit O-1)', () => {
+  it.each(['3.7', '3.8.0', '3.8.1'])('%s: new users are registered, unknown ones are USER_NOT_FOUND per item', async (version) => {
+    await withHarness(version, async ({ backend, fake }) => {
+      const backdoor = createBackdoor(fake);
+      const [a, b, c] = [rid(), rid(), rid()];
+      expect(await backend.users.put(a, { name: 'A' })).toEqual({ uid: a, name: 'A', extra: null });
+      expect(await backdoor.user(a)).toEqual({ uid: a, name: 'A' });
+      const batch = await backend.users.putMany([{ uid: b, name: 'B' }, { uid: a, name: 'A2' }, { uid: c }]);
+      expect(batch.results.map((item) => item.ok)).toEqual([true, true, true]);
+      expect(await backdoor.user(a)).toEqual({ uid: a, name: 'A2' });
+      expect(await codeOf(backend.users.get(rid()))).toBe('USER_NOT_FOUND');
+      expect(await codeOf(backend.friends.put(a, rid(), {}))).toBe('USER_NOT_FOUND');
+      // One unknown id among members fails its own item only.
+      const group = rid('g');
+      await backend.rooms.create('group', { id: group, name: 'G', owner: a });
+      const added = await backend.rooms.members.add({ kind: 'group', id: group }, [b, rid(), c]);
+      expect(added.results.map((item) => item.error?.code ?? 'ok')).toEqual(['ok', 'USER_NOT_FOUND', 'ok']);
+      const blocked = await backend.blocks.putMany(a, [rid(), b]);
+      expect(blocked.results.map((item) => item.error?.code ?? 'ok')).toEqual(['USER_NOT_FOUND', 'ok']);
+    });
+  });
+
+  it('3.8.1: a batch of known users with one unknown costs a few halvings, not one call per user', async () => {
+    await withHarness('3.8.1', async ({ backend, fake }) => {
+      const known = Array.from({ length: 32 }, () => rid());
+      seedUsers(fake, ...known);
+      fake.control.clearRequests();
+      const unknown = rid();
+      const result = await backend.blocks.putMany(known[0]!, [...known.slice(1), unknown]);
+      expect(result.results.at(-1)?.error?.code).toBe('USER_NOT_FOUND');
+      expect(result.results.filter((item) => item.ok)).toHaveLength(31);
+      // The owner alone, then 32 ids: the whole batch, and two calls per halving down to the unknown one.
+      expect(fake.control.requestsTo('POST /user/get_users_info').length).toBeLessThanOrEqual(2 + 2 * 5);
+    });
   });
 });
