@@ -39,6 +39,11 @@ export interface OpenImFeatures {
    * 1004 (`FindWithError`, audit O-1).
    */
   lenientUserReads: boolean;
+  /**
+   * 3.8+: import_friend adds only the missing directions; 3.7 inserts existing rows again and
+   * answers 500 from the unique index (audit O-2).
+   */
+  importKeepsRows: boolean;
 }
 
 export function featuresOf(version = DEFAULT_VERSION): OpenImFeatures {
@@ -50,5 +55,6 @@ export function featuresOf(version = DEFAULT_VERSION): OpenImFeatures {
     specifiedBlacks: versionAtLeast(parsed, [3, 8, 1]),
     lenientFriendReads: versionAtLeast(parsed, [3, 8, 0]),
     lenientUserReads: versionAtLeast(parsed, [3, 8, 2]),
+    importKeepsRows: versionAtLeast(parsed, [3, 8, 0]),
   };
 }

@@ -88,6 +88,7 @@ interface FriendInfo {
   ownerUserID: string;
   remark: string;
   ex: string;
+  isPinned: boolean;
   createTime: number;
   friendUser: UserInfo;
 }
@@ -502,6 +503,63 @@ export class OpenImBackend implements Backend {
     }
   }
 
+  /**
+   * import_friend of the pair, named from `owner`, the side whose row is missing when only one is.
+   * From 3.8 it adds only the missing directions (note §7). 3.7 inserts existing rows again and
+   * answers 500 from the unique index (audit O-2); it inserts the owner's row first, and on a
+   * standalone MongoDB (no transaction, OpenIM's own docker-compose) that row stays: a 500 with
+   * both rows present is the pair made. In a transaction nothing stays, and the pair is rebuilt.
+   */
+  private async importFriend(owner: string, friend: string): Promise<void> {
+    try {
+      await this.call('/friend/import_friend', { ownerUserID: owner, friendUserIDs: [friend] }, true);
+      return;
+    } catch (error) {
+      if (this.client.features.importKeepsRows || vendorCode(error) !== 500) throw error;
+      const after = await this.isFriend(owner, friend);
+      if (after.firstListsSecond && after.secondListsFirst) return;
+      if (after.firstListsSecond || !after.secondListsFirst) throw error;
+    }
+    await this.rebuildPair(owner, friend);
+  }
+
+  /**
+   * 3.7 in a MongoDB transaction: `friend → owner` exists and import_friend cannot add
+   * `owner → friend` beside it. The existing row is deleted, the pair imported from neither side,
+   * and friend's view of owner (remark, ex, pin) put back; its `since` becomes now.
+   */
+  private async rebuildPair(owner: string, friend: string): Promise<void> {
+    const reverse = await this.friendEntry(friend, owner);
+    if (!reverse) throw new UpstreamError('UPSTREAM_ERROR', `OpenIM refused to add ${friend} to ${owner}'s friend list`, { upstream: { vendor: VENDOR, status: 200, code: '500', message: null } });
+    const importBoth = () => this.call('/friend/import_friend', { ownerUserID: owner, friendUserIDs: [friend] }, true).then(() => undefined);
+    await runSteps([
+      {
+        description: `delete_friend ${friend}→${owner} (3.7 import_friend cannot add beside it)`,
+        apply: () => this.deleteFriendRow(friend, owner),
+        undo: async () => {
+          await importBoth();
+          await this.deleteFriendRow(owner, friend);
+          await this.setFriendRow(friend, owner, reverse);
+        },
+      },
+      {
+        description: `import_friend ${owner}⇄${friend}`,
+        apply: importBoth,
+        undo: async () => {
+          await this.deleteFriendRow(owner, friend);
+          await this.deleteFriendRow(friend, owner);
+        },
+      },
+      { description: `restore ${friend}'s view of ${owner}`, apply: () => this.setFriendRow(friend, owner, reverse) },
+    ]);
+  }
+
+  /** Puts back a row's remark, ex and pin (import_friend creates rows without them). */
+  private async setFriendRow(owner: string, friend: string, info: FriendInfo): Promise<void> {
+    if (info.remark === '' && info.ex === '' && info.isPinned !== true) return;
+    await this.call('/friend/update_friends', { ownerUserID: owner, friendUserIDs: [friend], remark: info.remark, ex: info.ex, isPinned: info.isPinned === true }, true);
+  }
+
   private async putFriend(uid: string, friend: string, input: FriendshipInput, mode: FriendAddMode = 'mutual'): Promise<Friendship> {
     requireCapability(this.capabilities, VENDOR, 'friends.put', mode === 'one-way' ? 'oneWay' : undefined);
     this.ids([uid, 'uid'], [friend, 'friend']);
@@ -511,10 +569,8 @@ export class OpenImBackend implements Backend {
     if (!before.firstListsSecond || !before.secondListsFirst) {
       steps.push({
         description: `import_friend ${uid}⇄${friend}`,
-        // import_friend creates whichever direction is missing and keeps existing rows (note §7).
-        apply: async () => {
-          await this.call('/friend/import_friend', { ownerUserID: uid, friendUserIDs: [friend] }, true);
-        },
+        // Named from the side that lacks its row (3.7 needs it, see importFriend).
+        apply: () => (before.firstListsSecond ? this.importFriend(friend, uid) : this.importFriend(uid, friend)),
         undo: async () => {
           if (!before.firstListsSecond) await this.deleteFriendRow(uid, friend);
           if (!before.secondListsFirst) await this.deleteFriendRow(friend, uid);
@@ -540,13 +596,10 @@ export class OpenImBackend implements Backend {
     return friendship;
   }
 
-  /** Re-creates `owner → friend` with its alias and extra (the compensation of a delete). */
+  /** Re-creates `owner → friend` with its alias and extra (the compensation of a delete) while `friend → owner` exists. */
   private async restoreFriendRow(owner: string, friend: string, info: FriendInfo): Promise<void> {
-    // import_friend only adds missing directions: the other direction still exists here.
-    await this.call('/friend/import_friend', { ownerUserID: owner, friendUserIDs: [friend] }, true);
-    if (info.remark !== '' || info.ex !== '') {
-      await this.call('/friend/update_friends', { ownerUserID: owner, friendUserIDs: [friend], remark: info.remark, ex: info.ex }, true);
-    }
+    await this.importFriend(owner, friend);
+    await this.setFriendRow(owner, friend, info);
   }
 
   private async removeFriend(uid: string, friend: string, mode: FriendRemoveMode): Promise<void> {

@@ -138,6 +138,13 @@ export interface FakeOptions {
   version?: string;
   /** `openim-rpc-msg.yml friendVerify`; default false. */
   friendVerify?: boolean;
+  /**
+   * The server's MongoDB is a replica set, so OpenIM runs multi-write changes in a transaction
+   * (tools `db/mongoutil/tx.go`: none on a standalone mongod, which OpenIM's docker-compose
+   * deploys). Matters where a 3.7 write fails halfway: import_friend then leaves nothing behind.
+   * Default false.
+   */
+  transactions?: boolean;
   /** `tokenPolicy.expire` in seconds; default 90 days. */
   tokenExpireSeconds?: number;
   /** The server clock in ms (mute expiry, token expiry); default Date.now. */
@@ -154,6 +161,7 @@ export function resolveOptions(options: FakeOptions = {}): ResolvedFakeOptions {
     adminUserIds: options.adminUserIds ?? ['imAdmin'],
     version: options.version ?? '3.8.3',
     friendVerify: options.friendVerify ?? false,
+    transactions: options.transactions ?? false,
     tokenExpireSeconds: options.tokenExpireSeconds ?? 7_776_000,
     now: options.now ?? Date.now,
   };

@@ -339,12 +339,40 @@ const importFriend: RouteSpec['handler'] = (context) => {
     if (friend === owner) throw notFound(`user not found: ${friend}`);
     requireUser(state, friend);
   }
+  if (!from380(state.options.version)) return importFriends37(context, owner, friends);
   for (const friend of friends) {
     addFriendRow(state, owner, friend, 1, context.opUserID, context.now);
     addFriendRow(state, friend, owner, 1, context.opUserID, context.now);
   }
   return undefined;
 };
+
+function duplicateFriend(owner: string, friend: string): WireError {
+  return new WireError(
+    500,
+    `write exception: write errors: [E11000 duplicate key error collection: openim_v3.friend index: owner_user_id_1_friend_user_id_1 dup key: { owner_user_id: "${owner}", friend_user_id: "${friend}" }]`,
+  );
+}
+
+/**
+ * 3.7 BecomeFriends (v3.7.0 pkg/common/db/controller/friend.go:139-179): the owner's rows, the
+ * existing ones first, go to one ordered InsertMany, then the friends' rows to another. An
+ * existing row is inserted again and breaks the unique index: a 500 (audit O-2). Without a
+ * transaction the owner's rows inserted before the failure stay.
+ */
+function importFriends37(context: RequestContext, owner: string, friends: readonly string[]): undefined {
+  const { state } = context;
+  const forwardTaken = friends.find((friend) => state.friendRow(owner, friend));
+  if (forwardTaken !== undefined) throw duplicateFriend(owner, forwardTaken);
+  for (const friend of friends) addFriendRow(state, owner, friend, 1, context.opUserID, context.now);
+  const reverseTaken = friends.find((friend) => state.friendRow(friend, owner));
+  if (reverseTaken !== undefined) {
+    if (state.options.transactions) for (const friend of friends) state.friends.get(owner)?.delete(friend);
+    throw duplicateFriend(reverseTaken, owner);
+  }
+  for (const friend of friends) addFriendRow(state, friend, owner, 1, context.opUserID, context.now);
+  return undefined;
+}
 
 const addFriend: RouteSpec['handler'] = (context) => {
   const { state, body } = context;

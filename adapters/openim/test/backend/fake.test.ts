@@ -224,6 +224,28 @@ describe('versions', () => {
     }
   });
 
+  it('3.7: import_friend over an existing direction is a 500 from the unique index; the owner\'s new row stays without a transaction (audit O-2)', async () => {
+    for (const transactions of [false, true]) {
+      const old = await startFake({ port: 0, version: '3.7', transactions });
+      try {
+        const token = ((await post('/auth/user_token', { secret: 'openIM123', platformID: 10, userID: 'imAdmin' }, { operationID: 'x' }, old)).json?.['data'] as { token: string }).token;
+        const call37 = (path: string, body: unknown) => post(path, body, { operationID: `op-${Math.random()}`, token }, old);
+        const [a, b] = [rid(), rid()];
+        await post('/user/user_register', { secret: 'openIM123', users: [{ userID: a, nickname: 'a' }, { userID: b, nickname: 'b' }] }, { operationID: 'x' }, old);
+        expect((await call37('/friend/import_friend', { ownerUserID: a, friendUserIDs: [b] })).json?.['errCode']).toBe(0);
+        const again = await call37('/friend/import_friend', { ownerUserID: a, friendUserIDs: [b] });
+        expect(again.json).toMatchObject({ errCode: 500, errMsg: 'ServerInternalError' });
+        expect(String(again.json?.['errDlt'])).toContain('E11000');
+        await call37('/friend/delete_friend', { ownerUserID: a, friendUserID: b });
+        // b → a exists: a's row goes in first, then b's existing row breaks the index.
+        expect((await call37('/friend/import_friend', { ownerUserID: a, friendUserIDs: [b] })).json?.['errCode']).toBe(500);
+        expect((await call37('/friend/is_friend', { userID1: a, userID2: b })).json?.['data']).toEqual({ inUser1Friends: !transactions, inUser2Friends: true });
+      } finally {
+        await old.close();
+      }
+    }
+  });
+
   it('3.8.0: user_register is in the token middleware\'s whitelist: the secret in the body, no token (audit O-9)', async () => {
     const old = await startFake({ port: 0, version: '3.8.0' });
     try {

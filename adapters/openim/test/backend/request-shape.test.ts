@@ -25,7 +25,7 @@ const SHAPES: Record<string, Shape> = {
   '/friend/is_friend': { userID1: 'string', userID2: 'string' },
   '/friend/get_designated_friends': { ownerUserID: 'string', friendUserIDs: 'string[]' },
   '/friend/set_friend_remark': { ownerUserID: 'string', friendUserID: 'string', remark: 'string' },
-  '/friend/update_friends': { ownerUserID: 'string', friendUserIDs: 'string[]', 'remark?': 'string', 'ex?': 'string' },
+  '/friend/update_friends': { ownerUserID: 'string', friendUserIDs: 'string[]', 'remark?': 'string', 'ex?': 'string', 'isPinned?': 'boolean' },
   '/friend/delete_friend': { ownerUserID: 'string', friendUserID: 'string' },
   '/friend/get_friend_list': { userID: 'string', pagination: PAGINATION },
   '/friend/add_friend': { fromUserID: 'string', toUserID: 'string', reqMsg: 'string', ex: 'string' },

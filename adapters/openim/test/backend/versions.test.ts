@@ -91,3 +91,48 @@ describe('get_users_info up to 3.8.1 refuses the whole call for one unknown id (
     });
   });
 });
+
+describe('3.7 import_friend inserts existing rows again and answers 500 (audit O-2)', () => {
+  const deployments = [
+    { name: 'standalone MongoDB', transactions: false },
+    { name: 'replica set (transactions)', transactions: true },
+  ];
+
+  it.each(deployments)('$name: a mutual PUT completes a one-way friendship, keeping the existing view', async ({ transactions }) => {
+    await withHarness('3.7', async ({ backend, fake }) => {
+      const backdoor = createBackdoor(fake);
+      const [a, b] = [rid(), rid()];
+      seedUsers(fake, a, b);
+      const oneWay = await backend.friends.put(a, b, { alias: 'one side', extra: 'x' }, 'one-way');
+      expect(await backdoor.friends(b)).toEqual([]);
+      const completed = await backend.friends.put(b, a, { alias: 'other side' });
+      expect(completed).toMatchObject({ uid: b, friend: a, alias: 'other side' });
+      expect(await backdoor.friends(a)).toEqual([{ friend: b, alias: 'one side' }]);
+      expect(await backdoor.friends(b)).toEqual([{ friend: a, alias: 'other side' }]);
+      expect(fake.state.friendRow(a, b)?.ex).toBe('x');
+      // Without a transaction a's row is never touched; with one it is rebuilt (a new since).
+      if (!transactions) expect((await backend.friends.get(a, b)).since).toBe(oneWay.since);
+      // The reverse order: a's own mutual PUT over its one-way entry.
+      const [c, d] = [rid(), rid()];
+      seedUsers(fake, c, d);
+      await backend.friends.put(c, d, { alias: 'Dee' }, 'one-way');
+      await backend.friends.put(c, d, {});
+      expect(await backend.relations.get(c, d)).toMatchObject({ friend: true, friendOf: true, alias: 'Dee' });
+    }, { transactions });
+  });
+
+  it.each(deployments)('$name: a failed mutual remove is undone with the alias and extra back', async ({ transactions }) => {
+    await withHarness('3.7', async ({ backend, fake }) => {
+      const backdoor = createBackdoor(fake);
+      const [a, b] = [rid(), rid()];
+      seedUsers(fake, a, b);
+      await backend.friends.put(a, b, { alias: 'Bee', extra: 'x' });
+      await backend.friends.update(b, a, { alias: 'Ay' });
+      fake.control.addFault({ route: 'POST /friend/delete_friend', nth: 2, kind: 'status', status: 500, body: 'boom' });
+      expect(await codeOf(backend.friends.remove(a, b, 'mutual'))).toBe('UPSTREAM_ERROR');
+      expect(await backdoor.friends(a)).toEqual([{ friend: b, alias: 'Bee' }]);
+      expect(await backdoor.friends(b)).toEqual([{ friend: a, alias: 'Ay' }]);
+      expect(fake.state.friendRow(a, b)?.ex).toBe('x');
+    }, { transactions });
+  });
+});
