@@ -741,9 +741,11 @@ export class OpenImBackend implements Backend {
     try {
       await this.call('/friend/add_friend_response', { fromUserID: from, toUserID: to, handleResult, handleMsg: '' }, false);
     } catch (error) {
-      // Handled or withdrawn meanwhile: 1004 no request, 1001 agree twice, 1305 refuse twice.
+      // Handled or withdrawn meanwhile: 1004 no request, 1001 agree twice; refuse twice is 1305
+      // from 3.8.3-patch.16 and a 500 with this text before (audit O-3).
       const code = vendorCode(error);
-      if (code === 1004 || code === 1001 || code === 1305) {
+      const handledText = code === 500 && error instanceof ImBridgeError && /has already been processed/.test(error.upstream?.message ?? '');
+      if (code === 1004 || code === 1001 || code === 1305 || handledText) {
         throw new NotFoundError('REQUEST_NOT_FOUND', `no pending friend request from ${from} to ${to}`, { cause: error });
       }
       throw error;

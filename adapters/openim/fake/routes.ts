@@ -422,11 +422,23 @@ const addFriendResponse: RouteSpec['handler'] = (context) => {
     addFriendRow(state, from, to, 2, context.opUserID, context.now);
     addFriendRow(state, to, from, 2, context.opUserID, context.now);
   } else {
-    if (request.handleResult !== 0) throw new WireError(1305, 'the friend request has been processed');
+    if (request.handleResult !== 0) throw handledRefusal(state.options.version, from, to);
     handle(request, -1);
   }
   return undefined;
 };
+
+/**
+ * Refusing a handled application. Up to 3.8.3 (and its patch.1–15) RefuseFriendRequest returns a
+ * plain fmt.Errorf, no CodeError: a 500 whose errMsg and errDlt are its text (v3.8.3
+ * pkg/common/storage/controller/friend.go:219). 3.8.3-patch.16 and main answer 1305
+ * FriendRequestHandled (commit 452e3b2bb, cherry-picked from #3670; audit O-3).
+ */
+function handledRefusal(version: string, from: string, to: string): WireError {
+  if (versionAtLeast(version, [3, 8, 3, 16])) return new WireError(1305, `friend request has already been processed, from=${from}, to=${to}`);
+  const text = `friend request from ${from} to ${to} has already been processed`;
+  return new WireError(500, text, text);
+}
 
 const deleteFriend: RouteSpec['handler'] = (context) => {
   const owner = text(context.body, 'ownerUserID');

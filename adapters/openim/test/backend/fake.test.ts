@@ -246,6 +246,28 @@ describe('versions', () => {
     }
   });
 
+  it('refusing a handled application: a 500 with the text up to 3.8.3, 1305 from 3.8.3-patch.16 (audit O-3)', async () => {
+    const [a, b] = [rid(), rid()];
+    await call('/user/user_register', { users: [{ userID: a, nickname: 'a' }, { userID: b, nickname: 'b' }] });
+    await call('/friend/add_friend', { fromUserID: a, toUserID: b, reqMsg: '' });
+    expect((await call('/friend/add_friend_response', { fromUserID: a, toUserID: b, handleResult: -1 })).json?.['errCode']).toBe(0);
+    const text = `friend request from ${a} to ${b} has already been processed`;
+    expect((await call('/friend/add_friend_response', { fromUserID: a, toUserID: b, handleResult: -1 })).json).toEqual({ errCode: 500, errMsg: text, errDlt: text });
+    // Agreeing to a handled one is 1001 on every release.
+    expect((await call('/friend/add_friend_response', { fromUserID: a, toUserID: b, handleResult: 1 })).json?.['errCode']).toBe(1001);
+    const patched = await startFake({ port: 0, version: '3.8.3-patch.16' });
+    try {
+      const token = ((await post('/auth/get_admin_token', { secret: 'openIM123', userID: 'imAdmin' }, { operationID: 'x' }, patched)).json?.['data'] as { token: string }).token;
+      const callPatched = (path: string, body: unknown) => post(path, body, { operationID: `op-${Math.random()}`, token }, patched);
+      await callPatched('/user/user_register', { users: [{ userID: a, nickname: 'a' }, { userID: b, nickname: 'b' }] });
+      await callPatched('/friend/add_friend', { fromUserID: a, toUserID: b, reqMsg: '' });
+      await callPatched('/friend/add_friend_response', { fromUserID: a, toUserID: b, handleResult: -1 });
+      expect((await callPatched('/friend/add_friend_response', { fromUserID: a, toUserID: b, handleResult: -1 })).json).toMatchObject({ errCode: 1305, errMsg: 'FriendRequestHandled' });
+    } finally {
+      await patched.close();
+    }
+  });
+
   it('3.8.0: user_register is in the token middleware\'s whitelist: the secret in the body, no token (audit O-9)', async () => {
     const old = await startFake({ port: 0, version: '3.8.0' });
     try {

@@ -136,3 +136,21 @@ describe('3.7 import_friend inserts existing rows again and answers 500 (audit O
     }, { transactions });
   });
 });
+
+describe('a request handled between the pending check and the answer (audit O-3)', () => {
+  it.each(['3.8.3', '3.8.3-patch.16', '3.7'])('%s: refusing it is REQUEST_NOT_FOUND, whatever the vendor code', async (version) => {
+    await withHarness(version, async ({ backend, fake }) => {
+      const [a, b] = [rid(), rid()];
+      seedUsers(fake, a, b);
+      await backend.friendRequests.send(a, b, 'hi');
+      const pending = fake.state.request(a, b)!;
+      // Someone else refuses it after the adapter saw it pending: the read answers the old state.
+      const stale = { errCode: 0, errMsg: '', errDlt: '', data: { friendRequests: [{ fromUserID: a, toUserID: b, handleResult: 0, reqMsg: 'hi', createTime: pending.createTime }] } };
+      pending.handleResult = -1;
+      fake.control.addFault({ route: 'POST /friend/get_designated_friend_apply', kind: 'status', status: 200, body: stale });
+      expect(await codeOf(backend.friendRequests.reject(b, a))).toBe('REQUEST_NOT_FOUND');
+      fake.control.addFault({ route: 'POST /friend/get_designated_friend_apply', kind: 'status', status: 200, body: stale });
+      expect(await codeOf(backend.friendRequests.accept(b, a))).toBe('REQUEST_NOT_FOUND');
+    });
+  });
+});
