@@ -26,6 +26,7 @@ import {
   requireDistinct,
   text,
   texts,
+  tokenClaims,
   type Body,
 } from '../protocol/wire.js';
 
@@ -209,11 +210,8 @@ function hex32(): string {
 
 function issueToken(context: RequestContext, userID: string, platformID: number): { token: string; expireTimeSeconds: number } {
   const { state } = context;
-  const nowSeconds = Math.floor(context.now / 1000);
-  const token = signToken(
-    { UserID: userID, PlatformID: platformID, exp: nowSeconds + state.options.tokenExpireSeconds, nbf: nowSeconds - 1, iat: nowSeconds },
-    state.options.secret,
-  );
+  const claims = tokenClaims(userID, platformID, Math.floor(context.now / 1000), state.options.tokenExpireSeconds, versionAtLeast(state.options.version, [3, 8, 3]));
+  const token = signToken(claims, state.options.secret);
   return { token, expireTimeSeconds: state.options.tokenExpireSeconds };
 }
 

@@ -44,6 +44,22 @@ describe('auth and headers', () => {
     expect(String((answer.json?.['data'] as { token: string }).token).split('.')).toHaveLength(3);
   });
 
+  it('token claims follow the release: 3.8.3 has no nbf and iat 5 s back, 3.7 an nbf 5 min back (audit F-1)', async () => {
+    const claimsOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, number>;
+    const current = claimsOf(adminToken);
+    expect(Object.keys(current)).toEqual(['UserID', 'PlatformID', 'exp', 'iat']);
+    expect(current['exp']! - current['iat']!).toBe(7_776_000 + 5);
+    const old = await startFake({ port: 0, version: '3.7' });
+    try {
+      const answer = await post('/auth/user_token', { secret: 'openIM123', platformID: 10, userID: 'imAdmin' }, { operationID: 'x' }, old);
+      const legacy = claimsOf((answer.json?.['data'] as { token: string }).token);
+      expect(Object.keys(legacy)).toEqual(['UserID', 'PlatformID', 'exp', 'nbf', 'iat']);
+      expect(legacy['iat']! - legacy['nbf']!).toBe(300);
+    } finally {
+      await old.close();
+    }
+  });
+
   it.each([
     ['wrong secret', { secret: 'nope', userID: 'imAdmin' }, 1002, 'NoPermissionError'],
     ['a user outside the admin list', { secret: 'openIM123', userID: 'someone' }, 1001, 'ArgsError'],
