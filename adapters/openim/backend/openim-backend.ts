@@ -347,15 +347,16 @@ export class OpenImBackend implements Backend {
   }
 
   /**
-   * user_register needs a nickname (note §6) while a unified user may have none: an absent name
-   * is registered as the uid itself and read back as null.
+   * user_register needs a non-empty nickname (note §6) while a unified user may have none: an
+   * absent or empty name is registered as the uid itself and read back as null.
    */
   private toUser(info: UserInfo): User {
     return { uid: info.userID, name: info.nickname === '' || info.nickname === info.userID ? null : info.nickname, extra: nullIfEmpty(info.ex) };
   }
 
   private async register(users: Array<{ uid: string; name?: string; extra?: string }>): Promise<void> {
-    const body: VendorData = { users: users.map((user) => ({ userID: user.uid, nickname: user.name ?? user.uid, faceURL: '', ex: user.extra ?? '' })) };
+    // `||`, not `??`: an empty name is "user name is empty" (1001) at user_register (audit O-7).
+    const body: VendorData = { users: users.map((user) => ({ userID: user.uid, nickname: user.name || user.uid, faceURL: '', ex: user.extra ?? '' })) };
     if (this.client.features.registerNeedsSecret) body['secret'] = this.config.secret;
     await this.call('/user/user_register', body, false);
     for (const user of users) this.knownUsers.set(user.uid, true);
@@ -419,7 +420,7 @@ export class OpenImBackend implements Backend {
       if (toRegister.get(user.uid) !== user) continue;
       const failure = failedRegistrations.get(user.uid);
       results[index] = failure === undefined ? { id: user.uid, ok: true } : failedBatchItem(user.uid, failure);
-      if (failure === undefined) emitChange(this.context, 'user.updated', { uid: user.uid }, null, { uid: user.uid, name: user.name ?? null, extra: null });
+      if (failure === undefined) emitChange(this.context, 'user.updated', { uid: user.uid }, null, this.toUser({ userID: user.uid, nickname: user.name || user.uid, ex: '' }));
     }
     for (const index of updates) {
       const user = users[index]!;

@@ -41,6 +41,16 @@ describe('users', () => {
     expect(await codeOf(backend.users.get('bad-id'))).toBe('INVALID_ID');
   });
 
+  it('registers a user with an empty name (OpenIM needs a nickname: the uid stands in, audit O-7)', async () => {
+    const { backend } = harness;
+    const [a, b] = [rid(), rid()];
+    expect(await backend.users.put(a, { name: '' })).toEqual({ uid: a, name: null, extra: null });
+    expect(await backdoor.user(a)).toEqual({ uid: a, name: null });
+    const batch = await backend.users.putMany([{ uid: b, name: '' }]);
+    expect(batch.results).toEqual([{ id: b, ok: true }]);
+    expect(await backdoor.user(b)).toEqual({ uid: b, name: null });
+  });
+
   it('batch registers new users and updates existing ones, per item', async () => {
     const { backend } = harness;
     const [a, b] = [rid(), rid()];
