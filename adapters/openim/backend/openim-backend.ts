@@ -82,6 +82,7 @@ const SENDER_PLATFORM_ID = 1;
 interface UserInfo {
   userID: string;
   nickname: string;
+  faceURL?: string;
   ex: string;
 }
 interface FriendInfo {
@@ -183,8 +184,11 @@ export class OpenImBackend implements Backend {
   readonly upstream: UpstreamAccess;
 
   private readonly client: OpenImClient;
-  /** Users known to exist; OpenIM offers no user delete through this adapter, so a positive answer stays true. */
-  private readonly knownUsers = new LRUCache<string, true>({ max: 50_000, ttl: 60_000 });
+  /**
+   * Users known to exist, with their profile as last read (the sender name of a message);
+   * OpenIM offers no user delete through this adapter, so a positive answer stays true.
+   */
+  private readonly knownUsers = new LRUCache<string, UserInfo>({ max: 50_000, ttl: 60_000 });
 
   constructor(
     private readonly config: OpenImConfig,
@@ -314,7 +318,7 @@ export class OpenImBackend implements Backend {
     for (const part of chunk(unique(uids), ID_BATCH)) {
       for (const info of await this.usersInfo(part)) {
         found.set(info.userID, info);
-        this.knownUsers.set(info.userID, true);
+        this.knownUsers.set(info.userID, info);
       }
     }
     return found;
@@ -359,7 +363,7 @@ export class OpenImBackend implements Backend {
     const body: VendorData = { users: users.map((user) => ({ userID: user.uid, nickname: user.name || user.uid, faceURL: '', ex: user.extra ?? '' })) };
     if (this.client.features.registerNeedsSecret) body['secret'] = this.config.secret;
     await this.call('/user/user_register', body, false);
-    for (const user of users) this.knownUsers.set(user.uid, true);
+    for (const [index, user] of users.entries()) this.knownUsers.set(user.uid, (body['users'] as UserInfo[])[index]!);
   }
 
   private async updateUserInfo(uid: string, input: UserInput): Promise<void> {
@@ -368,6 +372,8 @@ export class OpenImBackend implements Backend {
     if (input.name !== undefined) userInfo['nickname'] = input.name;
     if (input.extra !== undefined) userInfo['ex'] = input.extra;
     await this.call('/user/update_user_info_ex', { userInfo }, true);
+    const cached = this.knownUsers.get(uid);
+    if (cached) this.knownUsers.set(uid, { ...cached, ...(userInfo as Partial<UserInfo>) });
   }
 
   private async putUser(uid: string, input: UserInput): Promise<User> {
@@ -1216,6 +1222,11 @@ export class OpenImBackend implements Backend {
 
   // ---------------------------------------------------------------- messages
 
+  /** The sender's profile for a message: cached by the existence check just made, else read. */
+  private async senderProfile(uid: string): Promise<UserInfo | undefined> {
+    return this.knownUsers.get(uid) ?? (await this.fetchUsers([uid])).get(uid);
+  }
+
   private async sendMessage(message: MessageInput): Promise<SentMessage> {
     const option = message.to.type === 'user' ? 'toUser' : message.to.type === 'group' ? 'toGroup' : 'toChatroom';
     requireCapability(this.capabilities, VENDOR, 'messages.send', option);
@@ -1251,6 +1262,10 @@ export class OpenImBackend implements Backend {
       }
       Object.assign(body, { recvID: '', groupID: message.to.id, sessionType: 3 });
     }
+    // The REST send stores senderNickname/senderFaceURL as given, empty when absent: clients would
+    // show a nameless sender (audit O-8).
+    const sender = await this.senderProfile(message.from);
+    Object.assign(body, { senderNickname: sender?.nickname ?? '', senderFaceURL: sender?.faceURL ?? '' });
     const data = await this.call('/msg/send_msg', body, false);
     const id = data?.['serverMsgID'];
     const sentAt = numberOf(data?.['sendTime']);

@@ -120,8 +120,12 @@ export interface FakeMessage {
   sendID: string;
   recvID: string;
   groupID: string;
+  /** `senderNickname` / `senderFaceURL` as the REST send gave them (no lookup, audit O-8). */
   senderName: string;
+  senderFaceURL: string;
   senderPlatformID: number;
+  /** 200 (SysMsgType) for every REST send (v3.8.3 internal/api/msg.go:95); 100 from clients. */
+  msgFrom: number;
   contentType: number;
   /** The content object as the sender gave it, stored as JSON text like the server does. */
   content: string;

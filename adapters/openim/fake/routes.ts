@@ -797,7 +797,7 @@ const sendMsg: RouteSpec['handler'] = (context) => {
   if (sendID === '') throw argsError('sendID is empty');
   if (content === null) throw argsError('content is empty');
   if (contentType === 101 && typeof content['content'] !== 'string') throw argsError('content.content is empty');
-  const sender = requireUser(state, sendID);
+  requireUser(state, sendID);
   // App admins and notification content types (1000–5000) skip the gate (note §11).
   const gated = !state.isAdmin(sendID) && !(contentType >= 1000 && contentType <= 5000);
   let conversationID: string;
@@ -845,8 +845,10 @@ const sendMsg: RouteSpec['handler'] = (context) => {
     sendID,
     recvID: sessionType === 1 ? recvID : '',
     groupID: sessionType === 3 ? groupID : '',
-    senderName: sender.nickname,
+    senderName: text(body, 'senderNickname'),
+    senderFaceURL: text(body, 'senderFaceURL'),
     senderPlatformID,
+    msgFrom: 200,
     contentType,
     content: JSON.stringify(content),
     sendTime: context.now,
@@ -904,6 +906,9 @@ const getSortedConversationList: RouteSpec['handler'] = (context) => {
     const unreadCount = Math.max(0, messages.length - hasRead);
     unreadTotal += unreadCount;
     const group = latest.groupID === '' ? undefined : state.groups.get(latest.groupID);
+    // getConversationInfo names the other side of a single chat, the sender of a group message,
+    // from the users' current profiles (v3.8.3 internal/rpc/conversation/conversation.go:553-628).
+    const named = state.users.get(latest.sessionType === 1 && latest.sendID === userID ? latest.recvID : latest.sendID);
     const elem: Body = {
       conversationID: row.conversationID,
       recvMsgOpt: row.recvMsgOpt,
@@ -915,15 +920,15 @@ const getSortedConversationList: RouteSpec['handler'] = (context) => {
         sessionType: latest.sessionType,
         sendID: latest.sendID,
         recvID: latest.recvID,
-        senderName: latest.senderName,
-        faceURL: '',
+        senderName: named?.nickname ?? '',
+        faceURL: latest.sessionType === 1 ? (named?.faceURL ?? '') : '',
         groupID: latest.groupID,
         groupName: group?.groupName ?? '',
         groupFaceURL: group?.faceURL ?? '',
         groupType: group?.groupType ?? 0,
         groupMemberCount: group ? (state.members.get(group.groupID)?.size ?? 0) : 0,
         LatestMsgRecvTime: latest.sendTime,
-        msgFrom: 100,
+        msgFrom: latest.msgFrom,
         contentType: latest.contentType,
         content: latest.content,
         ex: '',

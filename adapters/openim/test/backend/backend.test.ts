@@ -269,6 +269,23 @@ describe('messages and conversations', () => {
     expect(list.items).toEqual([{ peer: { type: 'group', id }, unread: 2, lastMessageAt: expect.any(String) }]);
   });
 
+  it('a message carries the sender\'s current name, which OpenIM does not look up for REST sends (audit O-8)', async () => {
+    const { backend, fake } = harness;
+    const [a, b] = [rid(), rid()];
+    await backend.users.put(a, { name: 'Alice' });
+    await backend.users.put(b, {});
+    const group = rid('g');
+    await backend.rooms.create('group', { id: group, name: 'G', owner: a, members: [b] });
+    await backend.messages.send({ from: a, to: { type: 'user', id: b }, text: 'hi' });
+    await backend.users.put(a, { name: 'Alicia' });
+    await backend.messages.send({ from: a, to: { type: 'group', id: group }, text: 'all' });
+    await backend.messages.send({ from: b, to: { type: 'group', id: group }, text: 'back' });
+    const [low, high] = [a, b].sort();
+    expect(fake.state.messages.get(`si_${low}_${high}`)?.map((message) => message.senderName)).toEqual(['Alice']);
+    // A user without a name is registered under its uid, and that is its name on the wire.
+    expect(fake.state.messages.get(`sg_${group}`)?.map((message) => message.senderName)).toEqual(['Alicia', b]);
+  });
+
   it('lists conversations whose last messages share a millisecond (vendor collapses them)', async () => {
     const { backend, fake } = harness;
     const [a, b, c] = [rid(), rid(), rid()];

@@ -210,6 +210,21 @@ describe('vendor quirks', () => {
     expect(groupSend.json?.['errCode']).toBe(1004);
   });
 
+  it('send_msg keeps the sender name it is given (none when absent), as a system message; the sorted list names the peer (audit O-8)', async () => {
+    const [a, b] = [rid(), rid()];
+    await call('/user/user_register', { users: [{ userID: a, nickname: 'Ann' }, { userID: b, nickname: 'Bob' }] });
+    await call('/msg/send_msg', { sendID: a, recvID: b, senderPlatformID: 1, content: { content: 'hi' }, contentType: 101, sessionType: 1 });
+    const [low, high] = [a, b].sort();
+    const stored = fake.state.messages.get(`si_${low}_${high}`)!;
+    expect(stored.map((message) => [message.senderName, message.msgFrom])).toEqual([['', 200]]);
+    await call('/msg/send_msg', { sendID: a, recvID: b, senderNickname: 'Ann', senderPlatformID: 1, content: { content: 'again' }, contentType: 101, sessionType: 1 });
+    expect(stored.at(-1)?.senderName).toBe('Ann');
+    const sorted = async (userID: string) =>
+      ((await call('/conversation/get_sorted_conversation_list', { userID, conversationIDs: [], pagination: { pageNumber: 1, showNumber: 20 } })).json?.['data'] as { conversationElems: Array<{ msgInfo: Record<string, unknown> }> }).conversationElems[0]!.msgInfo;
+    expect(await sorted(a)).toMatchObject({ senderName: 'Bob', msgFrom: 200 });
+    expect(await sorted(b)).toMatchObject({ senderName: 'Ann', msgFrom: 200 });
+  });
+
   it('clear_conversation_msg keeps the conversation row listed (why conversations.delete is false)', async () => {
     const [a, b] = [rid(), rid()];
     await call('/user/user_register', { users: [{ userID: a, nickname: 'a' }, { userID: b, nickname: 'b' }] });

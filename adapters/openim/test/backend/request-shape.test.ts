@@ -61,6 +61,8 @@ const SHAPES: Record<string, Shape> = {
     recvID: 'string',
     groupID: 'string',
     senderPlatformID: 'number',
+    senderNickname: 'string',
+    senderFaceURL: 'string',
     content: { object: { content: 'string' } },
     contentType: { literal: 101 },
     sessionType: 'number',
