@@ -1162,7 +1162,8 @@ export class OpenImBackend implements Backend {
 
   // ---------------------------------------------------------------- conversations
 
-  private async sortedConversations(uid: string, conversationIds: string[]): Promise<ConversationElem[]> {
+  /** get_sorted_conversation_list of `conversationIds` (every one of the user's when empty), all pages; null for 1004. */
+  private async sortedConversations(uid: string, conversationIds: readonly string[]): Promise<ConversationElem[] | null> {
     const elems: ConversationElem[] = [];
     for (let pageNumber = 1; pageNumber <= 1000; pageNumber += 1) {
       let data: VendorData | undefined;
@@ -1173,8 +1174,7 @@ export class OpenImBackend implements Backend {
           true,
         );
       } catch (error) {
-        // A user without conversations is 1004, not an empty list (note §10).
-        if (vendorCode(error) === 1004) return elems;
+        if (vendorCode(error) === 1004) return null;
         throw error;
       }
       const page = listOf<ConversationElem>(data, 'conversationElems');
@@ -1184,17 +1184,38 @@ export class OpenImBackend implements Backend {
     return elems;
   }
 
+  /**
+   * The sorted-list elements of `conversationIds`. One conversation without a stored latest
+   * message (a row made by set_conversations, or one whose messages the retention cron destroyed)
+   * makes the whole call 1004 (audit O-5), as does a user without conversations (note §10): a
+   * refused batch is halved until such conversations stand alone, and those go to `withoutMessage`.
+   */
+  private async sortedSplitting(uid: string, conversationIds: readonly string[], withoutMessage: Set<string>): Promise<ConversationElem[]> {
+    if (conversationIds.length === 0) return [];
+    const elems = await this.sortedConversations(uid, conversationIds);
+    if (elems) return elems;
+    if (conversationIds.length === 1) {
+      withoutMessage.add(conversationIds[0]!);
+      return [];
+    }
+    const middle = Math.ceil(conversationIds.length / 2);
+    return [...(await this.sortedSplitting(uid, conversationIds.slice(0, middle), withoutMessage)), ...(await this.sortedSplitting(uid, conversationIds.slice(middle), withoutMessage))];
+  }
+
   private async listConversations(uid: string, options: ListOptions): Promise<Page<Conversation>> {
     this.ids([uid, 'uid']);
     await this.requireUsers(uid);
     const rowsData = await this.call('/conversation/get_all_conversations', { ownerUserID: uid }, true);
     const rows = new Map(listOf<ConversationRow>(rowsData, 'conversations').map((row) => [row.conversationID, row]));
-    const elems = new Map((await this.sortedConversations(uid, [])).map((elem) => [elem.conversationID, elem]));
+    const candidates = [...rows.values()].filter((row) => row.conversationType === 1 || row.conversationType === 3).map((row) => row.conversationID);
+    const withoutMessage = new Set<string>();
+    const everything = (await this.sortedConversations(uid, [])) ?? (await this.sortedSplitting(uid, candidates, withoutMessage));
+    const elems = new Map(everything.map((elem) => [elem.conversationID, elem]));
     // The sorted list is built through a map keyed by the latest message time (note §10, open
     // question 5): conversations sharing a time collapse. Ask for the missing ones one by one.
-    for (const [conversationId, row] of rows) {
-      if (elems.has(conversationId) || (row.conversationType !== 1 && row.conversationType !== 3)) continue;
-      for (const elem of await this.sortedConversations(uid, [conversationId])) elems.set(elem.conversationID, elem);
+    for (const conversationId of candidates) {
+      if (elems.has(conversationId) || withoutMessage.has(conversationId)) continue;
+      for (const elem of (await this.sortedConversations(uid, [conversationId])) ?? []) elems.set(elem.conversationID, elem);
     }
     const conversations: Array<Conversation & { at: number }> = [];
     for (const elem of elems.values()) {

@@ -895,13 +895,17 @@ const getSortedConversationList: RouteSpec['handler'] = (context) => {
   const rows = [...(state.conversations.get(userID)?.values() ?? [])].filter((row) => wanted.length === 0 || wanted.includes(row.conversationID));
   // No conversation at all is RecordNotFound, not an empty list (note §10).
   if (rows.length === 0) throw notFound('conversation not found');
+  // The latest message of every asked conversation is read from its stored doc, and the first
+  // missing doc fails the whole call (FindOneByDocIDs, v3.8.3 pkg/common/storage/controller/
+  // msg.go:674-686): a row without any message is 1004 for all (audit O-5).
+  const asked = wanted.length > 0 ? wanted : rows.map((row) => row.conversationID);
+  if (asked.some((conversationID) => (state.messages.get(conversationID)?.length ?? 0) === 0)) throw notFound('mongo: no documents in result');
   const pinned = new Map<number, Body>();
   const others = new Map<number, Body>();
   let unreadTotal = 0;
   for (const row of rows) {
-    const messages = state.messages.get(row.conversationID);
-    const latest = messages?.at(-1);
-    if (!messages || !latest) continue;
+    const messages = state.messages.get(row.conversationID)!;
+    const latest = messages.at(-1)!;
     const hasRead = state.hasReadSeqs.get(userID)?.get(row.conversationID) ?? 0;
     const unreadCount = Math.max(0, messages.length - hasRead);
     unreadTotal += unreadCount;
@@ -941,6 +945,34 @@ const getSortedConversationList: RouteSpec['handler'] = (context) => {
   const byTimeDesc = (map: Map<number, Body>) => [...map.entries()].sort((first, second) => second[0] - first[0]).map(([, elem]) => elem);
   const sorted = [...byTimeDesc(pinned), ...byTimeDesc(others)];
   return { conversationTotal: rows.length, unreadTotal, conversationElems: nilIfEmpty(pageOf(sorted, page)) };
+};
+
+/** Upserts one conversation row for several owners (v3.8.3 SetConversations; note §10). */
+const setConversations: RouteSpec['handler'] = (context) => {
+  const { state, body } = context;
+  const owners = texts(body, 'userIDs');
+  const conversation = object(body, 'conversation');
+  if (owners.length === 0) throw argsError('userID is empty');
+  if (!conversation) throw argsError('conversation is empty');
+  const conversationID = text(conversation, 'conversationID');
+  const conversationType = integer(conversation, 'conversationType');
+  const userID = text(conversation, 'userID');
+  const groupID = text(conversation, 'groupID');
+  if (conversationType === 0) throw argsError('conversationType is invalid');
+  if (conversationType === 1 && userID === '') throw argsError('userID is empty');
+  if (conversationType === 3 && groupID === '') throw argsError('groupID is empty');
+  if (conversationType === 3) liveGroup(state, groupID);
+  const recvMsgOpt = optionalInteger(conversation, 'recvMsgOpt');
+  const isPinned = optionalFlag(conversation, 'isPinned');
+  const ex = optionalText(conversation, 'ex');
+  for (const owner of owners) {
+    ensureConversation(state, owner, conversationID, conversationType, userID, groupID);
+    const row = state.conversations.get(owner)!.get(conversationID)!;
+    if (recvMsgOpt !== undefined) row.recvMsgOpt = recvMsgOpt;
+    if (isPinned !== undefined) row.isPinned = isPinned;
+    if (ex !== undefined) row.ex = ex;
+  }
+  return undefined;
 };
 
 const getAllConversations: RouteSpec['handler'] = (context) => {
@@ -1012,6 +1044,7 @@ export const ROUTES: ReadonlyMap<string, RouteSpec> = new Map<string, RouteSpec>
   ['/msg/clear_conversation_msg', { handler: clearConversationMsg }],
   ['/conversation/get_sorted_conversation_list', { handler: getSortedConversationList }],
   ['/conversation/get_all_conversations', { handler: getAllConversations }],
+  ['/conversation/set_conversations', { handler: setConversations }],
   ['/conversation/get_owner_conversation', { handler: getOwnerConversation, available: from380 }],
   ['/conversation/get_conversations', { handler: getConversations }],
 ]);

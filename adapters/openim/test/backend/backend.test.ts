@@ -269,6 +269,28 @@ describe('messages and conversations', () => {
     expect(list.items).toEqual([{ peer: { type: 'group', id }, unread: 2, lastMessageAt: expect.any(String) }]);
   });
 
+  it('a conversation without any stored message is left out, and finding it costs halvings, not a call per conversation (audit O-5)', async () => {
+    const { backend, fake } = harness;
+    const a = rid();
+    const peers = Array.from({ length: 16 }, () => rid());
+    seedUsers(fake, a, ...peers);
+    for (const peer of peers) await backend.messages.send({ from: peer, to: { type: 'user', id: a }, text: 'hi' });
+    // Distinct latest times, so the vendor's collapse of equal times plays no part here.
+    peers.forEach((peer, index) => {
+      for (const message of fake.state.messages.get(`si_${[a, peer].sort().join('_')}`)!) message.sendTime = 1_700_000_000_000 + index * 1000;
+    });
+    // A row no message made (an SDK's set_conversations, or history the retention cron destroyed).
+    const silent = rid();
+    seedUsers(fake, silent);
+    fake.state.conversations.get(a)!.set(`si_${[a, silent].sort().join('_')}`, { ...fake.state.conversations.get(a)!.values().next().value!, conversationID: `si_${[a, silent].sort().join('_')}`, userID: silent });
+    fake.control.clearRequests();
+    const listed = (await backend.conversations.list(a, {})).items;
+    expect(listed.map((item) => item.peer.id).sort()).toEqual([...peers].sort());
+    expect(await backdoor.conversations(a)).toHaveLength(16);
+    // The whole list, then two calls per halving down to the silent row: 1 + 2·⌈log2 17⌉.
+    expect(fake.control.requestsTo('POST /conversation/get_sorted_conversation_list').length).toBeLessThanOrEqual(11);
+  });
+
   it('a message carries the sender\'s current name, which OpenIM does not look up for REST sends (audit O-8)', async () => {
     const { backend, fake } = harness;
     const [a, b] = [rid(), rid()];

@@ -195,6 +195,21 @@ describe('vendor quirks', () => {
     expect(answer.json).toMatchObject({ errCode: 1004, errMsg: 'RecordNotFoundError' });
   });
 
+  it('get_sorted_conversation_list: one conversation without a stored message makes the whole call 1004 (audit O-5)', async () => {
+    const [a, b, c] = [rid(), rid(), rid()];
+    await call('/user/user_register', { users: [{ userID: a, nickname: 'a' }, { userID: b, nickname: 'b' }, { userID: c, nickname: 'c' }] });
+    await call('/msg/send_msg', { sendID: b, recvID: a, senderPlatformID: 1, content: { content: 'hi' }, contentType: 101, sessionType: 1 });
+    const sorted = (conversationIDs: string[]) => call('/conversation/get_sorted_conversation_list', { userID: a, conversationIDs, pagination: { pageNumber: 1, showNumber: 20 } });
+    expect((await sorted([])).json?.['errCode']).toBe(0);
+    const withC = [a, c].sort().join('_');
+    expect((await call('/conversation/set_conversations', { userIDs: [a], conversation: { conversationID: `si_${withC}`, conversationType: 1, userID: c, isPinned: true } })).json?.['errCode']).toBe(0);
+    expect(fake.state.conversations.get(a)?.get(`si_${withC}`)?.isPinned).toBe(true);
+    expect((await sorted([])).json).toMatchObject({ errCode: 1004, errMsg: 'RecordNotFoundError' });
+    expect((await sorted([`si_${withC}`])).json?.['errCode']).toBe(1004);
+    const withB = (await sorted([`si_${[a, b].sort().join('_')}`])).json?.['data'] as { conversationElems: unknown[] };
+    expect(withB.conversationElems).toHaveLength(1);
+  });
+
   it('send_msg gate: 1302 blocked, 1203 not in group, admin senders skip the gate; ids si_ sorted', async () => {
     const [b, a] = ['zz' + rid(), 'aa' + rid()];
     await call('/user/user_register', { users: [{ userID: a, nickname: 'a' }, { userID: b, nickname: 'b' }] });
