@@ -573,7 +573,9 @@ export class OpenImBackend implements Backend {
     await this.requireUsers(uid, friend);
     const before = await this.isFriend(uid, friend);
     const steps: ChangeStep[] = [];
-    if (!before.firstListsSecond || !before.secondListsFirst) {
+    // A one-way PUT needs only uid's row; importing beside it would add and delete the reverse row.
+    const missing = mode === 'one-way' ? !before.firstListsSecond : !before.firstListsSecond || !before.secondListsFirst;
+    if (missing) {
       steps.push({
         description: `import_friend ${uid}⇄${friend}`,
         // Named from the side that lacks its row (3.7 needs it, see importFriend).

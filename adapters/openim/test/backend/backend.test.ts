@@ -338,6 +338,19 @@ describe('change records and health', () => {
     ]);
   });
 
+  it('a one-way PUT over an existing entry writes nothing and records nothing', async () => {
+    const { backend, fake, changes } = harness;
+    const [a, b] = [rid(), rid()];
+    seedUsers(fake, a, b);
+    await backend.friends.put(a, b, {}, 'one-way');
+    const before = changes.length;
+    fake.control.clearRequests();
+    await backend.friends.put(a, b, {}, 'one-way');
+    expect(fake.control.requests.map((request) => request.path).filter((path) => ['/friend/import_friend', '/friend/delete_friend'].includes(path))).toEqual([]);
+    expect(changes.length).toBe(before);
+    expect(await backdoor.friends(b)).toEqual([]);
+  });
+
   it('health is ok while the fake answers', async () => {
     expect(await harness.backend.health()).toEqual({ ok: true });
   });
