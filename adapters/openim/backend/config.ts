@@ -3,6 +3,7 @@
  * before it reaches here) and what the adapter derives from its `version`.
  */
 import type { RetryOptions } from '../../../src/runtime/index.js';
+import { parseOpenImVersion, versionAtLeast } from '../protocol/version.js';
 
 export interface OpenImConfig {
   vendor: 'openim';
@@ -12,7 +13,7 @@ export interface OpenImConfig {
   adminUserId: string;
   /** `share.yml secret` (default `openIM123`); exchanged for the admin token. */
   secret: string;
-  /** Server release, `3.7`, `3.8.0`, `3.8.3` …; default `3.8.3`. Decides routes (note §1). */
+  /** Server release, `3.7`, `3.8.0`, `3.8.3`, `3.8.3-patch.16` …; default `3.8.3`. Decides routes (note §1). */
   version?: string;
   /** The server runs with `openim-rpc-msg.yml friendVerify: true`; the adapter then refuses direct messages between non-mutual friends. */
   friendVerify?: boolean;
@@ -33,28 +34,27 @@ export interface OpenImFeatures {
   specifiedBlacks: boolean;
   /** 3.8+: get_designated_friends omits non-friends and delete_friend of a non-friend succeeds; 3.7 answers 1004. */
   lenientFriendReads: boolean;
-}
-
-export function parseVersion(version: string): [number, number, number] {
-  const match = /^(\d+)\.(\d+)(?:\.(\d+))?$/.exec(version);
-  if (!match) throw new RangeError(`openim version "${version}" is not like 3.8.3`);
-  return [Number(match[1]), Number(match[2]), Number(match[3] ?? 0)];
-}
-
-function atLeast(version: [number, number, number], wanted: [number, number, number]): boolean {
-  for (let index = 0; index < 3; index += 1) {
-    if (version[index]! !== wanted[index]!) return version[index]! > wanted[index]!;
-  }
-  return true;
+  /**
+   * 3.8.2+: get_users_info omits unknown ids; up to 3.8.1 one unknown id makes the whole call
+   * 1004 (`FindWithError`, audit O-1).
+   */
+  lenientUserReads: boolean;
+  /**
+   * 3.8+: import_friend adds only the missing directions; 3.7 inserts existing rows again and
+   * answers 500 from the unique index (audit O-2).
+   */
+  importKeepsRows: boolean;
 }
 
 export function featuresOf(version = DEFAULT_VERSION): OpenImFeatures {
-  const parsed = parseVersion(version);
+  const parsed = parseOpenImVersion(version);
   return {
     version,
-    adminTokenRoute: atLeast(parsed, [3, 8, 1]),
-    registerNeedsSecret: !atLeast(parsed, [3, 8, 1]),
-    specifiedBlacks: atLeast(parsed, [3, 8, 1]),
-    lenientFriendReads: atLeast(parsed, [3, 8, 0]),
+    adminTokenRoute: versionAtLeast(parsed, [3, 8, 1]),
+    registerNeedsSecret: !versionAtLeast(parsed, [3, 8, 1]),
+    specifiedBlacks: versionAtLeast(parsed, [3, 8, 1]),
+    lenientFriendReads: versionAtLeast(parsed, [3, 8, 0]),
+    lenientUserReads: versionAtLeast(parsed, [3, 8, 2]),
+    importKeepsRows: versionAtLeast(parsed, [3, 8, 0]),
   };
 }

@@ -2,7 +2,8 @@
  * The Backend over an OpenIM server. Each unified operation is composed from the vendor calls of
  * the note so that the observable outcome is the native backend's; README.md has the table.
  * Existence of users and groups is checked here because OpenIM's own answers are ambiguous
- * (1004 means "some record not found") or absent (get_users_info omits unknown ids).
+ * (1004 means "some record not found") or absent (get_users_info omits unknown ids from 3.8.2,
+ * and refuses the whole call for one of them before).
  */
 import { LRUCache } from 'lru-cache';
 import {
@@ -81,12 +82,14 @@ const SENDER_PLATFORM_ID = 1;
 interface UserInfo {
   userID: string;
   nickname: string;
+  faceURL?: string;
   ex: string;
 }
 interface FriendInfo {
   ownerUserID: string;
   remark: string;
   ex: string;
+  isPinned: boolean;
   createTime: number;
   friendUser: UserInfo;
 }
@@ -181,8 +184,11 @@ export class OpenImBackend implements Backend {
   readonly upstream: UpstreamAccess;
 
   private readonly client: OpenImClient;
-  /** Users known to exist; OpenIM offers no user delete through this adapter, so a positive answer stays true. */
-  private readonly knownUsers = new LRUCache<string, true>({ max: 50_000, ttl: 60_000 });
+  /**
+   * Users known to exist, with their profile as last read (the sender name of a message);
+   * OpenIM offers no user delete through this adapter, so a positive answer stays true.
+   */
+  private readonly knownUsers = new LRUCache<string, UserInfo>({ max: 50_000, ttl: 60_000 });
 
   constructor(
     private readonly config: OpenImConfig,
@@ -306,19 +312,36 @@ export class OpenImBackend implements Backend {
 
   // ---------------------------------------------------------------- users
 
+  /** The registered users among `uids`; unknown ids are absent from the map. */
   private async fetchUsers(uids: readonly string[]): Promise<Map<string, UserInfo>> {
     const found = new Map<string, UserInfo>();
     for (const part of chunk(unique(uids), ID_BATCH)) {
-      const data = await this.call('/user/get_users_info', { userIDs: part }, true);
-      for (const info of listOf<UserInfo>(data, 'usersInfo')) {
+      for (const info of await this.usersInfo(part)) {
         found.set(info.userID, info);
-        this.knownUsers.set(info.userID, true);
+        this.knownUsers.set(info.userID, info);
       }
     }
     return found;
   }
 
-  /** USER_NOT_FOUND for the first unregistered uid; get_users_info silently omits them (note §6). */
+  /**
+   * get_users_info of distinct `uids`. Up to 3.8.1 one unknown id makes the whole call 1004
+   * (audit O-1): a refused batch is halved until each unknown id stands alone, so k unknown ids
+   * among n cost about 2k·log2(n) calls instead of n.
+   */
+  private async usersInfo(uids: readonly string[]): Promise<UserInfo[]> {
+    try {
+      const data = await this.call('/user/get_users_info', { userIDs: uids }, true);
+      return listOf<UserInfo>(data, 'usersInfo');
+    } catch (error) {
+      if (this.client.features.lenientUserReads || vendorCode(error) !== 1004) throw error;
+      if (uids.length === 1) return [];
+      const middle = Math.ceil(uids.length / 2);
+      return [...(await this.usersInfo(uids.slice(0, middle))), ...(await this.usersInfo(uids.slice(middle)))];
+    }
+  }
+
+  /** USER_NOT_FOUND for the first unregistered uid (get_users_info tells it by omission or 1004, note §6). */
   private async requireUsers(...uids: string[]): Promise<void> {
     const unknown = unique(uids).filter((uid) => !this.knownUsers.has(uid));
     if (unknown.length === 0) return;
@@ -328,18 +351,19 @@ export class OpenImBackend implements Backend {
   }
 
   /**
-   * user_register needs a nickname (note §6) while a unified user may have none: an absent name
-   * is registered as the uid itself and read back as null.
+   * user_register needs a non-empty nickname (note §6) while a unified user may have none: an
+   * absent or empty name is registered as the uid itself and read back as null.
    */
   private toUser(info: UserInfo): User {
     return { uid: info.userID, name: info.nickname === '' || info.nickname === info.userID ? null : info.nickname, extra: nullIfEmpty(info.ex) };
   }
 
   private async register(users: Array<{ uid: string; name?: string; extra?: string }>): Promise<void> {
-    const body: VendorData = { users: users.map((user) => ({ userID: user.uid, nickname: user.name ?? user.uid, faceURL: '', ex: user.extra ?? '' })) };
+    // `||`, not `??`: an empty name is "user name is empty" (1001) at user_register (audit O-7).
+    const body: VendorData = { users: users.map((user) => ({ userID: user.uid, nickname: user.name || user.uid, faceURL: '', ex: user.extra ?? '' })) };
     if (this.client.features.registerNeedsSecret) body['secret'] = this.config.secret;
     await this.call('/user/user_register', body, false);
-    for (const user of users) this.knownUsers.set(user.uid, true);
+    for (const [index, user] of users.entries()) this.knownUsers.set(user.uid, (body['users'] as UserInfo[])[index]!);
   }
 
   private async updateUserInfo(uid: string, input: UserInput): Promise<void> {
@@ -348,6 +372,8 @@ export class OpenImBackend implements Backend {
     if (input.name !== undefined) userInfo['nickname'] = input.name;
     if (input.extra !== undefined) userInfo['ex'] = input.extra;
     await this.call('/user/update_user_info_ex', { userInfo }, true);
+    const cached = this.knownUsers.get(uid);
+    if (cached) this.knownUsers.set(uid, { ...cached, ...(userInfo as Partial<UserInfo>) });
   }
 
   private async putUser(uid: string, input: UserInput): Promise<User> {
@@ -400,7 +426,7 @@ export class OpenImBackend implements Backend {
       if (toRegister.get(user.uid) !== user) continue;
       const failure = failedRegistrations.get(user.uid);
       results[index] = failure === undefined ? { id: user.uid, ok: true } : failedBatchItem(user.uid, failure);
-      if (failure === undefined) emitChange(this.context, 'user.updated', { uid: user.uid }, null, { uid: user.uid, name: user.name ?? null, extra: null });
+      if (failure === undefined) emitChange(this.context, 'user.updated', { uid: user.uid }, null, this.toUser({ userID: user.uid, nickname: user.name || user.uid, ex: '' }));
     }
     for (const index of updates) {
       const user = users[index]!;
@@ -484,19 +510,76 @@ export class OpenImBackend implements Backend {
     }
   }
 
+  /**
+   * import_friend of the pair, named from `owner`, the side whose row is missing when only one is.
+   * From 3.8 it adds only the missing directions (note §7). 3.7 inserts existing rows again and
+   * answers 500 from the unique index (audit O-2); it inserts the owner's row first, and on a
+   * standalone MongoDB (no transaction, OpenIM's own docker-compose) that row stays: a 500 with
+   * both rows present is the pair made. In a transaction nothing stays, and the pair is rebuilt.
+   */
+  private async importFriend(owner: string, friend: string): Promise<void> {
+    try {
+      await this.call('/friend/import_friend', { ownerUserID: owner, friendUserIDs: [friend] }, true);
+      return;
+    } catch (error) {
+      if (this.client.features.importKeepsRows || vendorCode(error) !== 500) throw error;
+      const after = await this.isFriend(owner, friend);
+      if (after.firstListsSecond && after.secondListsFirst) return;
+      if (after.firstListsSecond || !after.secondListsFirst) throw error;
+    }
+    await this.rebuildPair(owner, friend);
+  }
+
+  /**
+   * 3.7 in a MongoDB transaction: `friend → owner` exists and import_friend cannot add
+   * `owner → friend` beside it. The existing row is deleted, the pair imported from neither side,
+   * and friend's view of owner (remark, ex, pin) put back; its `since` becomes now.
+   */
+  private async rebuildPair(owner: string, friend: string): Promise<void> {
+    const reverse = await this.friendEntry(friend, owner);
+    if (!reverse) throw new UpstreamError('UPSTREAM_ERROR', `OpenIM refused to add ${friend} to ${owner}'s friend list`, { upstream: { vendor: VENDOR, status: 200, code: '500', message: null } });
+    const importBoth = () => this.call('/friend/import_friend', { ownerUserID: owner, friendUserIDs: [friend] }, true).then(() => undefined);
+    await runSteps([
+      {
+        description: `delete_friend ${friend}→${owner} (3.7 import_friend cannot add beside it)`,
+        apply: () => this.deleteFriendRow(friend, owner),
+        undo: async () => {
+          await importBoth();
+          await this.deleteFriendRow(owner, friend);
+          await this.setFriendRow(friend, owner, reverse);
+        },
+      },
+      {
+        description: `import_friend ${owner}⇄${friend}`,
+        apply: importBoth,
+        undo: async () => {
+          await this.deleteFriendRow(owner, friend);
+          await this.deleteFriendRow(friend, owner);
+        },
+      },
+      { description: `restore ${friend}'s view of ${owner}`, apply: () => this.setFriendRow(friend, owner, reverse) },
+    ]);
+  }
+
+  /** Puts back a row's remark, ex and pin (import_friend creates rows without them). */
+  private async setFriendRow(owner: string, friend: string, info: FriendInfo): Promise<void> {
+    if (info.remark === '' && info.ex === '' && info.isPinned !== true) return;
+    await this.call('/friend/update_friends', { ownerUserID: owner, friendUserIDs: [friend], remark: info.remark, ex: info.ex, isPinned: info.isPinned === true }, true);
+  }
+
   private async putFriend(uid: string, friend: string, input: FriendshipInput, mode: FriendAddMode = 'mutual'): Promise<Friendship> {
     requireCapability(this.capabilities, VENDOR, 'friends.put', mode === 'one-way' ? 'oneWay' : undefined);
     this.ids([uid, 'uid'], [friend, 'friend']);
     await this.requireUsers(uid, friend);
     const before = await this.isFriend(uid, friend);
     const steps: ChangeStep[] = [];
-    if (!before.firstListsSecond || !before.secondListsFirst) {
+    // A one-way PUT needs only uid's row; importing beside it would add and delete the reverse row.
+    const missing = mode === 'one-way' ? !before.firstListsSecond : !before.firstListsSecond || !before.secondListsFirst;
+    if (missing) {
       steps.push({
         description: `import_friend ${uid}⇄${friend}`,
-        // import_friend creates whichever direction is missing and keeps existing rows (note §7).
-        apply: async () => {
-          await this.call('/friend/import_friend', { ownerUserID: uid, friendUserIDs: [friend] }, true);
-        },
+        // Named from the side that lacks its row (3.7 needs it, see importFriend).
+        apply: () => (before.firstListsSecond ? this.importFriend(friend, uid) : this.importFriend(uid, friend)),
         undo: async () => {
           if (!before.firstListsSecond) await this.deleteFriendRow(uid, friend);
           if (!before.secondListsFirst) await this.deleteFriendRow(friend, uid);
@@ -522,13 +605,10 @@ export class OpenImBackend implements Backend {
     return friendship;
   }
 
-  /** Re-creates `owner → friend` with its alias and extra (the compensation of a delete). */
+  /** Re-creates `owner → friend` with its alias and extra (the compensation of a delete) while `friend → owner` exists. */
   private async restoreFriendRow(owner: string, friend: string, info: FriendInfo): Promise<void> {
-    // import_friend only adds missing directions: the other direction still exists here.
-    await this.call('/friend/import_friend', { ownerUserID: owner, friendUserIDs: [friend] }, true);
-    if (info.remark !== '' || info.ex !== '') {
-      await this.call('/friend/update_friends', { ownerUserID: owner, friendUserIDs: [friend], remark: info.remark, ex: info.ex }, true);
-    }
+    await this.importFriend(owner, friend);
+    await this.setFriendRow(owner, friend, info);
   }
 
   private async removeFriend(uid: string, friend: string, mode: FriendRemoveMode): Promise<void> {
@@ -670,9 +750,11 @@ export class OpenImBackend implements Backend {
     try {
       await this.call('/friend/add_friend_response', { fromUserID: from, toUserID: to, handleResult, handleMsg: '' }, false);
     } catch (error) {
-      // Handled or withdrawn meanwhile: 1004 no request, 1001 agree twice, 1305 refuse twice.
+      // Handled or withdrawn meanwhile: 1004 no request, 1001 agree twice; refuse twice is 1305
+      // from 3.8.3-patch.16 and a 500 with this text before (audit O-3).
       const code = vendorCode(error);
-      if (code === 1004 || code === 1001 || code === 1305) {
+      const handledText = code === 500 && error instanceof ImBridgeError && /has already been processed/.test(error.upstream?.message ?? '');
+      if (code === 1004 || code === 1001 || code === 1305 || handledText) {
         throw new NotFoundError('REQUEST_NOT_FOUND', `no pending friend request from ${from} to ${to}`, { cause: error });
       }
       throw error;
@@ -1082,7 +1164,8 @@ export class OpenImBackend implements Backend {
 
   // ---------------------------------------------------------------- conversations
 
-  private async sortedConversations(uid: string, conversationIds: string[]): Promise<ConversationElem[]> {
+  /** get_sorted_conversation_list of `conversationIds` (every one of the user's when empty), all pages; null for 1004. */
+  private async sortedConversations(uid: string, conversationIds: readonly string[]): Promise<ConversationElem[] | null> {
     const elems: ConversationElem[] = [];
     for (let pageNumber = 1; pageNumber <= 1000; pageNumber += 1) {
       let data: VendorData | undefined;
@@ -1093,8 +1176,7 @@ export class OpenImBackend implements Backend {
           true,
         );
       } catch (error) {
-        // A user without conversations is 1004, not an empty list (note §10).
-        if (vendorCode(error) === 1004) return elems;
+        if (vendorCode(error) === 1004) return null;
         throw error;
       }
       const page = listOf<ConversationElem>(data, 'conversationElems');
@@ -1104,17 +1186,38 @@ export class OpenImBackend implements Backend {
     return elems;
   }
 
+  /**
+   * The sorted-list elements of `conversationIds`. One conversation without a stored latest
+   * message (a row made by set_conversations, or one whose messages the retention cron destroyed)
+   * makes the whole call 1004 (audit O-5), as does a user without conversations (note §10): a
+   * refused batch is halved until such conversations stand alone, and those go to `withoutMessage`.
+   */
+  private async sortedSplitting(uid: string, conversationIds: readonly string[], withoutMessage: Set<string>): Promise<ConversationElem[]> {
+    if (conversationIds.length === 0) return [];
+    const elems = await this.sortedConversations(uid, conversationIds);
+    if (elems) return elems;
+    if (conversationIds.length === 1) {
+      withoutMessage.add(conversationIds[0]!);
+      return [];
+    }
+    const middle = Math.ceil(conversationIds.length / 2);
+    return [...(await this.sortedSplitting(uid, conversationIds.slice(0, middle), withoutMessage)), ...(await this.sortedSplitting(uid, conversationIds.slice(middle), withoutMessage))];
+  }
+
   private async listConversations(uid: string, options: ListOptions): Promise<Page<Conversation>> {
     this.ids([uid, 'uid']);
     await this.requireUsers(uid);
     const rowsData = await this.call('/conversation/get_all_conversations', { ownerUserID: uid }, true);
     const rows = new Map(listOf<ConversationRow>(rowsData, 'conversations').map((row) => [row.conversationID, row]));
-    const elems = new Map((await this.sortedConversations(uid, [])).map((elem) => [elem.conversationID, elem]));
+    const candidates = [...rows.values()].filter((row) => row.conversationType === 1 || row.conversationType === 3).map((row) => row.conversationID);
+    const withoutMessage = new Set<string>();
+    const everything = (await this.sortedConversations(uid, [])) ?? (await this.sortedSplitting(uid, candidates, withoutMessage));
+    const elems = new Map(everything.map((elem) => [elem.conversationID, elem]));
     // The sorted list is built through a map keyed by the latest message time (note §10, open
     // question 5): conversations sharing a time collapse. Ask for the missing ones one by one.
-    for (const [conversationId, row] of rows) {
-      if (elems.has(conversationId) || (row.conversationType !== 1 && row.conversationType !== 3)) continue;
-      for (const elem of await this.sortedConversations(uid, [conversationId])) elems.set(elem.conversationID, elem);
+    for (const conversationId of candidates) {
+      if (elems.has(conversationId) || withoutMessage.has(conversationId)) continue;
+      for (const elem of (await this.sortedConversations(uid, [conversationId])) ?? []) elems.set(elem.conversationID, elem);
     }
     const conversations: Array<Conversation & { at: number }> = [];
     for (const elem of elems.values()) {
@@ -1141,6 +1244,11 @@ export class OpenImBackend implements Backend {
   }
 
   // ---------------------------------------------------------------- messages
+
+  /** The sender's profile for a message: cached by the existence check just made, else read. */
+  private async senderProfile(uid: string): Promise<UserInfo | undefined> {
+    return this.knownUsers.get(uid) ?? (await this.fetchUsers([uid])).get(uid);
+  }
 
   private async sendMessage(message: MessageInput): Promise<SentMessage> {
     const option = message.to.type === 'user' ? 'toUser' : message.to.type === 'group' ? 'toGroup' : 'toChatroom';
@@ -1177,6 +1285,10 @@ export class OpenImBackend implements Backend {
       }
       Object.assign(body, { recvID: '', groupID: message.to.id, sessionType: 3 });
     }
+    // The REST send stores senderNickname/senderFaceURL as given, empty when absent: clients would
+    // show a nameless sender (audit O-8).
+    const sender = await this.senderProfile(message.from);
+    Object.assign(body, { senderNickname: sender?.nickname ?? '', senderFaceURL: sender?.faceURL ?? '' });
     const data = await this.call('/msg/send_msg', body, false);
     const id = data?.['serverMsgID'];
     const sentAt = numberOf(data?.['sendTime']);

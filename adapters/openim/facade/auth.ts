@@ -6,7 +6,7 @@
  * on OpenIM (the facade issues no user tokens).
  */
 import { signToken, verifyToken } from '../protocol/jwt.js';
-import { ADMIN_PLATFORM_ID, DEFAULT_TOKEN_EXPIRE_SECONDS, WireError, argsError, noPermission, text, type Body } from '../protocol/wire.js';
+import { ADMIN_PLATFORM_ID, DEFAULT_TOKEN_EXPIRE_SECONDS, WireError, argsError, noPermission, text, tokenClaims, type Body } from '../protocol/wire.js';
 
 export interface FacadeCredentials {
   secret: string;
@@ -26,11 +26,8 @@ export function issueAdminToken(credentials: FacadeCredentials, body: Body, nowM
   const userID = text(body, 'userID');
   if (secret !== credentials.secret) throw noPermission('secret invalid');
   if (userID !== credentials.adminUserId) throw argsError('userID is not admin');
-  const nowSeconds = Math.floor(nowMs / 1000);
-  const token = signToken(
-    { UserID: userID, PlatformID: ADMIN_PLATFORM_ID, exp: nowSeconds + DEFAULT_TOKEN_EXPIRE_SECONDS, nbf: nowSeconds - 1, iat: nowSeconds },
-    credentials.secret,
-  );
+  // The facade speaks 3.8.3: its claims, without nbf.
+  const token = signToken(tokenClaims(userID, ADMIN_PLATFORM_ID, Math.floor(nowMs / 1000), DEFAULT_TOKEN_EXPIRE_SECONDS, true), credentials.secret);
   return { token, expireTimeSeconds: DEFAULT_TOKEN_EXPIRE_SECONDS };
 }
 

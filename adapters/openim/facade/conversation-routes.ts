@@ -37,7 +37,8 @@ async function sortedElement(backend: Backend, owner: string, conversation: Conv
       groupType: room ? 2 : 0,
       groupMemberCount: room?.memberCount ?? 0,
       LatestMsgRecvTime: conversation.lastMessageAt === null ? 0 : milliseconds(conversation.lastMessageAt),
-      msgFrom: 100,
+      // What OpenIM stamps on a REST send (SysMsgType); the facade's messages are sent that way.
+      msgFrom: 200,
       contentType: 101,
       content: '',
       ex: '',

@@ -99,7 +99,11 @@ const addFriendResponse: RouteHandler = async ({ backend, body }) => {
     if (request.status !== 'pending') throw argsError('the friend request has been processed');
     await translate(() => backend.friendRequests.accept(to, from));
   } else {
-    if (request.status !== 'pending') throw new WireError(1305, 'the friend request has been processed');
+    // OpenIM 3.8.3 answers a plain error here, a 500 carrying its text (1305 only from patch.16).
+    if (request.status !== 'pending') {
+      const detail = `friend request from ${from} to ${to} has already been processed`;
+      throw new WireError(500, detail, detail);
+    }
     await translate(() => backend.friendRequests.reject(to, from));
   }
   return undefined;

@@ -4,6 +4,7 @@
  * member rows (roleLevel, muteEndTime), per-owner conversation rows and per-conversation
  * message sequences.
  */
+import { parseOpenImVersion } from '../protocol/version.js';
 
 export interface FakeUser {
   userID: string;
@@ -119,8 +120,12 @@ export interface FakeMessage {
   sendID: string;
   recvID: string;
   groupID: string;
+  /** `senderNickname` / `senderFaceURL` as the REST send gave them (no lookup, audit O-8). */
   senderName: string;
+  senderFaceURL: string;
   senderPlatformID: number;
+  /** 200 (SysMsgType) for every REST send (v3.8.3 internal/api/msg.go:95); 100 from clients. */
+  msgFrom: number;
   contentType: number;
   /** The content object as the sender gave it, stored as JSON text like the server does. */
   content: string;
@@ -133,10 +138,17 @@ export interface FakeOptions {
   secret?: string;
   /** `share.yml imAdminUserID`; default `['imAdmin']`. Admin users exist from the start. */
   adminUserIds?: string[];
-  /** Release whose routes and quirks to simulate: `3.7`, `3.8.0`, `3.8.3` (default). */
+  /** Release whose routes and quirks to simulate: `3.7`, `3.8.0`, `3.8.1`, `3.8.2`, `3.8.3` (default), `3.8.3-patch.16`. */
   version?: string;
   /** `openim-rpc-msg.yml friendVerify`; default false. */
   friendVerify?: boolean;
+  /**
+   * The server's MongoDB is a replica set, so OpenIM runs multi-write changes in a transaction
+   * (tools `db/mongoutil/tx.go`: none on a standalone mongod, which OpenIM's docker-compose
+   * deploys). Matters where a 3.7 write fails halfway: import_friend then leaves nothing behind.
+   * Default false.
+   */
+  transactions?: boolean;
   /** `tokenPolicy.expire` in seconds; default 90 days. */
   tokenExpireSeconds?: number;
   /** The server clock in ms (mute expiry, token expiry); default Date.now. */
@@ -146,11 +158,14 @@ export interface FakeOptions {
 export type ResolvedFakeOptions = Required<FakeOptions>;
 
 export function resolveOptions(options: FakeOptions = {}): ResolvedFakeOptions {
+  // Refused here, not on the first request: a typo would otherwise simulate the wrong release.
+  if (options.version !== undefined) parseOpenImVersion(options.version);
   return {
     secret: options.secret ?? 'openIM123',
     adminUserIds: options.adminUserIds ?? ['imAdmin'],
     version: options.version ?? '3.8.3',
     friendVerify: options.friendVerify ?? false,
+    transactions: options.transactions ?? false,
     tokenExpireSeconds: options.tokenExpireSeconds ?? 7_776_000,
     now: options.now ?? Date.now,
   };

@@ -5,6 +5,7 @@
  */
 import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { signToken, verifyToken } from '../protocol/jwt.js';
+import { versionAtLeast } from '../protocol/version.js';
 import type { FakeBlack, FakeConversation, FakeFriend, FakeFriendRequest, FakeGroup, FakeMember, FakeMessage, FakeUser, OpenImFakeState } from './fake-state.js';
 import {
   WireError,
@@ -25,6 +26,7 @@ import {
   requireDistinct,
   text,
   texts,
+  tokenClaims,
   type Body,
 } from '../protocol/wire.js';
 
@@ -51,14 +53,7 @@ const ROLE_OWNER = 100;
 const ROLE_ADMIN = 60;
 const ROLE_MEMBER = 20;
 
-function versionAtLeast(version: string, wanted: [number, number, number]): boolean {
-  const parts = version.split('.').map((part) => Number(part));
-  for (let index = 0; index < 3; index += 1) {
-    const have = parts[index] ?? 0;
-    if (have !== wanted[index]) return have > wanted[index]!;
-  }
-  return true;
-}
+export const from382 = (version: string): boolean => versionAtLeast(version, [3, 8, 2]);
 export const from381 = (version: string): boolean => versionAtLeast(version, [3, 8, 1]);
 export const from380 = (version: string): boolean => versionAtLeast(version, [3, 8, 0]);
 
@@ -215,11 +210,8 @@ function hex32(): string {
 
 function issueToken(context: RequestContext, userID: string, platformID: number): { token: string; expireTimeSeconds: number } {
   const { state } = context;
-  const nowSeconds = Math.floor(context.now / 1000);
-  const token = signToken(
-    { UserID: userID, PlatformID: platformID, exp: nowSeconds + state.options.tokenExpireSeconds, nbf: nowSeconds - 1, iat: nowSeconds },
-    state.options.secret,
-  );
+  const claims = tokenClaims(userID, platformID, Math.floor(context.now / 1000), state.options.tokenExpireSeconds, versionAtLeast(state.options.version, [3, 8, 3]));
+  const token = signToken(claims, state.options.secret);
   return { token, expireTimeSeconds: state.options.tokenExpireSeconds };
 }
 
@@ -299,6 +291,9 @@ const userRegister: RouteSpec['handler'] = (context) => {
 const getUsersInfo: RouteSpec['handler'] = ({ state, body }) => {
   const userIDs = texts(body, 'userIDs');
   if (userIDs.length === 0) throw argsError('userIDs is empty');
+  // Up to 3.8.1 GetDesignateUsers uses FindWithError: one unknown id fails the whole call; 3.8.2
+  // switched to Find, which omits it (v3.8.0 internal/rpc/user/user.go:117-123, audit O-1).
+  if (!from382(state.options.version) && userIDs.some((id) => !state.users.has(id))) throw notFound('userID not found');
   const found = userIDs.filter((id) => state.users.has(id)).map((id) => userInfo(state.users.get(id), id));
   return { usersInfo: nilIfEmpty(found) };
 };
@@ -342,12 +337,40 @@ const importFriend: RouteSpec['handler'] = (context) => {
     if (friend === owner) throw notFound(`user not found: ${friend}`);
     requireUser(state, friend);
   }
+  if (!from380(state.options.version)) return importFriends37(context, owner, friends);
   for (const friend of friends) {
     addFriendRow(state, owner, friend, 1, context.opUserID, context.now);
     addFriendRow(state, friend, owner, 1, context.opUserID, context.now);
   }
   return undefined;
 };
+
+function duplicateFriend(owner: string, friend: string): WireError {
+  return new WireError(
+    500,
+    `write exception: write errors: [E11000 duplicate key error collection: openim_v3.friend index: owner_user_id_1_friend_user_id_1 dup key: { owner_user_id: "${owner}", friend_user_id: "${friend}" }]`,
+  );
+}
+
+/**
+ * 3.7 BecomeFriends (v3.7.0 pkg/common/db/controller/friend.go:139-179): the owner's rows, the
+ * existing ones first, go to one ordered InsertMany, then the friends' rows to another. An
+ * existing row is inserted again and breaks the unique index: a 500 (audit O-2). Without a
+ * transaction the owner's rows inserted before the failure stay.
+ */
+function importFriends37(context: RequestContext, owner: string, friends: readonly string[]): undefined {
+  const { state } = context;
+  const forwardTaken = friends.find((friend) => state.friendRow(owner, friend));
+  if (forwardTaken !== undefined) throw duplicateFriend(owner, forwardTaken);
+  for (const friend of friends) addFriendRow(state, owner, friend, 1, context.opUserID, context.now);
+  const reverseTaken = friends.find((friend) => state.friendRow(friend, owner));
+  if (reverseTaken !== undefined) {
+    if (state.options.transactions) for (const friend of friends) state.friends.get(owner)?.delete(friend);
+    throw duplicateFriend(reverseTaken, owner);
+  }
+  for (const friend of friends) addFriendRow(state, friend, owner, 1, context.opUserID, context.now);
+  return undefined;
+}
 
 const addFriend: RouteSpec['handler'] = (context) => {
   const { state, body } = context;
@@ -397,11 +420,23 @@ const addFriendResponse: RouteSpec['handler'] = (context) => {
     addFriendRow(state, from, to, 2, context.opUserID, context.now);
     addFriendRow(state, to, from, 2, context.opUserID, context.now);
   } else {
-    if (request.handleResult !== 0) throw new WireError(1305, 'the friend request has been processed');
+    if (request.handleResult !== 0) throw handledRefusal(state.options.version, from, to);
     handle(request, -1);
   }
   return undefined;
 };
+
+/**
+ * Refusing a handled application. Up to 3.8.3 (and its patch.1–15) RefuseFriendRequest returns a
+ * plain fmt.Errorf, no CodeError: a 500 whose errMsg and errDlt are its text (v3.8.3
+ * pkg/common/storage/controller/friend.go:219). 3.8.3-patch.16 and main answer 1305
+ * FriendRequestHandled (commit 452e3b2bb, cherry-picked from #3670; audit O-3).
+ */
+function handledRefusal(version: string, from: string, to: string): WireError {
+  if (versionAtLeast(version, [3, 8, 3, 16])) return new WireError(1305, `friend request has already been processed, from=${from}, to=${to}`);
+  const text = `friend request from ${from} to ${to} has already been processed`;
+  return new WireError(500, text, text);
+}
 
 const deleteFriend: RouteSpec['handler'] = (context) => {
   const owner = text(context.body, 'ownerUserID');
@@ -762,7 +797,7 @@ const sendMsg: RouteSpec['handler'] = (context) => {
   if (sendID === '') throw argsError('sendID is empty');
   if (content === null) throw argsError('content is empty');
   if (contentType === 101 && typeof content['content'] !== 'string') throw argsError('content.content is empty');
-  const sender = requireUser(state, sendID);
+  requireUser(state, sendID);
   // App admins and notification content types (1000–5000) skip the gate (note §11).
   const gated = !state.isAdmin(sendID) && !(contentType >= 1000 && contentType <= 5000);
   let conversationID: string;
@@ -810,8 +845,10 @@ const sendMsg: RouteSpec['handler'] = (context) => {
     sendID,
     recvID: sessionType === 1 ? recvID : '',
     groupID: sessionType === 3 ? groupID : '',
-    senderName: sender.nickname,
+    senderName: text(body, 'senderNickname'),
+    senderFaceURL: text(body, 'senderFaceURL'),
     senderPlatformID,
+    msgFrom: 200,
     contentType,
     content: JSON.stringify(content),
     sendTime: context.now,
@@ -858,17 +895,24 @@ const getSortedConversationList: RouteSpec['handler'] = (context) => {
   const rows = [...(state.conversations.get(userID)?.values() ?? [])].filter((row) => wanted.length === 0 || wanted.includes(row.conversationID));
   // No conversation at all is RecordNotFound, not an empty list (note §10).
   if (rows.length === 0) throw notFound('conversation not found');
+  // The latest message of every asked conversation is read from its stored doc, and the first
+  // missing doc fails the whole call (FindOneByDocIDs, v3.8.3 pkg/common/storage/controller/
+  // msg.go:674-686): a row without any message is 1004 for all (audit O-5).
+  const asked = wanted.length > 0 ? wanted : rows.map((row) => row.conversationID);
+  if (asked.some((conversationID) => (state.messages.get(conversationID)?.length ?? 0) === 0)) throw notFound('mongo: no documents in result');
   const pinned = new Map<number, Body>();
   const others = new Map<number, Body>();
   let unreadTotal = 0;
   for (const row of rows) {
-    const messages = state.messages.get(row.conversationID);
-    const latest = messages?.at(-1);
-    if (!messages || !latest) continue;
+    const messages = state.messages.get(row.conversationID)!;
+    const latest = messages.at(-1)!;
     const hasRead = state.hasReadSeqs.get(userID)?.get(row.conversationID) ?? 0;
     const unreadCount = Math.max(0, messages.length - hasRead);
     unreadTotal += unreadCount;
     const group = latest.groupID === '' ? undefined : state.groups.get(latest.groupID);
+    // getConversationInfo names the other side of a single chat, the sender of a group message,
+    // from the users' current profiles (v3.8.3 internal/rpc/conversation/conversation.go:553-628).
+    const named = state.users.get(latest.sessionType === 1 && latest.sendID === userID ? latest.recvID : latest.sendID);
     const elem: Body = {
       conversationID: row.conversationID,
       recvMsgOpt: row.recvMsgOpt,
@@ -880,15 +924,15 @@ const getSortedConversationList: RouteSpec['handler'] = (context) => {
         sessionType: latest.sessionType,
         sendID: latest.sendID,
         recvID: latest.recvID,
-        senderName: latest.senderName,
-        faceURL: '',
+        senderName: named?.nickname ?? '',
+        faceURL: latest.sessionType === 1 ? (named?.faceURL ?? '') : '',
         groupID: latest.groupID,
         groupName: group?.groupName ?? '',
         groupFaceURL: group?.faceURL ?? '',
         groupType: group?.groupType ?? 0,
         groupMemberCount: group ? (state.members.get(group.groupID)?.size ?? 0) : 0,
         LatestMsgRecvTime: latest.sendTime,
-        msgFrom: 100,
+        msgFrom: latest.msgFrom,
         contentType: latest.contentType,
         content: latest.content,
         ex: '',
@@ -901,6 +945,34 @@ const getSortedConversationList: RouteSpec['handler'] = (context) => {
   const byTimeDesc = (map: Map<number, Body>) => [...map.entries()].sort((first, second) => second[0] - first[0]).map(([, elem]) => elem);
   const sorted = [...byTimeDesc(pinned), ...byTimeDesc(others)];
   return { conversationTotal: rows.length, unreadTotal, conversationElems: nilIfEmpty(pageOf(sorted, page)) };
+};
+
+/** Upserts one conversation row for several owners (v3.8.3 SetConversations; note §10). */
+const setConversations: RouteSpec['handler'] = (context) => {
+  const { state, body } = context;
+  const owners = texts(body, 'userIDs');
+  const conversation = object(body, 'conversation');
+  if (owners.length === 0) throw argsError('userID is empty');
+  if (!conversation) throw argsError('conversation is empty');
+  const conversationID = text(conversation, 'conversationID');
+  const conversationType = integer(conversation, 'conversationType');
+  const userID = text(conversation, 'userID');
+  const groupID = text(conversation, 'groupID');
+  if (conversationType === 0) throw argsError('conversationType is invalid');
+  if (conversationType === 1 && userID === '') throw argsError('userID is empty');
+  if (conversationType === 3 && groupID === '') throw argsError('groupID is empty');
+  if (conversationType === 3) liveGroup(state, groupID);
+  const recvMsgOpt = optionalInteger(conversation, 'recvMsgOpt');
+  const isPinned = optionalFlag(conversation, 'isPinned');
+  const ex = optionalText(conversation, 'ex');
+  for (const owner of owners) {
+    ensureConversation(state, owner, conversationID, conversationType, userID, groupID);
+    const row = state.conversations.get(owner)!.get(conversationID)!;
+    if (recvMsgOpt !== undefined) row.recvMsgOpt = recvMsgOpt;
+    if (isPinned !== undefined) row.isPinned = isPinned;
+    if (ex !== undefined) row.ex = ex;
+  }
+  return undefined;
 };
 
 const getAllConversations: RouteSpec['handler'] = (context) => {
@@ -933,8 +1005,9 @@ export const ROUTES: ReadonlyMap<string, RouteSpec> = new Map<string, RouteSpec>
   ['/auth/user_token', { handler: legacyUserToken, noToken: always, available: onlyBefore381 }],
   ['/auth/get_user_token', { handler: getUserToken }],
   ['/auth/parse_token', { handler: parseToken, noToken: always }],
-  // ≤3.7 routes user_register without the token middleware (note §1).
-  ['/user/user_register', { handler: userRegister, noToken: (version) => !from380(version) }],
+  // No token before 3.8.1: 3.7 routes user_register without ParseToken, 3.8.0 lists it in the
+  // token middleware's Whitelist (v3.8.0 internal/api/router.go:258-262, audit O-9).
+  ['/user/user_register', { handler: userRegister, noToken: onlyBefore381 }],
   ['/user/get_users_info', { handler: getUsersInfo }],
   ['/user/update_user_info_ex', { handler: updateUserInfoEx }],
   ['/user/account_check', { handler: accountCheck }],
@@ -971,6 +1044,7 @@ export const ROUTES: ReadonlyMap<string, RouteSpec> = new Map<string, RouteSpec>
   ['/msg/clear_conversation_msg', { handler: clearConversationMsg }],
   ['/conversation/get_sorted_conversation_list', { handler: getSortedConversationList }],
   ['/conversation/get_all_conversations', { handler: getAllConversations }],
+  ['/conversation/set_conversations', { handler: setConversations }],
   ['/conversation/get_owner_conversation', { handler: getOwnerConversation, available: from380 }],
   ['/conversation/get_conversations', { handler: getConversations }],
 ]);

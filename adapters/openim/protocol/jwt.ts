@@ -1,6 +1,7 @@
 /**
- * OpenIM tokens: HS256 JWTs signed with the server secret, claims UserID, PlatformID, exp, nbf,
- * iat (note §5). Verification answers the server's token codes 1501–1505.
+ * OpenIM tokens: HS256 JWTs signed with the server secret, claims UserID, PlatformID, exp, iat,
+ * and `nbf` only before 3.8.3 (note §5). Verification answers the server's token codes 1501–1505
+ * and checks `nbf` when a token carries one, as the jwt library does.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { WireError } from './wire.js';
@@ -9,7 +10,7 @@ export interface TokenClaims {
   UserID: string;
   PlatformID: number;
   exp: number;
-  nbf: number;
+  nbf?: number;
   iat: number;
 }
 

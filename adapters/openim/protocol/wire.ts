@@ -211,6 +211,16 @@ export const ADMIN_PLATFORM_ID = 10;
 export const DEFAULT_TOKEN_EXPIRE_SECONDS = 7_776_000;
 
 /**
+ * Token claims as `tokenverify.BuildClaims` sets them. Tools v0.0.50-alpha.67 (OpenIM 3.8.3):
+ * no `nbf`, `iat` five seconds back; earlier tools (3.7 – 3.8.2): `nbf` five minutes back, `iat`
+ * now (`tokenverify/jwt_token.go:33-45`, audit F-1).
+ */
+export function tokenClaims(userID: string, platformID: number, nowSeconds: number, expireSeconds: number, from383: boolean) {
+  const exp = nowSeconds + expireSeconds;
+  return from383 ? { UserID: userID, PlatformID: platformID, exp, iat: nowSeconds - 5 } : { UserID: userID, PlatformID: platformID, exp, nbf: nowSeconds - 300, iat: nowSeconds };
+}
+
+/**
  * A new conversation row with the server's defaults (`pkg/common/storage/model` Conversation):
  * the fake stores it, the facade answers it for a unified conversation.
  */

@@ -41,6 +41,16 @@ describe('users', () => {
     expect(await codeOf(backend.users.get('bad-id'))).toBe('INVALID_ID');
   });
 
+  it('registers a user with an empty name (OpenIM needs a nickname: the uid stands in, audit O-7)', async () => {
+    const { backend } = harness;
+    const [a, b] = [rid(), rid()];
+    expect(await backend.users.put(a, { name: '' })).toEqual({ uid: a, name: null, extra: null });
+    expect(await backdoor.user(a)).toEqual({ uid: a, name: null });
+    const batch = await backend.users.putMany([{ uid: b, name: '' }]);
+    expect(batch.results).toEqual([{ id: b, ok: true }]);
+    expect(await backdoor.user(b)).toEqual({ uid: b, name: null });
+  });
+
   it('batch registers new users and updates existing ones, per item', async () => {
     const { backend } = harness;
     const [a, b] = [rid(), rid()];
@@ -259,6 +269,45 @@ describe('messages and conversations', () => {
     expect(list.items).toEqual([{ peer: { type: 'group', id }, unread: 2, lastMessageAt: expect.any(String) }]);
   });
 
+  it('a conversation without any stored message is left out, and finding it costs halvings, not a call per conversation (audit O-5)', async () => {
+    const { backend, fake } = harness;
+    const a = rid();
+    const peers = Array.from({ length: 16 }, () => rid());
+    seedUsers(fake, a, ...peers);
+    for (const peer of peers) await backend.messages.send({ from: peer, to: { type: 'user', id: a }, text: 'hi' });
+    // Distinct latest times, so the vendor's collapse of equal times plays no part here.
+    peers.forEach((peer, index) => {
+      for (const message of fake.state.messages.get(`si_${[a, peer].sort().join('_')}`)!) message.sendTime = 1_700_000_000_000 + index * 1000;
+    });
+    // A row no message made (an SDK's set_conversations, or history the retention cron destroyed).
+    const silent = rid();
+    seedUsers(fake, silent);
+    fake.state.conversations.get(a)!.set(`si_${[a, silent].sort().join('_')}`, { ...fake.state.conversations.get(a)!.values().next().value!, conversationID: `si_${[a, silent].sort().join('_')}`, userID: silent });
+    fake.control.clearRequests();
+    const listed = (await backend.conversations.list(a, {})).items;
+    expect(listed.map((item) => item.peer.id).sort()).toEqual([...peers].sort());
+    expect(await backdoor.conversations(a)).toHaveLength(16);
+    // The whole list, then two calls per halving down to the silent row: 1 + 2·⌈log2 17⌉.
+    expect(fake.control.requestsTo('POST /conversation/get_sorted_conversation_list').length).toBeLessThanOrEqual(11);
+  });
+
+  it('a message carries the sender\'s current name, which OpenIM does not look up for REST sends (audit O-8)', async () => {
+    const { backend, fake } = harness;
+    const [a, b] = [rid(), rid()];
+    await backend.users.put(a, { name: 'Alice' });
+    await backend.users.put(b, {});
+    const group = rid('g');
+    await backend.rooms.create('group', { id: group, name: 'G', owner: a, members: [b] });
+    await backend.messages.send({ from: a, to: { type: 'user', id: b }, text: 'hi' });
+    await backend.users.put(a, { name: 'Alicia' });
+    await backend.messages.send({ from: a, to: { type: 'group', id: group }, text: 'all' });
+    await backend.messages.send({ from: b, to: { type: 'group', id: group }, text: 'back' });
+    const [low, high] = [a, b].sort();
+    expect(fake.state.messages.get(`si_${low}_${high}`)?.map((message) => message.senderName)).toEqual(['Alice']);
+    // A user without a name is registered under its uid, and that is its name on the wire.
+    expect(fake.state.messages.get(`sg_${group}`)?.map((message) => message.senderName)).toEqual(['Alicia', b]);
+  });
+
   it('lists conversations whose last messages share a millisecond (vendor collapses them)', async () => {
     const { backend, fake } = harness;
     const [a, b, c] = [rid(), rid(), rid()];
@@ -287,6 +336,19 @@ describe('change records and health', () => {
       // One record for a mutual add, as on every backend (it once emitted one per direction).
       ['friend.added', { uid: a, friend: b, mode: 'mutual' }, 'oim'],
     ]);
+  });
+
+  it('a one-way PUT over an existing entry writes nothing and records nothing', async () => {
+    const { backend, fake, changes } = harness;
+    const [a, b] = [rid(), rid()];
+    seedUsers(fake, a, b);
+    await backend.friends.put(a, b, {}, 'one-way');
+    const before = changes.length;
+    fake.control.clearRequests();
+    await backend.friends.put(a, b, {}, 'one-way');
+    expect(fake.control.requests.map((request) => request.path).filter((path) => ['/friend/import_friend', '/friend/delete_friend'].includes(path))).toEqual([]);
+    expect(changes.length).toBe(before);
+    expect(await backdoor.friends(b)).toEqual([]);
   });
 
   it('health is ok while the fake answers', async () => {

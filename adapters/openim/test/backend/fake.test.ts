@@ -44,6 +44,22 @@ describe('auth and headers', () => {
     expect(String((answer.json?.['data'] as { token: string }).token).split('.')).toHaveLength(3);
   });
 
+  it('token claims follow the release: 3.8.3 has no nbf and iat 5 s back, 3.7 an nbf 5 min back (audit F-1)', async () => {
+    const claimsOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, number>;
+    const current = claimsOf(adminToken);
+    expect(Object.keys(current)).toEqual(['UserID', 'PlatformID', 'exp', 'iat']);
+    expect(current['exp']! - current['iat']!).toBe(7_776_000 + 5);
+    const old = await startFake({ port: 0, version: '3.7' });
+    try {
+      const answer = await post('/auth/user_token', { secret: 'openIM123', platformID: 10, userID: 'imAdmin' }, { operationID: 'x' }, old);
+      const legacy = claimsOf((answer.json?.['data'] as { token: string }).token);
+      expect(Object.keys(legacy)).toEqual(['UserID', 'PlatformID', 'exp', 'nbf', 'iat']);
+      expect(legacy['iat']! - legacy['nbf']!).toBe(300);
+    } finally {
+      await old.close();
+    }
+  });
+
   it.each([
     ['wrong secret', { secret: 'nope', userID: 'imAdmin' }, 1002, 'NoPermissionError'],
     ['a user outside the admin list', { secret: 'openIM123', userID: 'someone' }, 1001, 'ArgsError'],
@@ -179,6 +195,21 @@ describe('vendor quirks', () => {
     expect(answer.json).toMatchObject({ errCode: 1004, errMsg: 'RecordNotFoundError' });
   });
 
+  it('get_sorted_conversation_list: one conversation without a stored message makes the whole call 1004 (audit O-5)', async () => {
+    const [a, b, c] = [rid(), rid(), rid()];
+    await call('/user/user_register', { users: [{ userID: a, nickname: 'a' }, { userID: b, nickname: 'b' }, { userID: c, nickname: 'c' }] });
+    await call('/msg/send_msg', { sendID: b, recvID: a, senderPlatformID: 1, content: { content: 'hi' }, contentType: 101, sessionType: 1 });
+    const sorted = (conversationIDs: string[]) => call('/conversation/get_sorted_conversation_list', { userID: a, conversationIDs, pagination: { pageNumber: 1, showNumber: 20 } });
+    expect((await sorted([])).json?.['errCode']).toBe(0);
+    const withC = [a, c].sort().join('_');
+    expect((await call('/conversation/set_conversations', { userIDs: [a], conversation: { conversationID: `si_${withC}`, conversationType: 1, userID: c, isPinned: true } })).json?.['errCode']).toBe(0);
+    expect(fake.state.conversations.get(a)?.get(`si_${withC}`)?.isPinned).toBe(true);
+    expect((await sorted([])).json).toMatchObject({ errCode: 1004, errMsg: 'RecordNotFoundError' });
+    expect((await sorted([`si_${withC}`])).json?.['errCode']).toBe(1004);
+    const withB = (await sorted([`si_${[a, b].sort().join('_')}`])).json?.['data'] as { conversationElems: unknown[] };
+    expect(withB.conversationElems).toHaveLength(1);
+  });
+
   it('send_msg gate: 1302 blocked, 1203 not in group, admin senders skip the gate; ids si_ sorted', async () => {
     const [b, a] = ['zz' + rid(), 'aa' + rid()];
     await call('/user/user_register', { users: [{ userID: a, nickname: 'a' }, { userID: b, nickname: 'b' }] });
@@ -192,6 +223,21 @@ describe('vendor quirks', () => {
     expect(fake.state.messages.has(`si_${a}_${b}`)).toBe(true);
     const groupSend = await call('/msg/send_msg', { ...message, recvID: '', groupID: 'nope', sessionType: 3 });
     expect(groupSend.json?.['errCode']).toBe(1004);
+  });
+
+  it('send_msg keeps the sender name it is given (none when absent), as a system message; the sorted list names the peer (audit O-8)', async () => {
+    const [a, b] = [rid(), rid()];
+    await call('/user/user_register', { users: [{ userID: a, nickname: 'Ann' }, { userID: b, nickname: 'Bob' }] });
+    await call('/msg/send_msg', { sendID: a, recvID: b, senderPlatformID: 1, content: { content: 'hi' }, contentType: 101, sessionType: 1 });
+    const [low, high] = [a, b].sort();
+    const stored = fake.state.messages.get(`si_${low}_${high}`)!;
+    expect(stored.map((message) => [message.senderName, message.msgFrom])).toEqual([['', 200]]);
+    await call('/msg/send_msg', { sendID: a, recvID: b, senderNickname: 'Ann', senderPlatformID: 1, content: { content: 'again' }, contentType: 101, sessionType: 1 });
+    expect(stored.at(-1)?.senderName).toBe('Ann');
+    const sorted = async (userID: string) =>
+      ((await call('/conversation/get_sorted_conversation_list', { userID, conversationIDs: [], pagination: { pageNumber: 1, showNumber: 20 } })).json?.['data'] as { conversationElems: Array<{ msgInfo: Record<string, unknown> }> }).conversationElems[0]!.msgInfo;
+    expect(await sorted(a)).toMatchObject({ senderName: 'Bob', msgFrom: 200 });
+    expect(await sorted(b)).toMatchObject({ senderName: 'Ann', msgFrom: 200 });
   });
 
   it('clear_conversation_msg keeps the conversation row listed (why conversations.delete is false)', async () => {
@@ -219,6 +265,63 @@ describe('versions', () => {
       expect((await post('/user/user_register', { secret: 'openIM123', users: [{ userID: 'u1', nickname: 'n' }] }, { operationID: 'x' }, old)).json?.['errCode']).toBe(0);
       expect((await post('/friend/delete_friend', { ownerUserID: 'u1', friendUserID: 'imAdmin' }, { operationID: 'x', token: adminToken37 }, old)).json?.['errCode']).toBe(1004);
       expect((await post('/friend/get_specified_blacks', { ownerUserID: 'u1', userIDList: ['imAdmin'] }, { operationID: 'x', token: adminToken37 }, old)).status).toBe(404);
+    } finally {
+      await old.close();
+    }
+  });
+
+  it('3.7: import_friend over an existing direction is a 500 from the unique index; the owner\'s new row stays without a transaction (audit O-2)', async () => {
+    for (const transactions of [false, true]) {
+      const old = await startFake({ port: 0, version: '3.7', transactions });
+      try {
+        const token = ((await post('/auth/user_token', { secret: 'openIM123', platformID: 10, userID: 'imAdmin' }, { operationID: 'x' }, old)).json?.['data'] as { token: string }).token;
+        const call37 = (path: string, body: unknown) => post(path, body, { operationID: `op-${Math.random()}`, token }, old);
+        const [a, b] = [rid(), rid()];
+        await post('/user/user_register', { secret: 'openIM123', users: [{ userID: a, nickname: 'a' }, { userID: b, nickname: 'b' }] }, { operationID: 'x' }, old);
+        expect((await call37('/friend/import_friend', { ownerUserID: a, friendUserIDs: [b] })).json?.['errCode']).toBe(0);
+        const again = await call37('/friend/import_friend', { ownerUserID: a, friendUserIDs: [b] });
+        expect(again.json).toMatchObject({ errCode: 500, errMsg: 'ServerInternalError' });
+        expect(String(again.json?.['errDlt'])).toContain('E11000');
+        await call37('/friend/delete_friend', { ownerUserID: a, friendUserID: b });
+        // b → a exists: a's row goes in first, then b's existing row breaks the index.
+        expect((await call37('/friend/import_friend', { ownerUserID: a, friendUserIDs: [b] })).json?.['errCode']).toBe(500);
+        expect((await call37('/friend/is_friend', { userID1: a, userID2: b })).json?.['data']).toEqual({ inUser1Friends: !transactions, inUser2Friends: true });
+      } finally {
+        await old.close();
+      }
+    }
+  });
+
+  it('refusing a handled application: a 500 with the text up to 3.8.3, 1305 from 3.8.3-patch.16 (audit O-3)', async () => {
+    const [a, b] = [rid(), rid()];
+    await call('/user/user_register', { users: [{ userID: a, nickname: 'a' }, { userID: b, nickname: 'b' }] });
+    await call('/friend/add_friend', { fromUserID: a, toUserID: b, reqMsg: '' });
+    expect((await call('/friend/add_friend_response', { fromUserID: a, toUserID: b, handleResult: -1 })).json?.['errCode']).toBe(0);
+    const text = `friend request from ${a} to ${b} has already been processed`;
+    expect((await call('/friend/add_friend_response', { fromUserID: a, toUserID: b, handleResult: -1 })).json).toEqual({ errCode: 500, errMsg: text, errDlt: text });
+    // Agreeing to a handled one is 1001 on every release.
+    expect((await call('/friend/add_friend_response', { fromUserID: a, toUserID: b, handleResult: 1 })).json?.['errCode']).toBe(1001);
+    const patched = await startFake({ port: 0, version: '3.8.3-patch.16' });
+    try {
+      const token = ((await post('/auth/get_admin_token', { secret: 'openIM123', userID: 'imAdmin' }, { operationID: 'x' }, patched)).json?.['data'] as { token: string }).token;
+      const callPatched = (path: string, body: unknown) => post(path, body, { operationID: `op-${Math.random()}`, token }, patched);
+      await callPatched('/user/user_register', { users: [{ userID: a, nickname: 'a' }, { userID: b, nickname: 'b' }] });
+      await callPatched('/friend/add_friend', { fromUserID: a, toUserID: b, reqMsg: '' });
+      await callPatched('/friend/add_friend_response', { fromUserID: a, toUserID: b, handleResult: -1 });
+      expect((await callPatched('/friend/add_friend_response', { fromUserID: a, toUserID: b, handleResult: -1 })).json).toMatchObject({ errCode: 1305, errMsg: 'FriendRequestHandled' });
+    } finally {
+      await patched.close();
+    }
+  });
+
+  it('3.8.0: user_register is in the token middleware\'s whitelist: the secret in the body, no token (audit O-9)', async () => {
+    const old = await startFake({ port: 0, version: '3.8.0' });
+    try {
+      const uid = rid();
+      expect((await post('/user/user_register', { secret: 'openIM123', users: [{ userID: uid, nickname: 'n' }] }, { operationID: 'x' }, old)).json).toEqual({ errCode: 0, errMsg: '', errDlt: '' });
+      expect((await post('/user/user_register', { users: [{ userID: rid(), nickname: 'n' }] }, { operationID: 'x' }, old)).json?.['errCode']).toBe(1002);
+      // Other routes still need the token.
+      expect((await post('/user/get_users_info', { userIDs: [uid] }, { operationID: 'x' }, old)).json?.['errDlt']).toBe('header must have token');
     } finally {
       await old.close();
     }

@@ -51,6 +51,18 @@ describe('openim facade auth and pass-through', () => {
     expect((await call('/auth/get_admin_token', { secret: UPSTREAM_SECRET, userID: 'imAdmin' }, { operationID: 'op' })).body).toMatchObject({ errCode: 1002 });
   });
 
+  it('issues tokens with OpenIM 3.8.3\'s claims: no nbf, iat five seconds back (audit F-1)', async () => {
+    const before = Math.floor(Date.now() / 1000);
+    const issued = await adminToken(facade);
+    const claims = JSON.parse(Buffer.from(issued.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
+    expect(Object.keys(claims)).toEqual(['UserID', 'PlatformID', 'exp', 'iat']);
+    expect(claims).toMatchObject({ UserID: 'imAdmin', PlatformID: 10 });
+    expect(Number(claims['iat'])).toBeGreaterThanOrEqual(before - 5);
+    expect(Number(claims['iat'])).toBeLessThanOrEqual(Math.floor(Date.now() / 1000) - 5);
+    expect(Number(claims['exp']) - Number(claims['iat'])).toBe(7_776_000 + 5);
+    expect(verifyToken(issued, SECRET, Math.floor(Date.now() / 1000))).toMatchObject({ UserID: 'imAdmin' });
+  });
+
   it('refuses wrong tokens with OpenIM token codes, on mapped and unmapped routes alike', async () => {
     const now = Math.floor(Date.now() / 1000);
     const upstreamToken = signToken({ UserID: 'imAdmin', PlatformID: 10, exp: now + 600, nbf: now - 1, iat: now }, UPSTREAM_SECRET);
