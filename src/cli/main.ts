@@ -5,6 +5,7 @@
  *   imbridge fake <vendor> [--port N] [--host H]  run a vendor fake; first line: its backend config block
  *   imbridge conformance --config live.yaml --backend NAME [--report out.md] [--record DIR] [--facet F]…
  *                                                the conformance suite against a live deployment
+ *   imbridge migrate --config cfg.yaml --from A --to B [--dry-run] …   move A's social graph to B
  */
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/load-config.js';
@@ -14,6 +15,7 @@ import { ChangeLog } from '../server/change-log.js';
 import { startServer } from '../server/start-server.js';
 import { VENDORS, findVendor } from '../../adapters/index.js';
 import { conformance } from './conformance-command.js';
+import { migrate } from './migrate-command.js';
 
 const FAKE_VENDORS = VENDORS.filter((vendor) => vendor.fake).map((vendor) => vendor.name);
 
@@ -22,7 +24,10 @@ const USAGE = `usage:
   imbridge capabilities [--config path.yaml] [--backend name]
   imbridge fake <${FAKE_VENDORS.join('|')}> [--port N] [--host H]
   imbridge conformance --config live.yaml --backend NAME [--report out.md] [--record DIR]
-                       [--facet NAME]... [--rounds N] [--timeout MS] [--target TEXT]`;
+                       [--facet NAME]... [--rounds N] [--timeout MS] [--target TEXT]
+  imbridge migrate --config cfg.yaml --from A --to B [--dry-run] [--users FILE] [--rooms FILE]
+                   [--checkpoint FILE] [--concurrency N] [--report FILE] [--id-map FILE]
+                   [--on-gap skip|fail]`;
 
 function fail(message: string, code = 2): never {
   process.stderr.write(`${message}\n`);
@@ -95,6 +100,9 @@ async function main(): Promise<void> {
       return fake(rest);
     case 'conformance':
       process.exitCode = await conformance(rest, (message) => fail(`${message}\n${USAGE}`));
+      return;
+    case 'migrate':
+      process.exitCode = await migrate(rest, (message) => fail(`${message}\n${USAGE}`));
       return;
     case '--help':
     case 'help':

@@ -1,0 +1,65 @@
+/**
+ * A seeded social graph on a source backend, for migration tests: users with names (and extra
+ * where the source keeps it), mutual friendships with aliases on both sides, one-way entries,
+ * blocks, user whitelists, and groups with members, admins, timed and permanent mutes, mute-all,
+ * whitelists and bans. Sizes are parameters; the ids are returned for `--users` / `--rooms`.
+ */
+import { isOptionSupported, isSupported, type Backend } from '../../src/spec/index.js';
+import { mapLimit } from '../../src/migrate/social-graph.js';
+
+export interface SeedSizes {
+  users: number;
+  friendships: number;
+  blocks: number;
+  rooms: number;
+  membersPerRoom: number;
+}
+
+export interface SeededGraph {
+  users: string[];
+  rooms: string[];
+}
+
+export async function seedGraph(backend: Backend, sizes: SeedSizes, prefix: string): Promise<SeededGraph> {
+  const users = Array.from({ length: sizes.users }, (_, index) => `${prefix}_u${index}`);
+  const extra = isOptionSupported(backend.capabilities, 'users.put', 'extra');
+  for (let start = 0; start < users.length; start += 500) {
+    await backend.users.putMany(users.slice(start, start + 500).map((uid) => ({ uid, name: `Name ${uid}` })));
+  }
+  if (extra) await mapLimit(users.filter((_, index) => index % 10 === 0), 16, (uid) => backend.users.put(uid, { extra: `extra of ${uid}` }));
+  // Friendships: pairs (i, i+k) for growing k; every fifth one-way, every third with aliases.
+  const pairs: Array<[string, string, number]> = [];
+  for (let k = 1; pairs.length < sizes.friendships; k += 1) {
+    for (let index = 0; index + k < users.length && pairs.length < sizes.friendships; index += 1) pairs.push([users[index]!, users[index + k]!, pairs.length]);
+  }
+  const oneWay = isOptionSupported(backend.capabilities, 'friends.put', 'oneWay');
+  await mapLimit(pairs, 16, async ([a, b, n]) => {
+    const alias = n % 3 === 0 ? { alias: `pal ${n}` } : {};
+    if (oneWay && n % 5 === 0) {
+      await backend.friends.put(a, b, alias, 'one-way');
+      return;
+    }
+    await backend.friends.put(a, b, alias);
+    if (n % 3 === 0) await backend.friends.update(b, a, { alias: `back ${n}` });
+  });
+  const blocks = Array.from({ length: sizes.blocks }, (_, n): [string, string] => [users[(n * 7) % users.length]!, users[(n * 7 + 3 + Math.floor(n / users.length)) % users.length]!]);
+  await mapLimit(blocks, 16, ([uid, other]) => (uid === other ? Promise.resolve() : backend.blocks.put(uid, other).then(() => undefined)));
+  if (isSupported(backend.capabilities, 'users.whitelist.replace')) {
+    await mapLimit(users.filter((_, index) => index % 50 === 1), 8, (uid, ) => backend.userWhitelist.replace(uid, [users[0]!, users[2]!]));
+  }
+  const rooms = Array.from({ length: sizes.rooms }, (_, index) => `${prefix}_g${index}`);
+  await mapLimit(rooms, 4, async (id, ) => {
+    const index = rooms.indexOf(id);
+    const members = Array.from({ length: sizes.membersPerRoom }, (_, offset) => users[(index * 13 + offset + 1) % users.length]!);
+    const owner = users[(index * 13) % users.length]!;
+    const ref = { kind: 'group' as const, id };
+    await backend.rooms.create('group', { id, name: `Room ${index}`, owner, members });
+    await backend.rooms.members.setRole(ref, members[0]!, 'admin');
+    await backend.rooms.mutes.set(ref, members[1]!, index % 2 === 0 ? null : 3_600);
+    if (index % 3 === 0) await backend.rooms.setMuteAll(ref, true);
+    await backend.rooms.whitelist.replace(ref, [members[2]!]);
+    const banned = users[(index * 13 + sizes.membersPerRoom + 2) % users.length]!;
+    if (banned !== owner && !members.includes(banned)) await backend.rooms.blocks.add(ref, [banned]);
+  });
+  return { users, rooms };
+}
