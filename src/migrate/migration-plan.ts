@@ -366,7 +366,7 @@ export function planMigration(graph: SocialGraph, target: Backend, options: Plan
           run: async (context) => {
             const room = ref(context);
             const first = await context.target.rooms.blocks.add(room, uids);
-            // Some vendors ban members only (Agora: NOT_MEMBER): a ban removes the member anyway,
+            // Some vendors ban members only (NOT_MEMBER for anyone else): a ban removes the member anyway,
             // so those are added, then banned.
             const outsiders = first.results.filter((item) => !item.ok && item.error?.code === 'NOT_MEMBER').map((item) => item.id);
             if (outsiders.length === 0) return requireAll(first, `ban in ${label}`);
