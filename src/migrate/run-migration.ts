@@ -49,6 +49,8 @@ export interface MigrationReport {
   /** Rooms whose target id differs from the source id. */
   roomIds: Record<string, string>;
   verify: { differences: number; samples: Difference[] } | null;
+  /** Wall time of each phase, in ms. */
+  timings: { readMs: number; writeMs: number; verifyMs: number };
 }
 
 function zero(): Record<MigrationFacet, number> {
@@ -59,6 +61,7 @@ export async function runMigration(options: MigrateOptions): Promise<MigrationRe
   const startedAt = new Date().toISOString();
   const now = options.now ?? Date.now;
   const { source, target } = options;
+  const readStarted = performance.now();
   const users = await userIds(source, options.users);
   const { rooms, unlisted } = await roomIds(source, options.rooms);
   const graph = await readGraph(source, users, rooms, options.concurrency);
@@ -79,6 +82,7 @@ export async function runMigration(options: MigrateOptions): Promise<MigrationRe
     failures: [],
     roomIds: {},
     verify: null,
+    timings: { readMs: Math.round(performance.now() - readStarted), writeMs: 0, verifyMs: 0 },
   };
   const finish = (result: MigrationResult) => {
     report.result = result;
@@ -133,6 +137,7 @@ export async function runMigration(options: MigrateOptions): Promise<MigrationRe
     }
   };
 
+  const writeStarted = performance.now();
   for (const facet of FACET_ORDER) {
     const steps = plan.steps.filter((step) => step.facet === facet);
     if (steps.length === 0) continue;
@@ -144,12 +149,15 @@ export async function runMigration(options: MigrateOptions): Promise<MigrationRe
     bar.stop();
   }
   options.progress.close();
+  report.timings.writeMs = Math.round(performance.now() - writeStarted);
 
   for (const [key, id] of createdIds) {
     const [kind, sourceId] = key.split('\u0000') as [RoomKind, string];
     if (id !== sourceId) report.roomIds[`${kind} ${sourceId}`] = id;
   }
+  const verifyStarted = performance.now();
   const differences = await verifyMigration(target, plan.expected, roomId, options.concurrency);
+  report.timings.verifyMs = Math.round(performance.now() - verifyStarted);
   report.verify = { differences: differences.length, samples: differences.slice(0, 100) };
   if (report.failures.length > 0) return finish('failed');
   return finish(differences.length > 0 ? 'differences' : 'verified');
