@@ -73,3 +73,34 @@ describe('imbridge migrate: native → each vendor fake', () => {
     }, 180_000);
   }
 });
+
+describe('imbridge migrate: pre-flight', () => {
+  it('with onGap fail, a target that cannot hold part of the graph gets no write at all, and the gaps are counted', async () => {
+    const running = await fake('wildfire');
+    const backends = await backendsFor({ source: { vendor: 'native', store: { driver: 'memory' } }, target: running.backendConfig });
+    const source = backends.get('source')!;
+    const seeded = await seedGraph(source, { users: 30, friendships: 60, blocks: 10, rooms: 2, membersPerRoom: 5 }, 'pf');
+    running.control.clearRequests();
+    const report = await runMigration({
+      source,
+      target: backends.get('target')!,
+      from: 'source',
+      to: 'target',
+      users: seeded.users,
+      rooms: seeded.rooms.map((id) => ({ kind: 'group' as const, id })),
+      idMap: new Map([['pf_u3', 'bad id!']]),
+      onGap: 'fail',
+      dryRun: false,
+      checkpointPath: join(directory, 'preflight.checkpoint'),
+      concurrency: 4,
+      progress: createProgress(process.stderr, true),
+    });
+    expect(report.result).toBe('gaps');
+    // Community Wildfire has no member mutes nor room whitelists; the mapped id breaks its ID rule.
+    const facets = report.gaps.map((gap) => gap.facet);
+    expect(facets).toEqual(expect.arrayContaining(['mutes', 'room whitelists', 'ids']));
+    expect(report.gaps.find((gap) => gap.facet === 'ids')).toMatchObject({ count: 1, samples: ['pf_u3'] });
+    const written = (running.control.requests as Array<{ path: string }>).filter((request) => !/get_info|list|relation\/get|member\/get/.test(request.path));
+    expect(written).toEqual([]);
+  }, 60_000);
+});
