@@ -6,3 +6,4 @@ export * from './backdoor.js';
 export * from './fake-control.js';
 export * from './listen.js';
 export * from './replay-exchanges.js';
+export * from './replay-recordings.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli, spawnServer } from '../support/spawn-imbridge.js';
+import { firstLine, runCli, spawnServer } from '../support/spawn-imbridge.js';
 import { VENDORS } from '../../adapters/index.js';
 
 const directory = mkdtempSync(join(tmpdir(), 'imbridge-fake-cli-'));
@@ -13,18 +13,6 @@ afterAll(() => {
   for (const child of children) child.kill('SIGTERM');
   rmSync(directory, { recursive: true, force: true });
 });
-
-function firstLine(child: ChildProcess): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const newline = output.indexOf('\n');
-      if (newline >= 0) resolve(output.slice(0, newline));
-    });
-    child.once('exit', (code) => reject(new Error(`fake exited with ${code}: ${output}`)));
-  });
-}
 
 describe.each(VENDORS.filter((vendor) => vendor.fake).map((vendor) => vendor.name))('imbridge fake %s', (vendor) => {
   it('prints its backend block as the first line, and imbridge serves /v1 on it', async () => {

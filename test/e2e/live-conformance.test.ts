@@ -5,24 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, runToExit } from '../support/spawn-imbridge.js';
+import { firstLine, runCli, runToExit } from '../support/spawn-imbridge.js';
 import { parseFixture } from '../../src/testing/index.js';
 
 const directory = mkdtempSync(join(tmpdir(), 'imbridge-live-'));
 let fake: ChildProcess;
 let block: Record<string, unknown>;
-
-function firstLine(child: ChildProcess): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const newline = output.indexOf('\n');
-      if (newline >= 0) resolve(output.slice(0, newline));
-    });
-    child.once('exit', (code) => reject(new Error(`fake exited with ${code}: ${output}`)));
-  });
-}
 
 function config(name: string, overrides: Record<string, unknown> = {}): string {
   const path = join(directory, `${name}.yaml`);

@@ -61,3 +61,16 @@ export function spawnServer(args: string[], environment: NodeJS.ProcessEnv = {})
     });
   });
 }
+
+/** The first line a child prints on stdout (a fake's backend block). */
+export function firstLine(child: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const newline = output.indexOf('\n');
+      if (newline >= 0) resolve(output.slice(0, newline));
+    });
+    child.once('exit', (code) => reject(new Error(`exited with ${code}: ${output}`)));
+  });
+}
