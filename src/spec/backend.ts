@@ -271,6 +271,13 @@ export interface BackendContext {
   changes: ChangeSink;
   /** Clock in ms since the epoch; tests may move it (mute expiry). */
   now: () => number;
+  /**
+   * Another backend of the same config, by its name, built first when it is not yet (a backend
+   * made of others, such as one writing to two). The host refuses a name that is not configured
+   * and a cycle of backends needing each other, at start-up. Absent where no host builds the
+   * backend from a config (a test's hand-made context).
+   */
+  backend?(name: string): Promise<Backend>;
 }
 
 /** Every adapter module exports one of these as `createBackend`. `config` is its validated config block. */
