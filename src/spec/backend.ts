@@ -206,8 +206,22 @@ export interface Backend {
   readonly upstream?: UpstreamAccess;
   /** Cheap reachability check for `/readyz`; never throws. */
   health(): Promise<BackendHealth>;
+  /**
+   * The backend's own counters and gauges, served on `/metrics` with a `backend` label holding
+   * its name. Read on every scrape; the same names on every call (the host registers them once).
+   */
+  metrics?(): readonly BackendMetric[];
   /** Releases connections and files; the backend is unusable afterwards. */
   close(): Promise<void>;
+}
+
+/** One value a backend reports for `/metrics` (a queue's depth, a count of retries). */
+export interface BackendMetric {
+  /** Prometheus metric name, `imbridge_` first; a counter's ends in `_total`. */
+  name: string;
+  help: string;
+  type: 'counter' | 'gauge';
+  value: number;
 }
 
 /** One change record per successful write, in the vocabulary of IM SDKs' relationship listeners; which write emits which is in docs/api.md. */
