@@ -14,6 +14,7 @@ import { ChangeLog } from '../server/change-log.js';
 import { startServer } from '../server/start-server.js';
 import { VENDORS, findVendor } from '../../adapters/index.js';
 import { conformance } from './conformance-command.js';
+import { mirrorCheck } from './mirror-check-command.js';
 
 const FAKE_VENDORS = VENDORS.filter((vendor) => vendor.fake).map((vendor) => vendor.name);
 
@@ -95,6 +96,9 @@ async function main(): Promise<void> {
       return fake(rest);
     case 'conformance':
       process.exitCode = await conformance(rest, (message) => fail(`${message}\n${USAGE}`));
+      return;
+    case 'mirror-check':
+      process.exitCode = await mirrorCheck(rest, (message) => fail(message));
       return;
     case '--help':
     case 'help':
