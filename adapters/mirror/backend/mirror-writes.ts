@@ -219,9 +219,10 @@ export class MirrorWrites {
   private judgeError(error: unknown, uncertainBefore: boolean): Outcome {
     if (error instanceof SecondaryTimeout) return { kind: 'retry', error: error.message, uncertain: true };
     if (!(error instanceof ImBridgeError)) {
-      // Not a unified error: a bug in a backend, which no repeat would cure.
+      // Not a unified error: a store or a connection broken under the backend (or the backend
+      // closing at shutdown) more likely than a write no repeat could take, so the write waits.
       this.options.logger.error({ err: error }, 'mirror: the secondary failed unexpectedly');
-      return { kind: 'refused', error: describe(error) };
+      return { kind: 'retry', error: describe(error), uncertain: true };
     }
     if (uncertainBefore && STATE_REACHED.has(error.code)) return { kind: 'delivered' };
     if (!curable(error)) return { kind: 'refused', error: describe(error) };
@@ -243,6 +244,8 @@ export class MirrorWrites {
     clearTimeout(this.timer);
     this.timerAt = at;
     this.timer = setTimeout(() => this.startRound(), Math.max(0, at - this.options.now()));
+    // The queue is durable: a pending redelivery must not keep a process alive that is done.
+    this.timer.unref();
   }
 
   private startRound(): void {

@@ -144,21 +144,33 @@ export class WriteQueue {
     this.pending += 1;
   }
 
-  /** The oldest `limit` writes, oldest first. */
+  /**
+   * The oldest `limit` writes, oldest first. Their arguments are decoded when first read: a
+   * delivery round looks at many writes for the few it can deliver.
+   */
   oldest(limit: number): QueuedWrite[] {
     const rows = this.database
       .prepare('SELECT seq, method, arguments, keys, queued_at, attempts, next_attempt_at, uncertain FROM queued_writes WHERE mirror = ? ORDER BY seq LIMIT ?')
       .all(this.mirror, limit) as QueueRow[];
-    return rows.map((row) => ({
-      seq: row.seq,
-      method: row.method,
-      ...decodeArguments(row.arguments),
-      keys: JSON.parse(row.keys) as string[],
-      queuedAt: row.queued_at,
-      attempts: row.attempts,
-      nextAttemptAt: row.next_attempt_at,
-      uncertain: row.uncertain === 1,
-    }));
+    return rows.map((row) => {
+      let decoded: Pick<MirroredWrite, 'args' | 'batchOk'> | undefined;
+      const decode = () => (decoded ??= decodeArguments(row.arguments));
+      return {
+        seq: row.seq,
+        method: row.method,
+        get args() {
+          return decode().args;
+        },
+        get batchOk() {
+          return decode().batchOk;
+        },
+        keys: JSON.parse(row.keys) as string[],
+        queuedAt: row.queued_at,
+        attempts: row.attempts,
+        nextAttemptAt: row.next_attempt_at,
+        uncertain: row.uncertain === 1,
+      };
+    });
   }
 
   delivered(write: QueuedWrite): void {

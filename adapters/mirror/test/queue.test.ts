@@ -120,10 +120,13 @@ describe('order per key', () => {
   });
 });
 
-describe('a secondary refusing the mirror\'s credentials', () => {
-  it('keeps the writes queued: an operator can fix the credentials, not the writes', async () => {
+describe('a secondary in trouble of its own', () => {
+  it.each([
+    ['refusing the mirror\'s credentials', () => new UpstreamError('UPSTREAM_AUTH', 'wrong token (test)')],
+    ['failing with an error of no unified kind', () => new Error('disk I/O error (test)')],
+  ])('keeps the writes queued while %s: an operator can cure the secondary, not the writes', async (_trouble, error) => {
     const running = await mirrored();
-    running.secondary.off({ error: () => new UpstreamError('UPSTREAM_AUTH', 'wrong token (test)') });
+    running.secondary.off({ error });
     await running.mirror.users.put('alice', {});
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(depth(running)).toBe(1);
