@@ -48,6 +48,6 @@ export const createBackend: BackendFactory<MirrorConfig> = async (config: Mirror
 };
 
 export { createMirrorBackend } from './mirror-backend.js';
-export { isReadMethod } from './method-kind.js';
+export { isReadMethod } from './is-read-method.js';
 export { writeKeys } from './write-keys.js';
 export { WriteQueue } from './write-queue.js';

@@ -9,7 +9,7 @@
  */
 import { SPEC_VERSION, type Backend, type BackendHealth } from '../../../src/spec/index.js';
 import { combinedCapabilities, stricterIdRule } from './combined-capabilities.js';
-import { isReadMethod } from './method-kind.js';
+import { isReadMethod } from './is-read-method.js';
 import { MirrorWrites, type MirrorWritesOptions } from './mirror-writes.js';
 
 /** Members of a Backend that are data, or the mirror's own, rather than facets to route. */
@@ -46,7 +46,7 @@ export interface MirrorBackendOptions extends Omit<MirrorWritesOptions, 'queue'>
   queue: MirrorWritesOptions['queue'];
 }
 
-export function createMirrorBackend(options: MirrorBackendOptions): Backend & { readonly queueDepth: number } {
+export function createMirrorBackend(options: MirrorBackendOptions): Backend {
   const { name, primary, secondary } = options;
   const writes = new MirrorWrites(options);
   const facets = routed(primary as unknown as Record<string, unknown>, [], (method, args) => writes.write(method, args));
@@ -60,9 +60,6 @@ export function createMirrorBackend(options: MirrorBackendOptions): Backend & { 
     idRule: stricterIdRule(primary.idRule, secondary.idRule),
     // The primary answers every send, so its policy is the one callers meet.
     ...(primary.sendPolicy ? { sendPolicy: primary.sendPolicy } : {}),
-    get queueDepth() {
-      return writes.depth;
-    },
     metrics: () => writes.metrics(),
     // Ready when the primary is: while the secondary is down its writes wait in the queue.
     health: async (): Promise<BackendHealth> => {
@@ -73,5 +70,5 @@ export function createMirrorBackend(options: MirrorBackendOptions): Backend & { 
     // The two backends are the config's own and the host closes them; the mirror closes its queue.
     close: () => writes.close(),
   };
-  return mirror as unknown as Backend & { readonly queueDepth: number };
+  return mirror as unknown as Backend;
 }

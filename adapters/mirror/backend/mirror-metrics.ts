@@ -1,7 +1,7 @@
 /** What a mirror counts for `/metrics`; the host labels each value with the mirror's name. */
 import type { BackendMetric } from '../../../src/spec/index.js';
 
-export class MirrorCounters {
+export class MirrorMetrics {
   queued = 0;
   retried = 0;
   delivered = 0;

@@ -14,7 +14,7 @@
  */
 import { ImBridgeError, UnsupportedError, type Backend, type BackendLogger, type BackendMetric, type BatchResult, type ErrorCode } from '../../../src/spec/index.js';
 import { MemoryKeyedLock } from '../../../src/runtime/index.js';
-import { MirrorCounters } from './mirror-metrics.js';
+import { MirrorMetrics } from './mirror-metrics.js';
 import { argumentsAtDelivery, secondaryArguments } from './secondary-arguments.js';
 import { writeKeys } from './write-keys.js';
 import type { MirroredWrite, QueuedWrite, WriteQueue } from './write-queue.js';
@@ -88,7 +88,7 @@ async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T
 }
 
 export class MirrorWrites {
-  private readonly counters = new MirrorCounters();
+  private readonly counters = new MirrorMetrics();
   /** Serializes writes per key from the primary call to the secondary's outcome. */
   private readonly lock = new MemoryKeyedLock();
   private readonly inFlight = new Set<Promise<unknown>>();

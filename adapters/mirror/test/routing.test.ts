@@ -11,7 +11,7 @@ import { ImBridgeError, UNIFIED_ID_RULE, type Backend } from '../../../src/spec/
 import { guardBackend } from '../../../src/runtime/index.js';
 import { createMirrorBackend } from '../backend/mirror-backend.js';
 import { WriteQueue } from '../backend/write-queue.js';
-import { isReadMethod } from '../backend/method-kind.js';
+import { isReadMethod } from '../backend/is-read-method.js';
 import { nativeMirror, startMirror, switchable } from './harness.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
