@@ -11,6 +11,7 @@ export const VENDORS: readonly VendorModule[] = [
   (await import('./agora/vendor.js')).vendor,
   (await import('./openim/vendor.js')).vendor,
   (await import('./wildfire/vendor.js')).vendor,
+  (await import('./mirror/vendor.js')).vendor,
 ];
 
 /** The vendor named `name`, or undefined. */

@@ -16,6 +16,7 @@ import { startServer } from '../server/start-server.js';
 import { VENDORS, findVendor } from '../../adapters/index.js';
 import { conformance } from './conformance-command.js';
 import { migrate } from './migrate-command.js';
+import { mirrorCheck } from './mirror-check-command.js';
 
 const FAKE_VENDORS = VENDORS.filter((vendor) => vendor.fake).map((vendor) => vendor.name);
 
@@ -27,7 +28,8 @@ const USAGE = `usage:
                        [--facet NAME]... [--rounds N] [--timeout MS] [--target TEXT]
   imbridge migrate --config cfg.yaml --from A --to B [--dry-run] [--users FILE] [--rooms FILE]
                    [--checkpoint FILE] [--concurrency N] [--report FILE] [--id-map FILE]
-                   [--on-gap skip|fail]`;
+                   [--on-gap skip|fail]
+  imbridge mirror-check --config cfg.yaml --backend NAME [--users FILE] [--report FILE]`;
 
 function fail(message: string, code = 2): never {
   process.stderr.write(`${message}\n`);
@@ -103,6 +105,9 @@ async function main(): Promise<void> {
       return;
     case 'migrate':
       process.exitCode = await migrate(rest, (message) => fail(`${message}\n${USAGE}`));
+      return;
+    case 'mirror-check':
+      process.exitCode = await mirrorCheck(rest, (message) => fail(message));
       return;
     case '--help':
     case 'help':

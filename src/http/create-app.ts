@@ -26,6 +26,7 @@ import { buildOpenApiDocument } from './openapi.js';
 import { mountDocs } from './docs-page.js';
 import { MAX_JSON_DEPTH, jsonShapeProblem } from './check-json-shape.js';
 import { mountCompat } from './mount-compat.js';
+import { registerBackendMetrics } from './backend-metrics.js';
 import { ROUTES, roomKindOf, type HandlerContext, type RouteDefinition } from './routes.js';
 
 export interface AppOptions {
@@ -137,6 +138,7 @@ export function createApp(options: AppOptions): Express {
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],
   });
+  registerBackendMetrics(registry, backends);
 
   // ---- request id, metrics and the access log
   app.use((request: Request, response: Response, next: NextFunction) => {

@@ -104,6 +104,7 @@ export function guardBackend(backend: Backend, options: GuardOptions = {}): Back
     idRule: backend.idRule,
     ...(backend.sendPolicy ? { sendPolicy: backend.sendPolicy } : {}),
     ...(backend.upstream ? { upstream: backend.upstream } : {}),
+    ...(backend.metrics ? { metrics: backend.metrics.bind(backend) } : {}),
     health: () => backend.health(),
     close: () => backend.close(),
     users: {

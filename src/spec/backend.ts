@@ -206,8 +206,22 @@ export interface Backend {
   readonly upstream?: UpstreamAccess;
   /** Cheap reachability check for `/readyz`; never throws. */
   health(): Promise<BackendHealth>;
+  /**
+   * The backend's own counters and gauges, served on `/metrics` with a `backend` label holding
+   * its name. Read on every scrape; the same names on every call (the host registers them once).
+   */
+  metrics?(): readonly BackendMetric[];
   /** Releases connections and files; the backend is unusable afterwards. */
   close(): Promise<void>;
+}
+
+/** One value a backend reports for `/metrics` (a queue's depth, a count of retries). */
+export interface BackendMetric {
+  /** Prometheus metric name, `imbridge_` first; a counter's ends in `_total`. */
+  name: string;
+  help: string;
+  type: 'counter' | 'gauge';
+  value: number;
 }
 
 /** One change record per successful write, in the vocabulary of IM SDKs' relationship listeners; which write emits which is in docs/api.md. */
@@ -271,6 +285,13 @@ export interface BackendContext {
   changes: ChangeSink;
   /** Clock in ms since the epoch; tests may move it (mute expiry). */
   now: () => number;
+  /**
+   * Another backend of the same config, by its name, built first when it is not yet (a backend
+   * made of others, such as one writing to two). The host refuses a name that is not configured
+   * and a cycle of backends needing each other, at start-up. Absent where no host builds the
+   * backend from a config (a test's hand-made context).
+   */
+  backend?(name: string): Promise<Backend>;
 }
 
 /** Every adapter module exports one of these as `createBackend`. `config` is its validated config block. */

@@ -56,11 +56,13 @@ describe('the host and the kits name no vendor', () => {
     const { VENDORS } = await import('../../adapters/index.js');
     const names = VENDORS.map((vendor) => vendor.name).filter((name) => name !== 'native');
     expect(names.length).toBeGreaterThan(3);
+    // The mirror is no IM vendor but a backend kind, and `imbridge mirror-check` is its command.
+    const namedBy = (path: string, name: string) => name === 'mirror' && path.startsWith('src/cli/');
     const offenders: string[] = [];
     for (const [path, source] of trackedSources()) {
       if (!path.startsWith('src/')) continue;
       const lower = source.toLowerCase();
-      for (const name of names) if (lower.includes(name)) offenders.push(`${path}: ${name}`);
+      for (const name of names) if (lower.includes(name) && !namedBy(path, name)) offenders.push(`${path}: ${name}`);
     }
     expect(offenders).toEqual([]);
   });
