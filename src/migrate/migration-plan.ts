@@ -183,6 +183,9 @@ export function planMigration(graph: SocialGraph, target: Backend, options: Plan
       run: async ({ target: backend }) => {
         await backend.friends.put(a, b, mine, reverse ? 'mutual' : 'one-way');
         if (theirs && Object.keys(theirs).length > 0) await backend.friends.update(b, a, theirs);
+        // A one-way add some vendors make in two calls (a mutual add, then taking the other side
+        // back) can be cut between them and retried: make sure b did not keep a in its list.
+        if (!reverse && (await found(() => backend.friends.get(b, a)))) await backend.friends.remove(b, a, 'one-way');
       },
       present: async ({ target: backend }) => {
         const matches = async (uid: string, friend: string, wanted: { alias?: string; extra?: string }) => {
