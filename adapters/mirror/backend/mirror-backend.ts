@@ -41,9 +41,9 @@ async function secondaryHealth(secondary: Backend): Promise<BackendHealth> {
   return Promise.race([secondary.health().catch((error: unknown) => ({ ok: false, detail: String(error) })), silent]);
 }
 
-export interface MirrorBackendOptions extends Omit<MirrorWritesOptions, 'queue'> {
+export interface MirrorBackendOptions extends MirrorWritesOptions {
+  /** The mirror's name in the config. */
   name: string;
-  queue: MirrorWritesOptions['queue'];
 }
 
 export function createMirrorBackend(options: MirrorBackendOptions): Backend {

@@ -13,3 +13,5 @@ const runner = { describe, it, expect, beforeAll, afterAll };
 runConformanceSuite(runner, mirrorTarget('native', 'native'), { name: 'mirror(native→native)' });
 runConformanceSuite(runner, mirrorTarget('native', 'native', { http: false }), { name: 'mirror(native→native)/direct', http: false });
 runConformanceSuite(runner, mirrorTarget('wukongim', 'native'), { name: 'mirror(wukongim→native)' });
+// The cut-over direction: native answers, WuKongIM follows; every write of the suite must reach it.
+runConformanceSuite(runner, mirrorTarget('native', 'wukongim'), { name: 'mirror(native→wukongim)' });
