@@ -39,6 +39,7 @@ async function fake(vendor: string): Promise<RunningFake> {
   return running;
 }
 
+const REVERSE_SIZES = { users: 300, friendships: 1_200, blocks: 300, rooms: 10, membersPerRoom: 6 };
 const SIZES = { users: 1_000, friendships: 5_000, blocks: 1_000, rooms: 50, membersPerRoom: 8 };
 
 describe('imbridge migrate: native → each vendor fake', () => {
@@ -103,4 +104,35 @@ describe('imbridge migrate: pre-flight', () => {
     const written = (running.control.requests as Array<{ path: string }>).filter((request) => !/get_info|list|relation\/get|member\/get/.test(request.path));
     expect(written).toEqual([]);
   }, 60_000);
+});
+
+describe('imbridge migrate: each vendor fake → native', () => {
+  for (const vendor of ['wukongim', 'agora', 'openim', 'wildfire']) {
+    it(`${vendor} → native: the vendor's graph read back from native`, async () => {
+      const running = await fake(vendor);
+      const backends = await backendsFor({ source: { ...running.backendConfig, timeoutMs: 5_000 }, target: { vendor: 'native', store: { driver: 'memory' } } });
+      const source = backends.get('source')!;
+      const seeded = await seedGraph(source, REVERSE_SIZES, `r${vendor.slice(0, 2)}`);
+      const report = await runMigration({
+        source,
+        target: backends.get('target')!,
+        from: 'source',
+        to: 'target',
+        users: seeded.users,
+        rooms: seeded.rooms.map((id) => ({ kind: 'group' as const, id })),
+        idMap: new Map(),
+        onGap: 'fail',
+        dryRun: false,
+        checkpointPath: join(directory, `${vendor}-native.checkpoint`),
+        concurrency: 8,
+        progress: createProgress(process.stderr, true),
+      });
+      // Native holds everything a vendor can: no gap at all.
+      expect(report.gaps).toEqual([]);
+      expect(report.failures).toEqual([]);
+      expect(report.verify?.samples ?? []).toEqual([]);
+      expect(report.result).toBe('verified');
+      expect(report.written.users).toBe(REVERSE_SIZES.users);
+    }, 180_000);
+  }
 });
