@@ -525,6 +525,10 @@ export class AgoraBackend implements Backend {
       if (entity === null) throw new NotFoundError('USER_NOT_FOUND', `user "${uid}" not found`, { details: { uid } });
       return this.toUser(uid, entity);
     },
+    list: async (): Promise<Page<User>> => {
+      this.require('users.list');
+      throw new UnsupportedError('users.list', VENDOR);
+    },
   };
 
   /**
@@ -836,6 +840,11 @@ export class AgoraBackend implements Backend {
     get: async (room: RoomRef): Promise<Room> => {
       this.require(this.roomCapability(room.kind, 'get'));
       return this.toRoom(room.kind, await this.roomDetails(room));
+    },
+
+    list: async (kind: RoomKind): Promise<Page<Room>> => {
+      this.require(this.roomCapability(kind, 'list'));
+      throw new UnsupportedError(this.roomCapability(kind, 'list'), VENDOR);
     },
 
     dismiss: async (room: RoomRef): Promise<void> => {

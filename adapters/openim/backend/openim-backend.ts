@@ -208,6 +208,7 @@ export class OpenImBackend implements Backend {
       put: (uid, input) => this.putUser(uid, input),
       putMany: (users) => this.putUsers(users),
       get: (uid) => this.getUser(uid),
+      list: async () => this.unsupported('users.list'),
     };
     this.friends = {
       put: (uid, friend, input, mode) => this.putFriend(uid, friend, input, mode),
@@ -239,6 +240,7 @@ export class OpenImBackend implements Backend {
     this.rooms = {
       create: (kind, input) => this.createRoom(kind, input),
       get: (room) => this.getRoom(room),
+      list: async (kind) => this.unsupported(kind === 'group' ? 'groups.list' : 'chatrooms.list'),
       dismiss: (room) => this.dismissRoom(room),
       setMuteAll: (room, on) => this.setMuteAll(room, on),
       members: {

@@ -14,6 +14,7 @@ import {
   PolicyError,
   ROOM_KIND_PATHS,
   SPEC_VERSION,
+  UnsupportedError,
   UnsupportedOptionError,
   UpstreamError,
   requireCapability,
@@ -443,6 +444,10 @@ export class WildfireBackend implements Backend {
       if (!user) throw new NotFoundError('USER_NOT_FOUND', `user "${uid}" is not registered`, { details: { uid } });
       return { uid, name: emptyToNull(user.displayName), extra: emptyToNull(user.extra) };
     },
+    list: async (): Promise<Page<User>> => {
+      this.require('users.list');
+      throw new UnsupportedError('users.list', VENDOR);
+    },
   };
 
   /**
@@ -753,6 +758,10 @@ export class WildfireBackend implements Backend {
   }
 
   readonly rooms = {
+    list: async (kind: RoomKind): Promise<Page<Room>> => {
+      this.requireRoomOperation(kind, 'list');
+      throw new UnsupportedError(`${ROOM_KIND_PATHS[kind]}.list`, VENDOR);
+    },
     create: async (kind: RoomKind, input: RoomInput): Promise<Room> => {
       this.requireRoomOperation(kind, 'create');
       const capability = 'groups.create';

@@ -51,6 +51,8 @@ export function wukongimCapabilities(version: ServerVersion, whitelistOffOfPerso
     'groups.mutes.set': { duration: false, stacked: true },
     'groups.mutes.batchSet': { duration: false, stacked: true },
     'messages.send': { toUser: true, toGroup: true, toChatroom: false },
+    'users.list': false,
+    'groups.list': false,
   };
   for (const operation of ROOM_OPERATIONS) overrides[`chatrooms.${operation}`] = false;
   if (!groupWhitelistEnforced(version, whitelistOffOfPerson)) {

@@ -313,6 +313,7 @@ export class WukongimBackend implements Backend {
       if (!metadata.registered) throw userNotFound(uid);
       return { uid, name: metadata.name, extra: metadata.extra };
     },
+    list: async (): Promise<Page<User>> => this.unsupported('users.list'),
   };
 
   // ---------------------------------------------------------------- friends
@@ -922,6 +923,7 @@ export class WukongimBackend implements Backend {
   };
 
   readonly rooms = {
+    list: async (kind: RoomRef['kind']): Promise<Page<Room>> => this.unsupported(kind === 'group' ? 'groups.list' : 'chatrooms.list'),
     create: async (kind: RoomRef['kind'], input: RoomInput): Promise<Room> => {
       this.require(kind === 'group' ? 'groups.create' : 'chatrooms.create');
       const id = input.id ?? `g${randomBytes(8).toString('hex')}`;
