@@ -33,7 +33,4 @@ export const AGORA_CAPABILITIES: Capabilities = defineCapabilities(true, {
   // §8, §9: the server generates group and chat room ids; a caller-chosen id cannot be kept.
   'groups.create': { id: false },
   'chatrooms.create': { id: false },
-  'users.list': false,
-  'groups.list': false,
-  'chatrooms.list': false,
 });
