@@ -37,7 +37,5 @@ export function openImCapabilities(): Capabilities {
     'groups.mutes.set': { duration: true, stacked: true },
     'groups.mutes.batchSet': { duration: true, stacked: true },
     'messages.send': { toUser: true, toGroup: true, toChatroom: false },
-    'users.list': false,
-    'groups.list': false,
   });
 }
