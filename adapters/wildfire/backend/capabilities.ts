@@ -58,7 +58,7 @@ export function wildfireCapabilities(edition: WildfireEdition): Capabilities {
     'groups.blocks.add': false,
     'groups.blocks.remove': false,
     'messages.send': { toUser: true, toGroup: true, toChatroom: false },
-    'users.list': false,
+    // §12: users are listed by /admin/user/all; no admin call of either edition lists groups.
     'groups.list': false,
   };
   for (const name of PRO_ONLY) overrides[name] = pro;
