@@ -55,6 +55,7 @@ import {
   encodePositionCursor,
   fillPage,
   int64ToString,
+  mapLimited,
   matchesIdRule,
   pageLimit,
   paginate,
@@ -118,20 +119,6 @@ function upstreamFailure(message: string, reason: unknown): UpstreamError {
 function itemError(error: unknown): BatchItemResult['error'] {
   if (error instanceof ImBridgeError) return toErrorBody(error);
   return { code: 'UPSTREAM_ERROR', message: error instanceof Error ? error.message : String(error), retryable: false };
-}
-
-/** Runs `task` for each item with a small concurrency (vendor QPS caps are per app). */
-async function mapLimited<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await task(items[index]!);
-    }
-  });
-  await Promise.all(workers);
-  return results;
 }
 
 export interface AgoraBackendOptions extends AgoraClientOptions {
