@@ -22,6 +22,7 @@ import {
   optionalInteger,
   optionalText,
   pageOf,
+  mongoRegex,
   pagination,
   requireDistinct,
   text,
@@ -298,16 +299,6 @@ const getUsersInfo: RouteSpec['handler'] = ({ state, body }) => {
   return { usersInfo: nilIfEmpty(found) };
 };
 
-/** Mongo's `$regex` as the server passes the request's text to it; a pattern it cannot compile is the raw error, a 500. */
-function regexOf(pattern: string, flags: string): RegExp {
-  try {
-    return new RegExp(pattern, flags);
-  } catch (error) {
-    const message = `(BadValue) Regular expression is invalid: ${error instanceof Error ? error.message : String(error)}`;
-    throw new WireError(500, message, message);
-  }
-}
-
 /** App manager levels of the ordinary users `/user/get_users` lists (constant.IMOrdinaryUser, AppOrdinaryUsers; note §14). */
 const ORDINARY_LEVELS = new Set([0, 1]);
 
@@ -320,8 +311,8 @@ const getUsers: RouteSpec['handler'] = ({ state, body }) => {
   const page = pagination(body);
   const userID = text(body, 'userID');
   const nickName = text(body, 'nickName');
-  const byId = userID === '' ? null : regexOf(userID, 'i');
-  const byName = nickName === '' ? null : regexOf(nickName, 'i');
+  const byId = userID === '' ? null : mongoRegex(userID, 'i');
+  const byName = nickName === '' ? null : mongoRegex(nickName, 'i');
   const matching = [...state.users.values()].filter(
     (user) => ORDINARY_LEVELS.has(user.appMangerLevel) && (byId === null && byName === null ? true : (byId?.test(user.userID) ?? false) || (byName?.test(user.nickname) ?? false)),
   );
@@ -764,7 +755,7 @@ const getGroups: RouteSpec['handler'] = ({ state, body }) => {
     const group = state.groups.get(groupID);
     return { total: group ? 1 : 0, groups: nilIfEmpty(group ? [entry(group)] : []) };
   }
-  const name = regexOf(text(body, 'groupName'), '');
+  const name = mongoRegex(text(body, 'groupName'), '');
   const matching = [...state.groups.values()].filter((group) => group.status !== 2 && name.test(group.groupName));
   // Array.prototype.sort is stable: groups created in the same millisecond keep their stored order.
   if (from382(state.options.version)) matching.sort((a, b) => b.createTime - a.createTime);
