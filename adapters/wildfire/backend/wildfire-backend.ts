@@ -790,6 +790,8 @@ export class WildfireBackend implements Backend {
   }
 
   readonly rooms = {
+    // No admin call of either edition lists groups (§12): declared false, so the guard refuses
+    // before this; a caller without the guard meets the same refusal here.
     list: async (kind: RoomKind): Promise<Page<Room>> => {
       this.requireRoomOperation(kind, 'list');
       throw new UnsupportedError(`${ROOM_KIND_PATHS[kind]}.list`, VENDOR);
