@@ -124,6 +124,7 @@ export class HttpBackend implements Backend {
     put: async (uid: string, input: UserInput) => (await this.call('PUT', `/v1/users/${segment(uid)}`, input)) as User,
     putMany: async (users: Array<{ uid: string; name?: string }>) => (await this.call('POST', '/v1/users', { users })) as BatchResult,
     get: async (uid: string) => (await this.call('GET', `/v1/users/${segment(uid)}`)) as User,
+    list: async (options: ListOptions) => (await this.call('GET', '/v1/users', undefined, listQuery(options))) as Page<User>,
   };
 
   readonly friends = {
@@ -184,6 +185,7 @@ export class HttpBackend implements Backend {
   readonly rooms = {
     create: async (kind: RoomKind, input: RoomInput) => (await this.call('POST', `/v1/${kindPath(kind)}`, input)) as Room,
     get: async (room: RoomRef) => (await this.call('GET', roomPath(room))) as Room,
+    list: async (kind: RoomKind, options: ListOptions) => (await this.call('GET', `/v1/${kindPath(kind)}`, undefined, listQuery(options))) as Page<Room>,
     dismiss: async (room: RoomRef) => {
       await this.call('DELETE', roomPath(room));
     },

@@ -22,6 +22,7 @@ import { blocksFacet } from './facets/blocks.js';
 import { changeRecordsFacet } from './facets/change-records.js';
 import { concurrencyFacet, type ConcurrencyOptions } from './facets/concurrency.js';
 import { conversationsFacet } from './facets/conversations.js';
+import { enumerationFacet } from './facets/enumeration.js';
 import { friendRequestsFacet } from './facets/friend-requests.js';
 import { friendsFacet } from './facets/friends.js';
 import { messagesFacet } from './facets/messages.js';
@@ -49,6 +50,7 @@ export {
   blocksFacet,
   changeRecordsFacet,
   conversationsFacet,
+  enumerationFacet,
   friendRequestsFacet,
   friendsFacet,
   messagesFacet,
@@ -77,6 +79,7 @@ export const FACETS = [
   roomMuteAllFacet,
   roomWhitelistFacet,
   roomBlocksFacet,
+  enumerationFacet,
   conversationsFacet,
   messagesFacet,
   unsupportedFacet,

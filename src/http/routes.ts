@@ -136,6 +136,13 @@ export const ROUTES: readonly RouteDefinition[] = [
     response: { schema: 'BatchResult' },
     handle: ({ backend, body }) => backend.users.putMany(body.users),
   }),
+  user('GET', '/v1/users', 'listUsers', 'Every registered user, a page at a time', 'Users', 'users.list', {
+    body: 'NoBody',
+    query: 'UsersListQuery',
+    status: 200,
+    response: { page: 'User' },
+    handle: ({ backend, query }) => backend.users.list(list(query)),
+  }),
   user('GET', '/v1/users/{uid}', 'getUser', 'Read a user', 'Users', 'users.get', {
     ...noInput,
     status: 200,
@@ -330,6 +337,13 @@ export const ROUTES: readonly RouteDefinition[] = [
         ...(body.id !== undefined ? { id: body.id } : {}),
         ...(body.members !== undefined ? { members: body.members } : {}),
       }),
+  }),
+  room('GET', '', 'listRooms', 'Every group or chatroom, a page at a time', 'list', {
+    body: 'NoBody',
+    query: 'RoomsListQuery',
+    status: 200,
+    response: { page: 'Room' },
+    handle: ({ backend, room: ref, query }) => backend.rooms.list(ref!.kind, list(query)),
   }),
   room('GET', '/{id}', 'getRoom', 'Read a room', 'get', {
     ...noInput,

@@ -24,3 +24,20 @@ export async function runChunked(
   for (const chunkIds of chunk(ids, size)) results.push(...(await call(chunkIds)));
   return results;
 }
+
+/**
+ * `task` for each item, at most `limit` at a time (vendor QPS caps are per app, and a page of
+ * reads should not open a connection per item); results in input order.
+ */
+export async function mapLimited<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await task(items[index]!);
+    }
+  });
+  await Promise.all(workers);
+  return results;
+}

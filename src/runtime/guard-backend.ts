@@ -111,6 +111,7 @@ export function guardBackend(backend: Backend, options: GuardOptions = {}): Back
       put: guard(users.put.bind(users), ([uid, input]) => ({ capability: 'users.put', options: extraOption(input), ids: [uid], locks: [userKey(uid)] })),
       putMany: guard(users.putMany.bind(users), ([items]) => ({ capability: 'users.batchPut', locks: items.map((item) => userKey(item.uid)) })),
       get: guard(users.get.bind(users), () => ({ capability: 'users.get' })),
+      list: guard(users.list.bind(users), () => ({ capability: 'users.list' })),
     },
     friends: {
       put: guard(friends.put.bind(friends), ([uid, friend, input, mode]) => ({
@@ -167,6 +168,7 @@ export function guardBackend(backend: Backend, options: GuardOptions = {}): Back
         locks: input.id !== undefined ? [roomKey({ kind, id: input.id })] : [],
       })),
       get: guard(rooms.get.bind(rooms), ([ref]) => ({ capability: room(ref.kind, 'get') })),
+      list: guard(rooms.list.bind(rooms), ([kind]) => ({ capability: room(kind, 'list') })),
       dismiss: guard(rooms.dismiss.bind(rooms), ([ref]) => ({ capability: room(ref.kind, 'dismiss'), locks: [roomKey(ref)] })),
       setMuteAll: guard(rooms.setMuteAll.bind(rooms), ([ref, on]) => ({ capability: room(ref.kind, on ? 'muteAll.set' : 'muteAll.remove'), locks: [roomKey(ref)] })),
       members: {

@@ -39,6 +39,7 @@ import type {
   Relation,
   Room,
   RoomInput,
+  RoomKind,
   RoomRef,
   SentMessage,
   UidEntry,
@@ -55,6 +56,12 @@ export interface UsersFacet {
   /** Registers or updates several users; one result per item, in order. */
   putMany(users: Array<{ uid: string; name?: string }>): Promise<BatchResult>;
   get(uid: string): Promise<User>;
+  /**
+   * Every registered user, a page at a time, in a stable order (uid ascending where the vendor
+   * allows, otherwise the vendor's own): paging a list that does not change returns each user
+   * exactly once. A cursor this backend did not issue is INVALID_ARGUMENT.
+   */
+  list(options: ListOptions): Promise<Page<User>>;
 }
 
 export interface FriendsFacet {
@@ -143,6 +150,8 @@ export interface RoomBlocksFacet {
 export interface RoomsFacet {
   create(kind: RoomRef['kind'], input: RoomInput): Promise<Room>;
   get(room: RoomRef): Promise<Room>;
+  /** Every room of `kind`, paged with the same guarantees as `UsersFacet.list`. */
+  list(kind: RoomKind, options: ListOptions): Promise<Page<Room>>;
   dismiss(room: RoomRef): Promise<void>;
   setMuteAll(room: RoomRef, on: boolean): Promise<Room>;
   members: RoomMembersFacet;

@@ -10,6 +10,7 @@ export const USER_CAPABILITIES = [
   'users.put',
   'users.batchPut',
   'users.get',
+  'users.list',
   'friends.put',
   'friends.remove',
   'friends.list',
@@ -38,6 +39,7 @@ export const USER_CAPABILITIES = [
 export const ROOM_OPERATIONS = [
   'create',
   'get',
+  'list',
   'dismiss',
   'members.list',
   'members.add',

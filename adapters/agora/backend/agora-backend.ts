@@ -49,7 +49,24 @@ import {
   type User,
   type UserInput,
 } from '../../../src/spec/index.js';
-import { assertId, int64ToString, paginate, runChunked, runSteps, type ChangeStep, emitChange, checkDirectSend, checkRoomSend } from '../../../src/runtime/index.js';
+import {
+  assertId,
+  decodePositionCursor,
+  encodePositionCursor,
+  fillPage,
+  int64ToString,
+  mapLimited,
+  matchesIdRule,
+  pageLimit,
+  paginate,
+  runChunked,
+  runSteps,
+  type ChangeStep,
+  type VendorPage,
+  emitChange,
+  checkDirectSend,
+  checkRoomSend,
+} from '../../../src/runtime/index.js';
 import { AGORA_CAPABILITIES } from './capabilities.js';
 import { AgoraClient, type AgoraClientOptions, type AgoraEnvelope } from './client.js';
 import { VENDOR } from './errors.js';
@@ -61,6 +78,14 @@ export const ROOM_BATCH_CAP = 60;
 export const REGISTER_CAP = 60;
 const CONTACT_PAGE = 50;
 const BLOCK_PAGE = 50;
+/**
+ * §5: `GET /users` pages hold at most 100 users. §8/§9: the room lists go to 1000 (groups) and
+ * 100 (chat rooms, Agora) — read 100 at a time, the most the details call that completes each
+ * room (`GET /{kind}/{ids}`, mute-all) takes.
+ */
+const LIST_PAGE = 100;
+/** The vendor's cursors are base64 text (§2); anything else in a cursor was not issued here. */
+const VENDOR_CURSOR = /^[A-Za-z0-9+/=_-]{1,360}$/;
 /** A mute ending this far ahead is the vendor's "permanent" (open question 6). */
 const FOREVER_AFTER_MS = 50 * 365 * 24 * 3600 * 1000;
 
@@ -94,20 +119,6 @@ function upstreamFailure(message: string, reason: unknown): UpstreamError {
 function itemError(error: unknown): BatchItemResult['error'] {
   if (error instanceof ImBridgeError) return toErrorBody(error);
   return { code: 'UPSTREAM_ERROR', message: error instanceof Error ? error.message : String(error), retryable: false };
-}
-
-/** Runs `task` for each item with a small concurrency (vendor QPS caps are per app). */
-async function mapLimited<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await task(items[index]!);
-    }
-  });
-  await Promise.all(workers);
-  return results;
 }
 
 export interface AgoraBackendOptions extends AgoraClientOptions {
@@ -188,14 +199,53 @@ export class AgoraBackend implements Backend {
     });
     const entry = asRecord(asArray(envelope.data)[0]);
     if (entry.id === undefined && entry.owner === undefined) throw new NotFoundError('GROUP_NOT_FOUND', `${room.kind} "${room.id}" not found`);
+    return this.detailsOf(room.id, entry);
+  }
+
+  private detailsOf(id: string, entry: Record<string, unknown>): RoomDetails {
     const count = typeof entry.affiliations_count === 'number' ? entry.affiliations_count : asArray(entry.affiliations).length;
     return {
-      id: room.id,
+      id,
       name: stringOrNull(entry.name) ?? '',
       owner: stringOrNull(entry.owner) ?? '',
       mute: entry.mute === true,
       memberCount: count,
     };
+  }
+
+  /**
+   * The details of several rooms in one call (§8/§9: `GET /{kind}/{id1,id2,…}`, at most 100):
+   * only existing ones are answered, and none existing is a 404 — an empty map here.
+   */
+  private async roomDetailsMany(kind: RoomKind, ids: readonly string[]): Promise<Map<string, RoomDetails>> {
+    const found = new Map<string, RoomDetails>();
+    if (ids.length === 0) return found;
+    let envelope: AgoraEnvelope;
+    try {
+      envelope = await this.client.call({ method: 'GET', path: vendorPath(roomResource(kind), ids.join(',')), idempotent: true, resource: 'room' });
+    } catch (error) {
+      if (error instanceof ImBridgeError && error.code === 'GROUP_NOT_FOUND') return found;
+      throw error;
+    }
+    for (const item of asArray(envelope.data)) {
+      const entry = asRecord(item);
+      if (typeof entry.id !== 'string' && typeof entry.id !== 'number' && typeof entry.id !== 'bigint') continue;
+      const id = int64ToString(entry.id);
+      found.set(id, this.detailsOf(id, entry));
+    }
+    return found;
+  }
+
+  /** One page of a cursor-paged vendor list (§2: `cursor` only when more pages exist). */
+  private async vendorListPage<T>(path: string, resource: 'user' | 'room', position: string | null, want: number, items: (envelope: AgoraEnvelope) => T[]): Promise<VendorPage<T>> {
+    const envelope = await this.client.call({
+      method: 'GET',
+      path,
+      query: { limit: Math.min(want, LIST_PAGE), ...(position === null ? {} : { cursor: position }) },
+      idempotent: true,
+      resource,
+    });
+    return { items: items(envelope), next: typeof envelope.cursor === 'string' && envelope.cursor !== '' ? envelope.cursor : null };
   }
 
   private toRoom(kind: RoomKind, details: RoomDetails): Room {
@@ -525,6 +575,20 @@ export class AgoraBackend implements Backend {
       if (entity === null) throw new NotFoundError('USER_NOT_FOUND', `user "${uid}" not found`, { details: { uid } });
       return this.toUser(uid, entity);
     },
+    // §5 `GET /users?limit&cursor`: every user, oldest registration first, the vendor's cursor
+    // carried inside ours.
+    list: async (options: ListOptions): Promise<Page<User>> => {
+      this.require('users.list');
+      const limit = pageLimit(options);
+      const page = await fillPage({
+        limit,
+        start: decodePositionCursor(options.cursor, VENDOR_CURSOR),
+        read: (position, want) => this.vendorListPage('/users', 'user', position, want, (envelope) => envelope.entities ?? []),
+        convert: async (entities) =>
+          entities.map((entity) => (typeof entity.username === 'string' && matchesIdRule(this.idRule, entity.username) ? this.toUser(entity.username, entity) : null)),
+      });
+      return { items: page.items, nextCursor: page.next === null ? null : encodePositionCursor(page.next) };
+    },
   };
 
   /**
@@ -836,6 +900,32 @@ export class AgoraBackend implements Backend {
     get: async (room: RoomRef): Promise<Room> => {
       this.require(this.roomCapability(room.kind, 'get'));
       return this.toRoom(room.kind, await this.roomDetails(room));
+    },
+
+    // §8/§9 `GET /chatgroups|chatrooms?limit&cursor`: newest first. The list entries lack
+    // mute-all (and name a group's owner as `org#app_user`), so each page's rooms are read once
+    // more, together, from the details call that rooms.get reads.
+    list: async (kind: RoomKind, options: ListOptions): Promise<Page<Room>> => {
+      this.require(this.roomCapability(kind, 'list'));
+      const limit = pageLimit(options);
+      const page = await fillPage({
+        limit,
+        start: decodePositionCursor(options.cursor, VENDOR_CURSOR),
+        read: (position, want) => this.vendorListPage(vendorPath(roomResource(kind)), 'room', position, want, (envelope) => asArray(envelope.data)),
+        convert: async (entries) => {
+          const ids = entries.map((entry) => {
+            const record = asRecord(entry);
+            const id = kind === 'group' ? record.groupid : record.id;
+            return typeof id === 'string' || typeof id === 'number' || typeof id === 'bigint' ? int64ToString(id) : null;
+          });
+          const details = await this.roomDetailsMany(kind, ids.filter((id): id is string => id !== null && matchesIdRule(this.idRule, id)));
+          return ids.map((id) => {
+            const found = id === null ? undefined : details.get(id);
+            return found === undefined ? null : this.toRoom(kind, found);
+          });
+        },
+      });
+      return { items: page.items, nextCursor: page.next === null ? null : encodePositionCursor(page.next) };
     },
 
     dismiss: async (room: RoomRef): Promise<void> => {

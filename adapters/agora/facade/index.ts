@@ -34,7 +34,7 @@ export const createFacade: FacadeFactory = (context) => {
   router.use(contactsRouter(kit));
   router.use(blocksRouter(kit));
   router.use(conversationsRouter(kit));
-  router.use(roomsRouter(kit));
+  router.use(roomsRouter(kit, config.orgName !== undefined && config.appName !== undefined ? `${config.orgName}#${config.appName}` : null));
   router.use(roomMembersRouter(kit));
   router.use(roomAdminsRouter(kit));
   router.use(roomWhitelistRouter(kit));

@@ -6,7 +6,7 @@
  */
 import express, { type Router } from 'express';
 import { ImBridgeError, type Room } from '../../../src/spec/index.js';
-import { TEXTS } from '../protocol/wire.js';
+import { TEXTS, listLimit } from '../protocol/wire.js';
 import { affiliations, findUser, kindOf, membersOf, type RoomResource } from './backend-reads.js';
 import { refuse } from './errors.js';
 import type { RouteKit } from './route-kit.js';
@@ -16,7 +16,11 @@ export function defaultMaxUsers(isGroup: boolean): number {
   return isGroup ? 200 : 1000;
 }
 
-export function roomsRouter(kit: RouteKit): Router {
+/**
+ * @param appKey `{orgName}#{appName}` when configured: the list of groups names each owner with it
+ * (§18); an App-ID-only facade names the owner alone.
+ */
+export function roomsRouter(kit: RouteKit, appKey: string | null): Router {
   const router = express.Router();
 
   for (const resource of ['chatgroups', 'chatrooms'] as const satisfies readonly RoomResource[]) {
@@ -47,6 +51,33 @@ export function roomsRouter(kit: RouteKit): Router {
         if (unique.length + 1 > maxusers) refuse(403, 'exceed_limit', TEXTS.tooManyMembers);
         const room = await call.backend.rooms.create(kind, { name: typeof name === 'string' ? name : '', owner, members: unique });
         call.ok({ data: isGroup ? { groupid: room.id } : { id: room.id } });
+      }),
+    );
+
+    // §18 list-all over rooms.list: the backend's cursor as the vendor's; groups up to 1000 a page,
+    // chat rooms up to 100.
+    router.get(
+      `/${resource}`,
+      kit.route(async (call) => {
+        const limit = listLimit(call.request.query.limit, isGroup ? 1000 : 100);
+        if (limit === null) refuse(400, 'illegal_argument', TEXTS.listLimitInvalid);
+        const cursor = typeof call.request.query.cursor === 'string' ? call.request.query.cursor : undefined;
+        // The unified list pages at most 500.
+        const page = await call.backend.rooms.list(kind, { limit: Math.min(limit, 500), ...(cursor === undefined ? {} : { cursor }) });
+        const data = page.items.map((room) =>
+          isGroup
+            ? {
+                owner: appKey === null ? room.owner : `${appKey}_${room.owner}`,
+                groupid: room.id,
+                affiliations: room.memberCount,
+                type: 'group',
+                // The unified Room keeps no modification time.
+                lastModified: String(call.now()),
+                groupname: room.name,
+              }
+            : { id: room.id, name: room.name, owner: room.owner, affiliations_count: room.memberCount, disabled: false },
+        );
+        call.ok({ data, count: data.length, ...(page.nextCursor === null ? {} : { cursor: page.nextCursor }) });
       }),
     );
 

@@ -4,7 +4,7 @@
  * (the unified model has no password: apps log in with user tokens, not with it).
  */
 import express, { type Router } from 'express';
-import { ROOM_CAP, TEXTS, checkRegistration, type Registration } from '../protocol/wire.js';
+import { ROOM_CAP, TEXTS, checkRegistration, listLimit, type Registration } from '../protocol/wire.js';
 import { findUser, requireUser } from './backend-reads.js';
 import { refuse } from './errors.js';
 import type { RouteKit } from './route-kit.js';
@@ -53,6 +53,19 @@ export function usersRouter(kit: RouteKit, appId: string): Router {
       }
       const user = await backend.users.put(outcome.username, outcome.nickname !== undefined ? { name: outcome.nickname } : {});
       call.ok({ entities: [call.entity(user)], data: [] });
+    }),
+  );
+
+  // §18 `GET /users?limit&cursor` over users.list: the backend's cursor is handed out as the
+  // vendor's (both are opaque text), and its order is the backend's (README, "Differences").
+  router.get(
+    '/users',
+    kit.route(async (call) => {
+      const limit = listLimit(call.request.query.limit, 100);
+      if (limit === null) refuse(400, 'illegal_argument', TEXTS.listLimitInvalid);
+      const cursor = typeof call.request.query.cursor === 'string' ? call.request.query.cursor : undefined;
+      const page = await call.backend.users.list({ limit, ...(cursor === undefined ? {} : { cursor }) });
+      call.ok({ entities: page.items.map((user) => call.entity(user)), count: page.items.length, ...(page.nextCursor === null ? {} : { cursor: page.nextCursor }) });
     }),
   );
 

@@ -24,6 +24,7 @@ import {
   decodeCursor,
   encodeCursor,
   errorBody,
+  listLimit,
   newAdminOf,
   notMemberStatus,
   parseBody,
@@ -228,6 +229,22 @@ export function createFake(options: AgoraFakeOptions = {}): AgoraFake {
     if ('error' in outcome) return fail(response, outcome.status, outcome.error, outcome.description);
     state.users.set(outcome.username, outcome);
     ok(request, response, { entities: [entity(outcome)], data: [] });
+  });
+
+  // §5 `GET /users?limit&cursor`: oldest registration first, at most 100 per page; `cursor` only
+  // while more users follow.
+  app.get('/users', (request, response) => {
+    const limit = listLimit(request.query.limit, 100);
+    if (limit === null) return fail(response, 400, 'illegal_argument', TEXTS.listLimitInvalid);
+    const all = [...state.users.values()];
+    const offset = decodeCursor(request.query.cursor);
+    const page = all.slice(offset, offset + limit);
+    ok(request, response, {
+      entities: page.map(entity),
+      count: page.length,
+      ...(offset + limit < all.length ? { cursor: encodeCursor(offset + limit) } : {}),
+      extra: { params: { limit: [String(limit)], ...(typeof request.query.cursor === 'string' ? { cursor: [request.query.cursor] } : {}) } },
+    });
   });
 
   app.get('/users/:username', (request, response) => {
@@ -447,6 +464,30 @@ export function createFake(options: AgoraFakeOptions = {}): AgoraFake {
         blocks: [],
       });
       ok(request, response, { data: isGroup ? { groupid: id } : { id } });
+    });
+
+    // §8/§9 list-all: newest first; groups up to 1000 a page, chat rooms up to 100 (Agora; 声网
+    // says 1000). Group entries name the owner as `{org}#{app}_{owner}` and carry no mute-all.
+    app.get(`/${resource}`, (request, response) => {
+      const limit = listLimit(request.query.limit, isGroup ? 1000 : 100);
+      if (limit === null) return fail(response, 400, 'illegal_argument', TEXTS.listLimitInvalid);
+      const all = [...state.rooms.values()].filter((room) => room.resource === resource).reverse();
+      all.sort((a, b) => b.created - a.created);
+      const offset = decodeCursor(request.query.cursor);
+      const page = all.slice(offset, offset + limit);
+      const data = page.map((room) =>
+        isGroup
+          ? {
+              owner: `${credentials.orgName}#${credentials.appName}_${room.owner}`,
+              groupid: room.id,
+              affiliations: room.members.length + 1,
+              type: 'group',
+              lastModified: String(room.created),
+              groupname: room.name,
+            }
+          : { id: room.id, name: room.name, owner: room.owner, affiliations_count: room.members.length + 1, disabled: false },
+      );
+      ok(request, response, { data, count: data.length, ...(offset + limit < all.length ? { cursor: encodeCursor(offset + limit) } : {}) });
     });
 
     app.get(`/${resource}/:ids`, (request, response) => {

@@ -227,7 +227,19 @@ export function parseBody(raw: string, contentType: string | undefined): { ok: t
   }
 }
 
-// ─────────── cursors (§6, §7, §12) ───────────
+// ─────────── cursors (§5, §6, §7, §8, §9, §12) ───────────
+
+/**
+ * The `limit` of the list-all calls (`GET /users`, `/chatgroups`, `/chatrooms`): default 10; above
+ * the call's maximum the server answers the maximum (声网 f5638d0 `account_system.md`,
+ * `group_manage.md`, `chatroom_manage.md`). Null for a value that is not a positive integer.
+ */
+export function listLimit(value: unknown, max: number): number | null {
+  if (value === undefined) return 10;
+  const limit = Number(value);
+  if (!Number.isInteger(limit) || limit < 1) return null;
+  return Math.min(limit, max);
+}
 
 export function encodeCursor(offset: number): string {
   return Buffer.from(`offset:${offset}`).toString('base64');
@@ -262,6 +274,8 @@ export const TEXTS = {
   usernamesMissing: 'usernames must be provided',
   blockAddCap: `usernames size is more than max limit : ${BLOCK_ADD_CAP}`,
   pageSizeRange: 'pageSize must be in 1..50',
+  /** Not documented: what the list-all calls answer to a `limit` below 1 or not a number (the fake's choice). */
+  listLimitInvalid: 'limit must be a positive number',
   invalidRequestBody: 'Request body is invalid. Please check body is correct.',
   channelMissing: 'field channel cannot be null or empty',
   typeMissing: 'field type cannot be null or empty',

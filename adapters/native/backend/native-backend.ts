@@ -49,7 +49,17 @@ import {
   type User,
   type UserInput,
 } from '../../../src/spec/index.js';
-import { compositePeerIdError, looksLikeCompositePeerId, paginate, emitChange, checkDirectSend, checkRoomSend } from '../../../src/runtime/index.js';
+import {
+  compositePeerIdError,
+  looksLikeCompositePeerId,
+  paginate,
+  pageLimit,
+  encodePositionCursor,
+  decodePositionCursor,
+  emitChange,
+  checkDirectSend,
+  checkRoomSend,
+} from '../../../src/runtime/index.js';
 
 export interface NativePolicy {
   /** Direct messages need mutual friendship. */
@@ -106,6 +116,18 @@ function toFriendship(row: FriendRow): Friendship {
 
 function toRequest(row: RequestRow): FriendRequest {
   return { from: row.from_uid, to: row.to_uid, message: row.message, status: row.status, createdAt: iso(row.created_at) };
+}
+
+/** A keyset cursor's position is the last id of its page: anything else was not issued here. */
+const KEY_POSITION = new RegExp(UNIFIED_ID_RULE.pattern);
+
+/**
+ * A keyset page: `rows` were read with one row more than `limit`, ordered by `key`; the extra row
+ * only says whether another page follows, and the cursor is the last key kept.
+ */
+function keysetPage<Row, Item>(rows: Row[], limit: number, key: (row: Row) => string, toItem: (row: Row) => Item): Page<Item> {
+  const kept = rows.slice(0, limit);
+  return { items: kept.map(toItem), nextCursor: rows.length > limit ? encodePositionCursor(key(kept[kept.length - 1]!)) : null };
 }
 
 function toRoom(row: RoomRow): Room {
@@ -257,6 +279,14 @@ export class NativeBackend implements Backend {
       const row = this.findUser(uid);
       if (!row) throw new NotFoundError('USER_NOT_FOUND', `user "${uid}" is not registered`, { details: { uid } });
       return { uid: row.uid, name: row.name, extra: row.extra };
+    },
+    // Keyset on the primary key: WITHOUT ROWID tables are stored in uid order, so each page is one
+    // range read of that b-tree, whatever the offset — no index beyond the key is needed.
+    list: async (options: ListOptions): Promise<Page<User>> => {
+      const limit = pageLimit(options);
+      const after = decodePositionCursor(options.cursor, KEY_POSITION);
+      const rows = this.sql('SELECT uid, name, extra FROM users WHERE uid > ? ORDER BY uid LIMIT ?').all(after ?? '', limit + 1) as UserRow[];
+      return keysetPage(rows, limit, (row) => row.uid, (row) => ({ uid: row.uid, name: row.name, extra: row.extra }));
     },
   };
 
@@ -579,6 +609,17 @@ export class NativeBackend implements Backend {
       });
     },
     get: async (room: RoomRef): Promise<Room> => toRoom(this.requireRoom(room)),
+    // Keyset on the (kind, id) primary key, as users.list.
+    list: async (kind: RoomKind, options: ListOptions): Promise<Page<Room>> => {
+      const limit = pageLimit(options);
+      const after = decodePositionCursor(options.cursor, KEY_POSITION);
+      const rows = this.sql(
+        `SELECT r.kind, r.id, r.name, r.owner, r.mute_all,
+                (SELECT COUNT(*) FROM members m WHERE m.kind = r.kind AND m.room_id = r.id) AS member_count
+           FROM rooms r WHERE r.kind = ? AND r.id > ? ORDER BY r.id LIMIT ?`,
+      ).all(kind, after ?? '', limit + 1) as RoomRow[];
+      return keysetPage(rows, limit, (row) => row.id, toRoom);
+    },
     dismiss: async (room: RoomRef): Promise<void> => {
       this.transaction(() => {
         const before = toRoom(this.requireRoom(room));

@@ -61,7 +61,25 @@ import {
   type UpstreamAccess,
   type UsersFacet,
 } from '../../../src/spec/index.js';
-import { assertId, chunk, int64ToString, matchesIdRule, paginate, runSteps, type ChangeStep, emitChange, readAfterChange, checkDirectSend, checkRoomSend } from '../../../src/runtime/index.js';
+import {
+  assertId,
+  chunk,
+  decodePositionCursor,
+  encodePositionCursor,
+  fillPage,
+  int64ToString,
+  matchesIdRule,
+  pageLimit,
+  pagesCovering,
+  paginate,
+  runSteps,
+  type ChangeStep,
+  type VendorPage,
+  emitChange,
+  readAfterChange,
+  checkDirectSend,
+  checkRoomSend,
+} from '../../../src/runtime/index.js';
 import { openImCapabilities } from './capabilities.js';
 import { OpenImClient, type VendorData } from './client.js';
 import type { OpenImConfig } from './config.js';
@@ -75,6 +93,8 @@ export const MAX_MUTE_SECONDS = 3_000_000_000;
 /** Server limit for ID arrays (`ParamMaxLength`, note §3). */
 const ID_BATCH = 1000;
 const PAGE_SIZE = 1000;
+/** The position of an enumeration cursor: the offset of the next vendor item (note §14). */
+const OFFSET_POSITION = /^\d{1,9}$/;
 /** Text message content type and the platform id send_msg is stamped with (note §11). */
 const TEXT_CONTENT_TYPE = 101;
 const SENDER_PLATFORM_ID = 1;
@@ -208,6 +228,7 @@ export class OpenImBackend implements Backend {
       put: (uid, input) => this.putUser(uid, input),
       putMany: (users) => this.putUsers(users),
       get: (uid) => this.getUser(uid),
+      list: (options) => this.listUsers(options),
     };
     this.friends = {
       put: (uid, friend, input, mode) => this.putFriend(uid, friend, input, mode),
@@ -239,6 +260,7 @@ export class OpenImBackend implements Backend {
     this.rooms = {
       create: (kind, input) => this.createRoom(kind, input),
       get: (room) => this.getRoom(room),
+      list: (kind, options) => this.listRooms(kind, options),
       dismiss: (room) => this.dismissRoom(room),
       setMuteAll: (room, on) => this.setMuteAll(room, on),
       members: {
@@ -310,7 +332,48 @@ export class OpenImBackend implements Backend {
     return items;
   }
 
+  /**
+   * Items `offset` … of a page-numbered list (note §3: `pageNumber` from 1, `showNumber`), `want`
+   * of them: read in pages of `want`, two when the offset falls inside a page, so the cursor's
+   * offset need not be a multiple of the next page's limit.
+   */
+  private async offsetPage<T>(route: string, body: VendorData, key: string, position: string | null, want: number): Promise<VendorPage<T>> {
+    const offset = position === null ? 0 : Number(position);
+    const { pages, skip } = pagesCovering(offset, want);
+    const items: T[] = [];
+    let total = 0;
+    for (const pageNumber of pages) {
+      const data = await this.call(route, { ...body, pagination: { pageNumber, showNumber: want } }, true);
+      items.push(...listOf<T>(data, key));
+      total = numberOf(data?.['total']);
+    }
+    const window = items.slice(skip, skip + want);
+    const end = offset + window.length;
+    return { items: window, next: window.length > 0 && end < total ? String(end) : null };
+  }
+
+  private async offsetList<T, R>(options: ListOptions, route: string, body: VendorData, key: string, convert: (item: T) => R | null): Promise<Page<R>> {
+    const page = await fillPage({
+      limit: pageLimit(options),
+      start: decodePositionCursor(options.cursor, OFFSET_POSITION),
+      read: (position, want) => this.offsetPage<T>(route, body, key, position, want),
+      convert: async (items) => items.map(convert),
+    });
+    return { items: page.items, nextCursor: page.next === null ? null : encodePositionCursor(page.next) };
+  }
+
   // ---------------------------------------------------------------- users
+
+  /**
+   * `/user/get_users` (note §14): the ordinary users (app manager level 0 or 1; the admin and
+   * notification accounts are level 3), in the server's stored order. Ids the ID rule refuses
+   * (registered outside imbridge) are left out: no call could address them.
+   */
+  private listUsers(options: ListOptions): Promise<Page<User>> {
+    return this.offsetList<UserInfo, User>(options, '/user/get_users', { userID: '', nickName: '' }, 'users', (info) =>
+      matchesIdRule(this.idRule, info.userID) ? this.toUser(info) : null,
+    );
+  }
 
   /** The registered users among `uids`; unknown ids are absent from the map. */
   private async fetchUsers(uids: readonly string[]): Promise<Map<string, UserInfo>> {
@@ -956,6 +1019,17 @@ export class OpenImBackend implements Backend {
     const room = this.toRoom(stored ?? { ...created!, memberCount: 1 + members.length });
     emitChange(this.context, 'room.created', { room: `group:${groupId}` }, null, room);
     return room;
+  }
+
+  /**
+   * `/group/get_groups` (note §14): every group but dismissed ones, newest first from 3.8.2
+   * (stored order before), each with its owner and member count.
+   */
+  private listRooms(kind: RoomKind, options: ListOptions): Promise<Page<Room>> {
+    this.requireRoomCapability(kind, 'list');
+    return this.offsetList<{ groupInfo?: GroupInfo }, Room>(options, '/group/get_groups', { groupName: '', groupID: '' }, 'groups', (entry) =>
+      entry.groupInfo !== undefined && entry.groupInfo.status !== GROUP_STATUS_DISMISSED && matchesIdRule(this.idRule, entry.groupInfo.groupID) ? this.toRoom(entry.groupInfo) : null,
+    );
   }
 
   private async getRoom(room: RoomRef): Promise<Room> {

@@ -7,6 +7,7 @@ import {
   WireError,
   argsError,
   integer,
+  mongoRegex,
   nilIfEmpty,
   noPermission,
   notFound,
@@ -166,6 +167,29 @@ const getGroupsInfo: RouteHandler = async ({ backend, body, operator }) => {
   return { groupInfos: nilIfEmpty(infos) };
 };
 
+/**
+ * `/group/get_groups` (note §14) over rooms.list: with `groupID` that group alone, else every
+ * group whose name matches `groupName` as a regex, in the backend's order; each with its owner.
+ */
+const getGroups: RouteHandler = async ({ backend, body, operator }) => {
+  const page = pagination(body);
+  const groupID = text(body, 'groupID');
+  const entry = async (room: Room): Promise<Body> => ({
+    groupInfo: groupInfo(room, operator),
+    groupOwnerUserName: (await translate(() => findUser(backend, room.owner)))?.name ?? room.owner,
+    groupOwnerUserID: room.owner,
+  });
+  if (groupID !== '') {
+    const room = await translate(() => backend.rooms.get(group(groupID)), { GROUP_NOT_FOUND: null, INVALID_ID: null }, null);
+    return { total: room ? 1 : 0, groups: nilIfEmpty(room ? [await entry(room)] : []) };
+  }
+  const name = mongoRegex(text(body, 'groupName'), '');
+  const rooms = (await translate(() => listAll((options) => backend.rooms.list('group', options)))).filter((room) => name.test(room.name));
+  const entries: Body[] = [];
+  for (const room of pageOf(rooms, page)) entries.push(await entry(room));
+  return { total: rooms.length, groups: nilIfEmpty(entries) };
+};
+
 /** The group and the member a mute route names: unknown group or non-member → 1004 (note §9). */
 async function targetMember(backend: Backend, body: Body): Promise<{ groupID: string; userID: string }> {
   const groupID = text(body, 'groupID');
@@ -233,6 +257,7 @@ export const GROUP_ROUTES: RouteTable = [
   ['/group/get_group_members_info', getGroupMembersInfo],
   ['/group/get_group_member_list', getGroupMemberList],
   ['/group/get_groups_info', getGroupsInfo],
+  ['/group/get_groups', getGroups],
   ['/group/mute_group_member', muteGroupMember],
   ['/group/cancel_mute_group_member', cancelMuteGroupMember],
   ['/group/mute_group', setMuteAll(true)],

@@ -1,5 +1,6 @@
 /** `/user/*` (vendor note §6) on the backend's users facet. */
-import { WireError, argsError, notFound, object, objects, optionalText, requireDistinct, text, texts, nilIfEmpty } from '../protocol/wire.js';
+import { listAll } from '../../../src/facade-kit/index.js';
+import { WireError, argsError, mongoRegex, notFound, object, objects, optionalText, pageOf, pagination, requireDistinct, text, texts, nilIfEmpty } from '../protocol/wire.js';
 import { translate } from './errors.js';
 import type { RouteHandler, RouteTable } from './route-context.js';
 import { findUser, userInfo } from './wire-shapes.js';
@@ -38,6 +39,22 @@ const getUsersInfo: RouteHandler = async ({ backend, body }) => {
   return { usersInfo: nilIfEmpty(found) };
 };
 
+/**
+ * `/user/get_users` (note §14) over users.list: every user of the backend (it has no admin
+ * accounts to leave out), in its order; `userID` / `nickName` keep the matches of a
+ * case-insensitive regex, `total` counts them all.
+ */
+const getUsers: RouteHandler = async ({ backend, body }) => {
+  const page = pagination(body);
+  const userID = text(body, 'userID');
+  const nickName = text(body, 'nickName');
+  const byId = userID === '' ? null : mongoRegex(userID, 'i');
+  const byName = nickName === '' ? null : mongoRegex(nickName, 'i');
+  const users = await translate(() => listAll((options) => backend.users.list(options)));
+  const matching = users.filter((user) => (byId === null && byName === null ? true : (byId?.test(user.uid) ?? false) || (byName?.test(user.name ?? user.uid) ?? false)));
+  return { total: matching.length, users: nilIfEmpty(pageOf(matching, page).map((user) => userInfo(user, user.uid))) };
+};
+
 const updateUserInfoEx: RouteHandler = async ({ backend, body }) => {
   const info = object(body, 'userInfo');
   if (!info) throw argsError('userInfo is empty');
@@ -61,6 +78,7 @@ const accountCheck: RouteHandler = async ({ backend, body }) => {
 export const USER_ROUTES: RouteTable = [
   ['/user/user_register', userRegister],
   ['/user/get_users_info', getUsersInfo],
+  ['/user/get_users', getUsers],
   ['/user/update_user_info_ex', updateUserInfoEx],
   ['/user/account_check', accountCheck],
 ];

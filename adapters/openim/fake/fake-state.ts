@@ -222,8 +222,10 @@ export class OpenImFakeState {
     ]) {
       container.clear();
     }
+    // The server creates its admins as notification accounts, level 3 (constant.AppNotificationAdmin;
+    // v3.8.3 internal/rpc/user/user.go Start), which `/user/get_users` leaves out (note §14).
     for (const userID of this.options.adminUserIds) {
-      this.users.set(userID, { userID, nickname: userID, faceURL: '', ex: '', createTime: this.options.now(), appMangerLevel: 0, globalRecvMsgOpt: 0 });
+      this.users.set(userID, { userID, nickname: userID, faceURL: '', ex: '', createTime: this.options.now(), appMangerLevel: 3, globalRecvMsgOpt: 0 });
     }
   }
 

@@ -22,6 +22,7 @@ import {
   optionalInteger,
   optionalText,
   pageOf,
+  mongoRegex,
   pagination,
   requireDistinct,
   text,
@@ -296,6 +297,26 @@ const getUsersInfo: RouteSpec['handler'] = ({ state, body }) => {
   if (!from382(state.options.version) && userIDs.some((id) => !state.users.has(id))) throw notFound('userID not found');
   const found = userIDs.filter((id) => state.users.has(id)).map((id) => userInfo(state.users.get(id), id));
   return { usersInfo: nilIfEmpty(found) };
+};
+
+/** App manager levels of the ordinary users `/user/get_users` lists (constant.IMOrdinaryUser, AppOrdinaryUsers; note §14). */
+const ORDINARY_LEVELS = new Set([0, 1]);
+
+/**
+ * `/user/get_users` (GetPaginationUsers, note §14): the ordinary users in stored order — the admin
+ * and notification accounts (level 3) are left out; a `userID` or `nickName` keeps those whose id
+ * or nickname matches it as a case-insensitive regex. `total` counts every match.
+ */
+const getUsers: RouteSpec['handler'] = ({ state, body }) => {
+  const page = pagination(body);
+  const userID = text(body, 'userID');
+  const nickName = text(body, 'nickName');
+  const byId = userID === '' ? null : mongoRegex(userID, 'i');
+  const byName = nickName === '' ? null : mongoRegex(nickName, 'i');
+  const matching = [...state.users.values()].filter(
+    (user) => ORDINARY_LEVELS.has(user.appMangerLevel) && (byId === null && byName === null ? true : (byId?.test(user.userID) ?? false) || (byName?.test(user.nickname) ?? false)),
+  );
+  return { total: matching.length, users: nilIfEmpty(pageOf(matching, page).map((user) => userInfo(user, user.userID))) };
 };
 
 const updateUserInfoEx: RouteSpec['handler'] = (context) => {
@@ -717,6 +738,30 @@ const getGroupsInfo: RouteSpec['handler'] = (context) => {
   return { groupInfos: nilIfEmpty(found.map((group) => groupInfo(context.state, group))) };
 };
 
+/**
+ * `/group/get_groups` (GetGroups, note §14): with a `groupID`, that group alone (dismissed or not);
+ * otherwise every group but dismissed ones whose name matches `groupName` as a regex — stored
+ * order up to 3.8.1 (the sort names a field no group has), newest `createTime` first from 3.8.2 —
+ * each with its owner and member count.
+ */
+const getGroups: RouteSpec['handler'] = ({ state, body }) => {
+  const page = pagination(body);
+  const groupID = text(body, 'groupID');
+  const entry = (group: FakeGroup): Body => {
+    const owner = [...(state.members.get(group.groupID)?.values() ?? [])].find((member) => member.roleLevel === ROLE_OWNER);
+    return { groupInfo: groupInfo(state, group), groupOwnerUserName: owner?.nickname ?? '', groupOwnerUserID: owner?.userID ?? '' };
+  };
+  if (groupID !== '') {
+    const group = state.groups.get(groupID);
+    return { total: group ? 1 : 0, groups: nilIfEmpty(group ? [entry(group)] : []) };
+  }
+  const name = mongoRegex(text(body, 'groupName'), '');
+  const matching = [...state.groups.values()].filter((group) => group.status !== 2 && name.test(group.groupName));
+  // Array.prototype.sort is stable: groups created in the same millisecond keep their stored order.
+  if (from382(state.options.version)) matching.sort((a, b) => b.createTime - a.createTime);
+  return { total: matching.length, groups: nilIfEmpty(pageOf(matching, page).map(entry)) };
+};
+
 function targetMember(context: RequestContext): { group: FakeGroup; member: FakeMember } {
   const groupID = text(context.body, 'groupID');
   const userID = text(context.body, 'userID');
@@ -1009,6 +1054,7 @@ export const ROUTES: ReadonlyMap<string, RouteSpec> = new Map<string, RouteSpec>
   // token middleware's Whitelist (v3.8.0 internal/api/router.go:258-262, audit O-9).
   ['/user/user_register', { handler: userRegister, noToken: onlyBefore381 }],
   ['/user/get_users_info', { handler: getUsersInfo }],
+  ['/user/get_users', { handler: getUsers }],
   ['/user/update_user_info_ex', { handler: updateUserInfoEx }],
   ['/user/account_check', { handler: accountCheck }],
   ['/friend/import_friend', { handler: importFriend }],
@@ -1035,6 +1081,7 @@ export const ROUTES: ReadonlyMap<string, RouteSpec> = new Map<string, RouteSpec>
   ['/group/get_group_members_info', { handler: getGroupMembersInfo }],
   ['/group/get_group_member_list', { handler: getGroupMemberList }],
   ['/group/get_groups_info', { handler: getGroupsInfo }],
+  ['/group/get_groups', { handler: getGroups }],
   ['/group/mute_group_member', { handler: muteGroupMember }],
   ['/group/cancel_mute_group_member', { handler: cancelMuteGroupMember }],
   ['/group/mute_group', { handler: setGroupStatus(3) }],

@@ -142,6 +142,19 @@ export function pagination(body: Body): { pageNumber: number; showNumber: number
   return { pageNumber, showNumber };
 }
 
+/**
+ * Mongo's `$regex` as the server hands it the request's text (`/user/get_users`,
+ * `/group/get_groups`, note §14); a pattern it cannot compile is the raw driver error, a 500.
+ */
+export function mongoRegex(pattern: string, flags: string): RegExp {
+  try {
+    return new RegExp(pattern, flags);
+  } catch (error) {
+    const message = `(BadValue) Regular expression is invalid: ${error instanceof Error ? error.message : String(error)}`;
+    throw new WireError(500, message, message);
+  }
+}
+
 /** One page; `showNumber <= 0` or past the end gives an empty page (note §3). */
 export function pageOf<T>(items: readonly T[], page: { pageNumber: number; showNumber: number }): T[] {
   if (page.showNumber <= 0) return [];

@@ -13,7 +13,7 @@ export type { WildfireEdition };
 /** Chatrooms have no owner and no admin member add in either edition: every chatroom op is off. */
 const CHATROOMS_OFF = Object.fromEntries(
   [
-    'create', 'get', 'dismiss', 'members.list', 'members.add', 'members.remove', 'members.setRole',
+    'create', 'get', 'list', 'dismiss', 'members.list', 'members.add', 'members.remove', 'members.setRole',
     'mutes.set', 'mutes.batchSet', 'mutes.remove', 'mutes.list', 'muteAll.set', 'muteAll.remove',
     'whitelist.list', 'whitelist.add', 'whitelist.replace', 'whitelist.remove', 'blocks.list', 'blocks.add', 'blocks.remove',
   ].map((operation) => [`chatrooms.${operation}`, false]),
@@ -58,6 +58,8 @@ export function wildfireCapabilities(edition: WildfireEdition): Capabilities {
     'groups.blocks.add': false,
     'groups.blocks.remove': false,
     'messages.send': { toUser: true, toGroup: true, toChatroom: false },
+    // §12: users are listed by /admin/user/all; no admin call of either edition lists groups.
+    'groups.list': false,
   };
   for (const name of PRO_ONLY) overrides[name] = pro;
   // PRO /admin/group/manager/mute has no duration parameter (§6): forever only.

@@ -14,6 +14,7 @@ import {
   PolicyError,
   ROOM_KIND_PATHS,
   SPEC_VERSION,
+  UnsupportedError,
   UnsupportedOptionError,
   UpstreamError,
   requireCapability,
@@ -52,7 +53,23 @@ import {
   type User,
   type UserInput,
 } from '../../../src/spec/index.js';
-import { assertId, int64ToString, paginate, runSteps, type ChangeStep, type RetryOptions, emitChange, checkDirectSend, checkRoomSend } from '../../../src/runtime/index.js';
+import {
+  assertId,
+  decodePositionCursor,
+  encodePositionCursor,
+  fillPage,
+  int64ToString,
+  matchesIdRule,
+  pageLimit,
+  paginate,
+  runSteps,
+  type ChangeStep,
+  type RetryOptions,
+  type VendorPage,
+  emitChange,
+  checkDirectSend,
+  checkRoomSend,
+} from '../../../src/runtime/index.js';
 import { wildfireCapabilities, type WildfireEdition } from './capabilities.js';
 import { WildfireClient } from './client.js';
 import { VENDOR } from './errors.js';
@@ -128,6 +145,8 @@ const PERSIST_AND_COUNT = 3;
 
 /** `/admin/user/update` flag bits (§7). */
 const UPDATE_FLAG = { displayName: 0x01, extra: 0x100 } as const;
+/** The position of a users.list cursor: the offset of the next user in `/admin/user/all` (§12). */
+const OFFSET_POSITION = /^\d{1,9}$/;
 
 function emptyToNull(value: string | undefined | null): string | null {
   return value === undefined || value === null || value === '' ? null : value;
@@ -443,6 +462,24 @@ export class WildfireBackend implements Backend {
       if (!user) throw new NotFoundError('USER_NOT_FOUND', `user "${uid}" is not registered`, { details: { uid } });
       return { uid, name: emptyToNull(user.displayName), extra: emptyToNull(user.extra) };
     },
+    // §12 `/admin/user/all {count, offset}`: every user not destroyed, oldest first. It answers no
+    // total, so one user more than wanted is asked for to know whether the list goes on.
+    list: async (options: ListOptions): Promise<Page<User>> => {
+      this.require('users.list');
+      const page = await fillPage({
+        limit: pageLimit(options),
+        start: decodePositionCursor(options.cursor, OFFSET_POSITION),
+        read: async (position, want): Promise<VendorPage<WildfireUser>> => {
+          const offset = position === null ? 0 : Number(position);
+          const result = await this.call<{ userInfoList?: WildfireUser[] }>('/admin/user/all', { count: want + 1, offset }, true, 'users.list');
+          const items = result?.userInfoList ?? [];
+          return { items, positions: items.map((_user, index) => String(offset + index + 1)), next: items.length > want ? String(offset + items.length) : null };
+        },
+        convert: async (users) =>
+          users.map((user) => (typeof user.userId === 'string' && matchesIdRule(this.idRule, user.userId) ? { uid: user.userId, name: emptyToNull(user.displayName), extra: emptyToNull(user.extra) } : null)),
+      });
+      return { items: page.items, nextCursor: page.next === null ? null : encodePositionCursor(page.next) };
+    },
   };
 
   /**
@@ -753,6 +790,12 @@ export class WildfireBackend implements Backend {
   }
 
   readonly rooms = {
+    // No admin call of either edition lists groups (§12): declared false, so the guard refuses
+    // before this; a caller without the guard meets the same refusal here.
+    list: async (kind: RoomKind): Promise<Page<Room>> => {
+      this.requireRoomOperation(kind, 'list');
+      throw new UnsupportedError(`${ROOM_KIND_PATHS[kind]}.list`, VENDOR);
+    },
     create: async (kind: RoomKind, input: RoomInput): Promise<Room> => {
       this.requireRoomOperation(kind, 'create');
       const capability = 'groups.create';

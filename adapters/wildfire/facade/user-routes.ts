@@ -4,6 +4,7 @@
  * address, company, social and type have no unified field (README "Differences").
  */
 import { ImBridgeError, type Backend, type User, type UserInput } from '../../../src/spec/index.js';
+import { listAll } from '../../../src/facade-kit/index.js';
 import { fail, int, nonEmpty, obj, ok, str, type Json } from '../protocol/wire.js';
 import { route, type FacadeRoute } from './facade-route.js';
 import { generatedId } from './generated-id.js';
@@ -68,6 +69,17 @@ export function userRoutes(): FacadeRoute[] {
       // Lookups by account name or mobile: the unified user has neither.
       if (nonEmpty(str(body, 'name')) || nonEmpty(str(body, 'mobile'))) return fail(254);
       return fail(251);
+    }),
+
+    // §12 `/admin/user/all {count, offset}` over users.list (all pages): the backend's users in
+    // its order, not Wildfire's creation order (README "Differences").
+    route('/admin/user/all', async (body, backend) => {
+      const count = int(body, 'count');
+      const offset = int(body, 'offset');
+      if (!(count > 0 && offset >= 0)) return fail(251);
+      const users = await listAll((options) => backend.users.list(options));
+      const at = Date.now();
+      return ok({ userInfoList: users.slice(offset, offset + count).map((user) => userResult(user, at)) });
     }),
 
     route('/admin/user/update', async (body, backend) => {

@@ -119,6 +119,33 @@ export class WildfireFakeState {
   private rowOrder = 0;
   private messageSequence = 0;
 
+  constructor() {
+    this.seedDefaults();
+  }
+
+  /**
+   * What a fresh server's database holds: the `admin` user (type 3) of the migration
+   * `broker/migrate/{h2,mysql}/V10__create_default_admin.sql`, which `/admin/user/all` lists (§12).
+   */
+  private seedDefaults(): void {
+    this.users.set('admin', {
+      userId: 'admin',
+      name: 'admin',
+      displayName: '系统管理员',
+      portrait: '',
+      gender: 0,
+      mobile: '',
+      email: '',
+      address: '',
+      company: '',
+      social: '',
+      extra: '',
+      type: 3,
+      updateDt: 1,
+      deleted: false,
+    });
+  }
+
   reset(): void {
     this.users.clear();
     this.friends.clear();
@@ -129,6 +156,7 @@ export class WildfireFakeState {
     this.messages.length = 0;
     this.chatrooms.clear();
     this.userStatus.clear();
+    this.seedDefaults();
   }
 
   /** A live (not destroyed) user. */

@@ -127,6 +127,17 @@ export function buildRoutes(state: WildfireFakeState, behaviour: FakeBehaviour):
     return user ? ok(userResult(user)) : fail(253);
   });
 
+  // §12 GetAllUserAction: `count` > 0 and `offset` ≥ 0 (else 251); the users not destroyed, by
+  // creation time — the order of the map, where an overwriting create keeps its place as the
+  // upsert keeps `_createTime`.
+  community('/admin/user/all', (body) => {
+    const count = int(body, 'count');
+    const offset = int(body, 'offset');
+    if (!(count > 0 && offset >= 0)) return fail(251);
+    const live = [...state.users.values()].filter((user) => !user.deleted);
+    return ok({ userInfoList: live.slice(offset, offset + count).map(userResult) });
+  });
+
   community('/admin/user/update', (body) => {
     const info = obj(body, 'userInfo');
     if (!info) return fail(251);

@@ -5,6 +5,7 @@
  *   the friend list (note §5), so there is nothing left to hold either.
  * - No chatrooms: the vendor's live channels (type 9) keep no conversations (note §2).
  * - Member mutes are the group blacklist, which has no timer: a duration is UNSUPPORTED_OPTION.
+ * - Users and groups are listed by the channel search (`/cluster/channels`), from 2.0.4 on.
  * - On 2.0.8–2.1.3 the group whitelist only acts when `whitelistOffOfPerson` is false (issue
  *   #338, note §10): with it true, mute-all and the room whitelist would be stored but not
  *   enforced for client sends, so they are declared missing there.
@@ -52,6 +53,12 @@ export function wukongimCapabilities(version: ServerVersion, whitelistOffOfPerso
     'groups.mutes.batchSet': { duration: false, stacked: true },
     'messages.send': { toUser: true, toGroup: true, toChatroom: false },
   };
+  // The channel search pages by creation time from 2.0.4; 2.0.1–2.0.3 take a page number instead
+  // (note §11).
+  if (!inRange(version, [2, 0, 4], [99, 0, 0])) {
+    overrides['users.list'] = false;
+    overrides['groups.list'] = false;
+  }
   for (const operation of ROOM_OPERATIONS) overrides[`chatrooms.${operation}`] = false;
   if (!groupWhitelistEnforced(version, whitelistOffOfPerson)) {
     for (const operation of ['muteAll.set', 'muteAll.remove', 'whitelist.list', 'whitelist.add', 'whitelist.replace', 'whitelist.remove'] as const) {

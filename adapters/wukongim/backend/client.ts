@@ -32,6 +32,15 @@ export interface SyncedConversation {
   timestamp: number;
 }
 
+/** One channel of `GET /cluster/channels` (note §11): its info row, `createdAt` the exact ns. */
+export interface ChannelInfoEntry {
+  channelId: string;
+  channelType: number;
+  disband: boolean;
+  /** Creation time in ns, as the exact decimal the search's `offset_created_at` takes back; "0" when the row has none. */
+  createdAt: string;
+}
+
 export interface ChannelFlags {
   large: 0 | 1;
   ban: 0 | 1;
@@ -125,6 +134,33 @@ export class WukongimClient {
   async clusterList(channelId: string, channelType: number, which: 'denylist' | 'allowlist' | 'subscribers'): Promise<string[]> {
     const rows = await this.list(`/cluster/channels/${encodeURIComponent(channelId)}/${channelType}/${which}`);
     return rows.map((row) => String(row));
+  }
+
+  /**
+   * `GET /cluster/channels` (note §11): channels with an info row, newest first, `limit` of them
+   * created before `offsetCreatedAt` (exclusive); `more` says whether older ones follow. With
+   * `channelId`, that channel's row alone — an entry with an empty id when it has none.
+   */
+  async searchChannels(search: { channelType: number; limit: number; offsetCreatedAt?: string; channelId?: string }): Promise<{ items: ChannelInfoEntry[]; more: boolean }> {
+    const query: Record<string, string | number> = { channel_type: search.channelType, limit: search.limit };
+    if (search.offsetCreatedAt !== undefined) query.offset_created_at = search.offsetCreatedAt;
+    if (search.channelId !== undefined) query.channel_id = search.channelId;
+    const body = (await this.call('GET', '/cluster/channels', { query, idempotent: true })) as { more?: unknown; data?: unknown } | undefined;
+    if (!body || typeof body !== 'object' || (body.data !== null && body.data !== undefined && !Array.isArray(body.data))) {
+      throw new UpstreamError('UPSTREAM_ERROR', 'WuKongIM answered /cluster/channels without a data array', {
+        upstream: { vendor: VENDOR, status: 200, code: null, message: null },
+      });
+    }
+    const items = ((body.data as unknown[] | null | undefined) ?? []).map((row) => {
+      const entry = row as { channel_id?: unknown; channel_type?: unknown; disband?: unknown; created_at?: unknown };
+      return {
+        channelId: String(entry.channel_id ?? ''),
+        channelType: Number(entry.channel_type ?? 0),
+        disband: Number(entry.disband ?? 0) === 1,
+        createdAt: entry.created_at === undefined || entry.created_at === null ? '0' : int64ToString(entry.created_at),
+      };
+    });
+    return { items, more: Number(body.more ?? 0) === 1 };
   }
 
   /** `POST /channel`: a full overwrite of the flags, so every flag is always sent (note §6). */

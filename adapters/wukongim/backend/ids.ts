@@ -23,8 +23,10 @@ export const GROUP_CHANNEL = 2;
  * `~` is allowed by WuKongIM but outside the unified rule, so these ids never collide with a
  * user's or a room's own channel.
  */
+export const USER_METADATA_PREFIX = '~u~';
+
 export function userMetadataChannel(uid: string): string {
-  return `~u~${uid}`;
+  return `${USER_METADATA_PREFIX}${uid}`;
 }
 
 export function roomMetadataChannel(roomId: string): string {

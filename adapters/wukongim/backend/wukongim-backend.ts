@@ -24,6 +24,7 @@ import {
   UnsupportedError,
   UnsupportedOptionError,
   UpstreamError,
+  isSupported,
   requireCapability,
   failedBatchItem,
   type Backend,
@@ -59,9 +60,26 @@ import {
   type UserInput,
   type UserWhitelistFacet,
 } from '../../../src/spec/index.js';
-import { assertId, paginate, runSteps, type ChangeStep, type RetryOptions, emitChange, readAfterChange, checkDirectSend, checkRoomSend } from '../../../src/runtime/index.js';
+import {
+  assertId,
+  decodePositionCursor,
+  encodePositionCursor,
+  fillPage,
+  mapLimited,
+  matchesIdRule,
+  pageLimit,
+  paginate,
+  runSteps,
+  type ChangeStep,
+  type RetryOptions,
+  type VendorPage,
+  emitChange,
+  readAfterChange,
+  checkDirectSend,
+  checkRoomSend,
+} from '../../../src/runtime/index.js';
 import { parseServerVersion, wukongimCapabilities } from './capabilities.js';
-import { OPEN_CHANNEL_FLAGS, WukongimClient, type WhitelistMember } from './client.js';
+import { OPEN_CHANNEL_FLAGS, WukongimClient, type ChannelInfoEntry, type WhitelistMember } from './client.js';
 import { VENDOR } from './errors.js';
 import { personChannelId } from '../protocol/wire.js';
 import {
@@ -69,6 +87,7 @@ import {
   PERSON_CHANNEL,
   WUKONGIM_ID_RULE,
   refuseCompositeConversationId,
+  USER_METADATA_PREFIX,
   roomMetadataChannel,
   userMetadataChannel,
 } from './ids.js';
@@ -94,6 +113,15 @@ export const UNKNOWN_SINCE = '1970-01-01T00:00:00.000Z';
 const USER_CACHE_TTL_MS = 60_000;
 /** How long a send waits for the server to store the message it accepted. */
 const STORED_WAIT_MS = 2_000;
+/**
+ * Channels read per `/cluster/channels` page. Users and groups share channel type 2 with each
+ * other (note §11), so a page of one is read out of pages of both.
+ */
+const CHANNEL_PAGE = 200;
+/** Metadata and list reads of one page's entries at a time. */
+const READS_AT_ONCE = 8;
+/** An enumeration cursor's position: a channel's creation time in ns (note §11). */
+const CREATED_AT_POSITION = /^\d{1,20}$/;
 
 function unique(values: readonly string[]): string[] {
   return [...new Set(values)];
@@ -270,11 +298,46 @@ export class WukongimBackend implements Backend {
 
   // ---------------------------------------------------------------- users
 
+  /** Whether `channel` (type 2) has an info row, which is what makes the channel search list it (note §11). */
+  private async hasChannelInfo(channel: string): Promise<boolean> {
+    const { items } = await this.client.searchChannels({ channelType: GROUP_CHANNEL, channelId: channel, limit: 1 });
+    return items.some((entry) => entry.channelId === channel);
+  }
+
+  /**
+   * One page of the channel search over type 2 (note §11): `position` is the creation time the
+   * previous page ended at; every entry's own creation time is where a walk resumes after it.
+   */
+  private async channelPage(position: string | null, want: number): Promise<VendorPage<ChannelInfoEntry>> {
+    const { items, more } = await this.client.searchChannels({
+      channelType: GROUP_CHANNEL,
+      limit: Math.max(want, CHANNEL_PAGE),
+      ...(position === null ? {} : { offsetCreatedAt: position }),
+    });
+    // Only rows with a creation time are in the index the search walks; a zero would restart it.
+    const dated = items.filter((entry) => entry.createdAt !== '0');
+    return { items: dated, positions: dated.map((entry) => entry.createdAt), next: more && dated.length > 0 ? dated[dated.length - 1]!.createdAt : null };
+  }
+
+  /** A list over the channel search, newest channel first; `convert` reads what each kept entry needs. */
+  private async channelList<R>(options: ListOptions, convert: (entry: ChannelInfoEntry) => Promise<R | null>): Promise<Page<R>> {
+    const page = await fillPage({
+      limit: pageLimit(options),
+      start: decodePositionCursor(options.cursor, CREATED_AT_POSITION),
+      read: (position, want) => this.channelPage(position, want),
+      convert: (entries) => mapLimited(entries, READS_AT_ONCE, convert),
+    });
+    return { items: page.items, nextCursor: page.next === null ? null : encodePositionCursor(page.next) };
+  }
+
   readonly users = {
     put: async (uid: string, input: UserInput): Promise<User> => {
       this.require('users.put');
       this.id(uid, 'uid');
-      const before = await this.userMetadata(uid);
+      const channel = userMetadataChannel(uid);
+      const listable = isSupported(this.capabilities, 'users.list');
+      // A user registered before imbridge listed users has no info row; any PUT adds it.
+      const [before, listed] = await Promise.all([this.userMetadata(uid), listable ? this.hasChannelInfo(channel) : Promise.resolve(true)]);
       const add: string[] = [];
       const remove: string[] = [];
       if (!before.registered) add.push(userEntries.registered);
@@ -287,8 +350,13 @@ export class WukongimBackend implements Backend {
         if (before.extraEntry) remove.push(before.extraEntry);
       }
       const after: User = { uid, name: input.name ?? before.name, extra: input.extra ?? before.extra };
+      if (add.length === 0 && remove.length === 0 && listed) return after;
+      const steps = this.metadataSteps(channel, add, remove, 'profile');
+      // The info row comes last: a user the search lists is always a registered one. It has no
+      // undo — an info row without `registered` is left out of the list anyway.
+      if (!listed) steps.push(step(`info row of ${channel}, so that users.list finds it`, () => this.client.channelInfo(channel, GROUP_CHANNEL, OPEN_CHANNEL_FLAGS)));
+      await runSteps(steps);
       if (add.length === 0 && remove.length === 0) return after;
-      await runSteps(this.metadataSteps(userMetadataChannel(uid), add, remove, 'profile'));
       this.registered.set(uid, true);
       emitChange(this.context, 'user.updated', { uid }, before.registered ? { uid, name: before.name, extra: before.extra } : null, after);
       return after;
@@ -312,6 +380,18 @@ export class WukongimBackend implements Backend {
       const metadata = await this.userMetadata(uid);
       if (!metadata.registered) throw userNotFound(uid);
       return { uid, name: metadata.name, extra: metadata.extra };
+    },
+    // Registered users are the `~u~<uid>` metadata channels with an info row (note §11), newest
+    // first; each one's metadata is read for its name and extra.
+    list: async (options: ListOptions): Promise<Page<User>> => {
+      this.require('users.list');
+      return this.channelList(options, async (entry) => {
+        if (!entry.channelId.startsWith(USER_METADATA_PREFIX)) return null;
+        const uid = entry.channelId.slice(USER_METADATA_PREFIX.length);
+        if (!matchesIdRule(this.idRule, uid)) return null;
+        const metadata = await this.userMetadata(uid);
+        return metadata.registered ? { uid, name: metadata.name, extra: metadata.extra } : null;
+      });
     },
   };
 
@@ -922,6 +1002,22 @@ export class WukongimBackend implements Backend {
   };
 
   readonly rooms = {
+    // Groups are the type 2 channels that are neither imbridge's metadata (`~…`) nor disbanded and
+    // have room metadata (note §11), newest first; each is read as rooms.get reads it.
+    list: async (kind: RoomRef['kind'], options: ListOptions): Promise<Page<Room>> => {
+      this.require(kind === 'group' ? 'groups.list' : 'chatrooms.list');
+      return this.channelList(options, async (entry) => {
+        if (entry.channelId.startsWith('~') || entry.disband || !matchesIdRule(this.idRule, entry.channelId)) return null;
+        const room: RoomRef = { kind, id: entry.channelId };
+        const [rows, subscribers, allowed] = await Promise.all([
+          this.client.whitelist(roomMetadataChannel(room.id), GROUP_CHANNEL),
+          this.client.clusterList(room.id, GROUP_CHANNEL, 'subscribers'),
+          this.client.whitelist(room.id, GROUP_CHANNEL),
+        ]);
+        const metadata = parseRoomMetadata(rows.map((row) => row.uid));
+        return metadata === null ? null : this.toRoom(room, metadata, new Set(subscribers), new Set(allowed.map((row) => row.uid)));
+      });
+    },
     create: async (kind: RoomRef['kind'], input: RoomInput): Promise<Room> => {
       this.require(kind === 'group' ? 'groups.create' : 'chatrooms.create');
       const id = input.id ?? `g${randomBytes(8).toString('hex')}`;

@@ -30,6 +30,12 @@ export interface FakeChannel {
   /** False until `/channel`, `/channel/info` or a subscriber call created the info row. */
   hasInfo: boolean;
   info: ChannelInfo;
+  /**
+   * The info row's creation time in ns, the key of the channel search's index (note §11): set
+   * when `/channel` or `/channel/info` creates the row and kept by later updates; null for a row
+   * `subscriber_add` created (it writes none) and for a channel without a row.
+   */
+  createdAt: bigint | null;
   subscribers: Set<string>;
   whitelist: Map<string, ListMember>;
   blacklist: Map<string, ListMember>;
@@ -93,6 +99,7 @@ export class FakeState {
   conversations = new Map<string, Map<string, ConversationRow>>();
   private nextMessageId = 2n ** 60n + 7n;
   private versionCounter = 0n;
+  private lastCreatedAt = 0n;
 
   private readonly startedAt = Date.now();
 
@@ -137,6 +144,7 @@ export class FakeState {
         channelType,
         hasInfo: false,
         info: { ...EMPTY_INFO },
+        createdAt: null,
         subscribers: new Set(),
         whitelist: new Map(),
         blacklist: new Map(),
@@ -199,6 +207,13 @@ export class FakeState {
   nextVersion(): bigint {
     this.versionCounter += 1n;
     return BigInt(Date.now()) * 1_000_000n + this.versionCounter;
+  }
+
+  /** `time.Now().UnixNano()` for a new info row: strictly increasing, as on one node. */
+  nextCreatedAt(): bigint {
+    const now = BigInt(Date.now()) * 1_000_000n;
+    this.lastCreatedAt = now > this.lastCreatedAt ? now : this.lastCreatedAt + 1n;
+    return this.lastCreatedAt;
   }
 
   newMessageId(): bigint {

@@ -41,8 +41,10 @@ import {
   GROUP,
   PERSON,
   SYSTEM_UID,
+  fnv64a,
   personFakeChannelId,
   type ChannelInfo,
+  type FakeChannel,
   type FakeServerOptions,
   type ListMember,
   type StoredMessage,
@@ -227,6 +229,42 @@ export function createFake(options: CreateFakeOptions = {}): WukongimFake {
     });
   }
 
+  // ---- the channel search (note §11) ----
+  // pkg/cluster/cluster/api_channel.go channelSearch: its `ban`, `disband` and count filters
+  // dereference a nil pointer — the panic is gin's empty 500.
+  const PANICKING_FILTERS = ['ban', 'disband', 'subscriber_count_gte', 'subscriber_count_lte', 'denylist_count_gte', 'denylist_count_lte', 'allowlist_count_gte', 'allowlist_count_lte'];
+  app.get('/cluster/channels', (request, response) => {
+    const query = (name: string) => (typeof request.query[name] === 'string' ? (request.query[name] as string) : '');
+    if (PANICKING_FILTERS.some((name) => query(name).trim() !== '')) {
+      response.status(500).end();
+      return;
+    }
+    // wkutil.ParseInt/ParseInt64/ParseUint8: anything unparsable reads as 0.
+    const parsed = (name: string) => (/^-?\d+$/.test(query(name)) ? BigInt(query(name)) : 0n);
+    const limit = Number(parsed('limit')) > 0 ? Number(parsed('limit')) : 20;
+    const channelId = query('channel_id').trim();
+    const rawType = parsed('channel_type');
+    const channelType = rawType >= 0n && rawType <= 255n ? Number(rawType) : 0;
+    const offset = parsed('offset_created_at');
+    const pre = parsed('pre') === 1n;
+    if (channelId !== '' && channelType !== 0) {
+      // GetChannel: the row, or the empty row when there is none.
+      const channel = state.channel(channelId, channelType);
+      return sendJson(response, 200, { total: 0, more: 0, data: [channelSearchRow(state, channel?.hasInfo ? channel : undefined)] });
+    }
+    const dated = [...state.channels.values()].filter(
+      (channel) => channel.hasInfo && channel.createdAt !== null && (channelId === '' || channel.channelId === channelId) && (channelType === 0 || channel.channelType === channelType),
+    );
+    // Newest first below the offset; `pre` walks the other way, from just above it.
+    const newestFirst = (left: FakeChannel, right: FakeChannel) => (left.createdAt! > right.createdAt! ? -1 : 1);
+    let picked = pre
+      ? dated.filter((channel) => offset <= 0n || channel.createdAt! > offset).sort((left, right) => -newestFirst(left, right)).slice(0, limit + 1).sort(newestFirst)
+      : dated.filter((channel) => offset <= 0n || channel.createdAt! < offset).sort(newestFirst).slice(0, limit + 1);
+    const more = picked.length > limit;
+    if (more) picked = pre ? picked.slice(picked.length - limit) : picked.slice(0, limit);
+    sendJson(response, 200, { total: 0, more: more ? 1 : 0, data: picked.map((channel) => channelSearchRow(state, channel)) });
+  });
+
   // ---- channels and subscribers (note §6) ----
   const addSubscribers = (channelId: string, channelType: number, subscribers: string[], reset: boolean) => {
     const channel = state.ensureChannel(channelId, channelType);
@@ -237,18 +275,23 @@ export function createFake(options: CreateFakeOptions = {}): WukongimFake {
       channel.subscribers.add(uid);
     }
   };
+  /** addOrUpdateChannel: a new row takes `time.Now()` as its creation time; an update keeps the row's (note §11). */
+  const writeInfo = (channel: FakeChannel) => {
+    if (!channel.hasInfo) channel.createdAt = state.nextCreatedAt();
+    channel.hasInfo = true;
+  };
   route('post', '/channel', (request) => {
     const body = decode(request, ['channel_type', 'large', 'ban', 'disband', 'send_ban', 'allow_stranger', 'reset']);
     const { channelId, channelType, subscribers } = checkChannelUpsert(body);
     const channel = state.ensureChannel(channelId, channelType);
-    channel.hasInfo = true;
+    writeInfo(channel);
     channel.info = infoFrom(body);
     if (number(body, 'reset') === 1 || subscribers.length > 0) addSubscribers(channelId, channelType, subscribers, number(body, 'reset') === 1);
   });
   route('post', '/channel/info', (request) => {
     const body = decode(request, ['channel_type', 'large', 'ban', 'disband', 'send_ban', 'allow_stranger'], '数据格式有误！: ');
     const channel = state.ensureChannel(text(body, 'channel_id'), number(body, 'channel_type'));
-    channel.hasInfo = true;
+    writeInfo(channel);
     channel.info = infoFrom(body);
   });
   route('post', '/channel/delete', (request) => {
@@ -560,6 +603,32 @@ function syncConversations(state: FakeState, body: Json): unknown[] {
   );
 }
 
+/** One `channelInfoResp` of the channel search (pkg/cluster/cluster/model.go); the empty row for a channel without one. */
+function channelSearchRow(state: FakeState, channel: FakeChannel | undefined): Json {
+  const info = channel?.info ?? EMPTY_INFO;
+  const createdAt = channel?.createdAt ?? 0n;
+  const lastSeq = channel ? state.lastSeq(channel.channelId, channel.channelType) : 0;
+  return {
+    id: channel ? fnv64a(`${channel.channelType}/${channel.channelId}`) : 0,
+    slot: 0,
+    channel_id: channel?.channelId ?? '',
+    channel_type: channel?.channelType ?? 0,
+    ban: info.ban,
+    disband: info.disband,
+    subscriber_count: channel?.subscribers.size ?? 0,
+    allowlist_count: channel?.whitelist.size ?? 0,
+    denylist_count: channel?.blacklist.size ?? 0,
+    last_msg_seq: lastSeq,
+    last_msg_time: 0,
+    last_msg_time_format: '',
+    status_format: info.ban === 1 ? '封禁' : info.disband === 1 ? '解散' : '正常',
+    created_at: createdAt,
+    updated_at: createdAt,
+    created_at_format: '',
+    updated_at_format: '',
+  };
+}
+
 /** The other uid of a fake `X@Y` id, seen from `uid`. */
 function peerOf(internalId: string, uid: string): string {
   if (internalId.startsWith(`${uid}@`)) return internalId.slice(uid.length + 1);
@@ -575,6 +644,7 @@ export function snapshot(state: FakeState): unknown {
       channel_id: channel.channelId,
       channel_type: channel.channelType,
       info: channel.hasInfo ? channel.info : null,
+      created_at: channel.createdAt === null ? null : channel.createdAt.toString(),
       subscribers: [...channel.subscribers],
       whitelist: [...channel.whitelist.keys()],
       blacklist: [...channel.blacklist.keys()],

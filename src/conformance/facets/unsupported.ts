@@ -48,6 +48,7 @@ const USER_INVOCATIONS: Record<string, Invocation> = {
   'users.put': (backend, { a }) => backend.users.put(a, {}),
   'users.batchPut': (backend, { a }) => backend.users.putMany([{ uid: a }]),
   'users.get': (backend, { a }) => backend.users.get(a),
+  'users.list': (backend) => backend.users.list({}),
   'friends.put': (backend, { a, b }) => backend.friends.put(a, b, {}),
   'friends.remove': (backend, { a, b }) => backend.friends.remove(a, b, 'mutual'),
   'friends.list': (backend, { a }) => backend.friends.list(a, {}),
@@ -79,6 +80,7 @@ function roomInvocation(kind: RoomKind, operation: RoomOperation): Invocation {
     const calls: Record<RoomOperation, () => Promise<unknown>> = {
       create: () => rooms.create(kind, { id, name: 'x', owner: a }),
       get: () => rooms.get(room),
+      list: () => rooms.list(kind, {}),
       dismiss: () => rooms.dismiss(room),
       'members.list': () => rooms.members.list(room, {}),
       'members.add': () => rooms.members.add(room, [b]),

@@ -69,6 +69,25 @@ describe('users', () => {
     expect(await backdoor.user(existing)).toEqual({ uid: existing, name: `n-${existing}` });
     expect(await backdoor.user(ids[64]!)).toEqual({ uid: ids[64], name: `n-${ids[64]}` });
   });
+
+  it('fills a page over the vendor\'s 100 users from several vendor pages, oldest first, and ends', async () => {
+    const ids = await users(backend, 130, 'l');
+    harness.fake.control.clearRequests();
+    const page = await backend.users.list({ limit: 500 });
+    expect(page.nextCursor).toBeNull();
+    const listed = page.items.map((user) => user.uid);
+    expect(listed.slice(-130)).toEqual(ids);
+    expect(new Set(listed).size).toBe(listed.length);
+    const reads = harness.fake.control.requests.filter((request) => request.method === 'GET' && request.path.endsWith('/users'));
+    expect(reads.every((request) => Number(request.query.limit) <= 100)).toBe(true);
+    expect(reads.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('answers INVALID_ARGUMENT for a cursor it did not issue, before calling Agora', async () => {
+    harness.fake.control.clearRequests();
+    expect(await codeOf(backend.users.list({ cursor: Buffer.from('p:not a vendor cursor!').toString('base64url') }))).toBe('INVALID_ARGUMENT');
+    expect(harness.fake.control.requests).toEqual([]);
+  });
 });
 
 describe('friends, blocks, relations', () => {

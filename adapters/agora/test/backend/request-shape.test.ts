@@ -29,6 +29,7 @@ const REGISTRATION: Shape = { username: 'string', password: 'string', 'nickname?
 
 const TABLE: Row[] = [
   { name: 'get user', method: 'GET', path: new RegExp(`^/users/${ID}$`), section: '§5' },
+  { name: 'list users', method: 'GET', path: /^\/users$/, query: { limit: '2' }, section: '§18' },
   { name: 'register one', method: 'POST', path: /^\/users$/, body: REGISTRATION, section: '§5' },
   { name: 'register batch', method: 'POST', path: /^\/users$/, body: 'array-of-registrations', section: '§5' },
   { name: 'set nickname', method: 'PUT', path: new RegExp(`^/users/${ID}$`), body: { nickname: 'string' }, section: 'push display name' },
@@ -47,7 +48,8 @@ const TABLE: Row[] = [
     section: '§8',
   },
   { name: 'create chat room', method: 'POST', path: /^\/chatrooms$/, body: { name: 'string', description: 'string', maxusers: 'number', owner: 'string', 'members?': 'string[]' }, section: '§9' },
-  { name: 'room details', method: 'GET', path: new RegExp(`^/${ROOMS}/\\d+$`), section: '§8, §9' },
+  { name: 'room details', method: 'GET', path: new RegExp(`^/${ROOMS}/\\d+(%2C\\d+)*$`), section: '§8, §9' },
+  { name: 'list rooms', method: 'GET', path: new RegExp(`^/${ROOMS}$`), query: { limit: '100' }, section: '§18' },
   { name: 'dismiss', method: 'DELETE', path: new RegExp(`^/${ROOMS}/\\d+$`), section: '§8, §9' },
   { name: 'mute all', method: 'POST', path: new RegExp(`^/${ROOMS}/\\d+/ban$`), section: '§11' },
   { name: 'unmute all', method: 'DELETE', path: new RegExp(`^/${ROOMS}/\\d+/ban$`), section: '§11' },
@@ -116,6 +118,8 @@ async function scenario(harness: Harness): Promise<void> {
   await backend.users.put(a, { name: 'A2' });
   await backend.users.putMany([{ uid: b }, { uid: c, name: 'C' }, { uid: d }]);
   await backend.users.get(a);
+  const firstUsers = await backend.users.list({ limit: 2 });
+  await backend.users.list({ limit: 2, cursor: firstUsers.nextCursor });
   await backend.friends.put(a, b, { alias: 'bee' });
   await backend.friends.update(a, b, { alias: 'bea' });
   await backend.friends.list(a, {});
@@ -131,6 +135,7 @@ async function scenario(harness: Harness): Promise<void> {
     const room = await backend.rooms.create(kind, { name: 'R', owner: a, members: [b] });
     const ref = { kind, id: room.id };
     await backend.rooms.members.add(ref, [c, d]);
+    await backend.rooms.list(kind, {});
     await backend.rooms.members.list(ref, {});
     await backend.rooms.members.setRole(ref, c, 'admin');
     await backend.rooms.members.setRole(ref, c, 'member');

@@ -66,6 +66,62 @@ describe('users', () => {
   });
 });
 
+describe('enumeration', () => {
+  it('lists ordinary users in stored order, never the admin account, across a change of limit', async () => {
+    const fresh = await startHarness();
+    try {
+      const created = [rid(), rid(), rid(), rid(), rid()];
+      for (const uid of created) await fresh.backend.users.put(uid, { name: uid });
+      const all = await fresh.backend.users.list({});
+      expect(all.items.map((user) => user.uid)).toEqual(created);
+      expect(all.nextCursor).toBeNull();
+      // An offset of 2 is not a multiple of 3: the window is read from pages 1 and 2 of 3.
+      const first = await fresh.backend.users.list({ limit: 2 });
+      fresh.fake.control.clearRequests();
+      const second = await fresh.backend.users.list({ limit: 3, cursor: first.nextCursor });
+      expect([...first.items, ...second.items].map((user) => user.uid)).toEqual(created);
+      expect(second.nextCursor).toBeNull();
+      expect(fresh.fake.control.requests.map((request) => JSON.parse(request.rawBody).pagination)).toEqual([
+        { pageNumber: 1, showNumber: 3 },
+        { pageNumber: 2, showNumber: 3 },
+      ]);
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('lists groups newest first from 3.8.2, in stored order before, never a dismissed one', async () => {
+    for (const [version, newestFirst] of [
+      ['3.8.3', true],
+      ['3.8.1', false],
+    ] as const) {
+      const fresh = await startHarness({ version });
+      try {
+        const owner = rid();
+        await fresh.backend.users.put(owner, {});
+        const ids = [rid('g'), rid('g'), rid('g')];
+        for (const [index, id] of ids.entries()) {
+          await fresh.backend.rooms.create('group', { id, name: `G${index}`, owner });
+          // Distinct creation times, so that the newest-first order is one order.
+          await new Promise((resolve) => setTimeout(resolve, 3));
+        }
+        await fresh.backend.rooms.dismiss({ kind: 'group', id: ids[1]! });
+        const walked: string[] = [];
+        let cursor: string | null = null;
+        do {
+          const page = await fresh.backend.rooms.list('group', cursor === null ? { limit: 1 } : { limit: 1, cursor });
+          walked.push(...page.items.map((room) => room.id));
+          cursor = page.nextCursor;
+        } while (cursor !== null);
+        const live = [ids[0]!, ids[2]!];
+        expect(walked, version).toEqual(newestFirst ? live.reverse() : live);
+      } finally {
+        await fresh.close();
+      }
+    }
+  });
+});
+
 describe('friends', () => {
   it('put makes both friends, keeps since on repeats, alias is a\'s view only', async () => {
     const { backend, fake } = harness;

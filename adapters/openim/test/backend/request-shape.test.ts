@@ -20,6 +20,7 @@ const SHAPES: Record<string, Shape> = {
   '/auth/get_admin_token': { secret: 'string', userID: 'string' },
   '/user/user_register': { users: { array: { userID: 'string', nickname: 'string', faceURL: 'string', ex: 'string' } } },
   '/user/get_users_info': { userIDs: 'string[]' },
+  '/user/get_users': { userID: 'string', nickName: 'string', pagination: PAGINATION },
   '/user/update_user_info_ex': { userInfo: { object: { userID: 'string', 'nickname?': 'string', 'ex?': 'string' } } },
   '/friend/import_friend': { ownerUserID: 'string', friendUserIDs: 'string[]' },
   '/friend/is_friend': { userID1: 'string', userID2: 'string' },
@@ -44,6 +45,7 @@ const SHAPES: Record<string, Shape> = {
     groupInfo: { object: { groupID: 'string', groupName: 'string', groupType: { literal: 2 }, faceURL: 'string', ex: 'string' } },
   },
   '/group/get_groups_info': { groupIDs: 'string[]' },
+  '/group/get_groups': { groupName: 'string', groupID: 'string', pagination: PAGINATION },
   '/group/dismiss_group': { groupID: 'string', deleteMember: 'boolean' },
   '/group/mute_group': { groupID: 'string' },
   '/group/cancel_mute_group': { groupID: 'string' },
@@ -113,6 +115,8 @@ beforeAll(async () => {
   await backend.users.put(a, { name: 'A2', extra: 'x' });
   await backend.users.putMany([{ uid: b, name: 'B' }, { uid: c }]);
   await backend.users.get(a);
+  const firstUsers = await backend.users.list({ limit: 2 });
+  await backend.users.list({ limit: 3, cursor: firstUsers.nextCursor });
   await backend.friends.put(a, b, { alias: 'Bee' });
   await backend.friends.put(a, c, { alias: 'See', extra: 'e' });
   await backend.friends.get(a, b);
@@ -134,6 +138,7 @@ beforeAll(async () => {
   await backend.blocks.remove(a, c);
   await backend.rooms.create('group', { id: group, name: 'G', owner: a, members: [b] });
   await backend.rooms.get({ kind: 'group', id: group });
+  await backend.rooms.list('group', {});
   await backend.rooms.members.add({ kind: 'group', id: group }, [c]);
   await backend.rooms.members.list({ kind: 'group', id: group }, {});
   await backend.rooms.members.setRole({ kind: 'group', id: group }, b, 'admin');

@@ -217,13 +217,33 @@ describe('wildfire fake: state quirks (§5–§9)', () => {
     expect(unread()).toEqual([1]);
   });
 
+  it('user/all pages the users not destroyed, oldest first, the default admin included; count 0 is 251 (§12)', async () => {
+    const [a, b] = [rid(), rid()];
+    await call('/admin/user/create', { userId: a, name: a, type: 0 });
+    await call('/admin/user/create', { userId: b, name: b, type: 0 });
+    // An overwriting create keeps the user's place (the upsert never writes _createTime).
+    await call('/admin/user/create', { userId: a, name: a, displayName: 'again', type: 0 });
+    const all = (await call('/admin/user/all', { count: 1000, offset: 0 })).result as { userInfoList: Array<{ userId: string }> };
+    const ids = all.userInfoList.map((user) => user.userId);
+    expect(ids[0]).toBe('admin');
+    expect(ids.indexOf(a)).toBeLessThan(ids.indexOf(b));
+    await call('/admin/user/destroy', { userId: a });
+    const after = (await call('/admin/user/all', { count: 1000, offset: 0 })).result as { userInfoList: Array<{ userId: string }> };
+    expect(after.userInfoList.map((user) => user.userId)).not.toContain(a);
+    const second = (await call('/admin/user/all', { count: 1, offset: 1 })).result as { userInfoList: Array<{ userId: string }> };
+    expect(second.userInfoList.map((user) => user.userId)).toEqual([after.userInfoList[1]!.userId]);
+    expect((await call('/admin/user/all', { count: 0, offset: 0 })).code).toBe(251);
+    expect((await call('/admin/user/all', { count: 5, offset: -1 })).code).toBe(251);
+  });
+
   it('/__fake routes: state, faults and reset', async () => {
     const state = (await (await fetch(`${fake.url}/__fake/state`)).json()) as { users: unknown[] };
     expect(Array.isArray(state.users)).toBe(true);
     await fetch(`${fake.url}/__fake/faults`, { method: 'POST', body: JSON.stringify({ route: 'POST /admin/user/get_info', kind: 'status', status: 503 }) });
     expect((await vendorCall(fake, '/admin/user/get_info', { userId: 'x' })).status).toBe(503);
     await fetch(`${fake.url}/__fake/reset`, { method: 'POST' });
-    expect(fake.state.users.size).toBe(0);
+    // Back to a fresh server: only the migration's default admin.
+    expect([...fake.state.users.keys()]).toEqual(['admin']);
   });
 });
 

@@ -14,6 +14,7 @@ type Shape = 'string' | 'number' | 'boolean' | Shape[] | { [field: string]: Shap
 const SHAPES: Record<string, Shape> = {
   '/admin/user/get_info': { userId: 'string' },
   '/admin/user/create': { userId: 'string', name: 'string', 'displayName?': 'string', 'extra?': 'string', type: 'number' },
+  '/admin/user/all': { count: 'number', offset: 'number' },
   '/admin/user/update': { flag: 'number', userInfo: { userId: 'string', 'displayName?': 'string', 'extra?': 'string' } },
   '/admin/relation/get': { first: 'string', second: 'string' },
   '/admin/friend/status': { userId: 'string', friendUid: 'string', status: 'number' },
@@ -73,6 +74,8 @@ describe('wildfire request shapes', () => {
     // A scenario that makes every call in SHAPES at least once.
     const [a, b, c, d] = await users(h, 'a', 'b', 'c', 'd');
     await h.backend.users.put(a!, { extra: 'more' });
+    const firstUsers = await h.backend.users.list({ limit: 2 });
+    await h.backend.users.list({ limit: 2, cursor: firstUsers.nextCursor });
     await h.backend.friends.put(a!, b!, { alias: 'B', extra: 'x' });
     await h.backend.friends.update(a!, b!, { alias: 'B2' });
     await h.backend.friends.list(a!, { query: 'b' });

@@ -35,6 +35,82 @@ describe('users', () => {
   });
 });
 
+describe('enumeration (the channel search, note §11)', () => {
+  /** Every page of a list, from no cursor to the end. */
+  async function walk<T>(read: (options: { limit: number; cursor?: string }) => Promise<{ items: T[]; nextCursor: string | null }>, limit: number): Promise<T[]> {
+    const items: T[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { items: T[]; nextCursor: string | null } = await read(cursor === null ? { limit } : { limit, cursor });
+      items.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor !== null);
+    return items;
+  }
+
+  it('a user registered before imbridge listed users is listed after any PUT; that PUT writes only the info row and records nothing', async () => {
+    const fresh = await startHarness();
+    try {
+      const [legacy] = await users(fresh, 1);
+      // What an older imbridge left behind: the metadata without an info row.
+      const channel = fresh.fake.state.channel(`~u~${legacy}`, 2)!;
+      channel.hasInfo = false;
+      channel.createdAt = null;
+      expect((await walk((page) => fresh.backend.users.list(page), 2)).map((user) => user.uid)).toEqual([]);
+      fresh.fake.control.clearRequests();
+      fresh.changes.length = 0;
+      await fresh.backend.users.put(legacy!, {});
+      const writes = fresh.fake.control.requests.filter((request) => request.method === 'POST').map((request) => request.path);
+      expect(writes).toEqual(['/channel/info']);
+      expect(fresh.changes).toEqual([]);
+      expect(await walk((page) => fresh.backend.users.list(page), 2)).toEqual([{ uid: legacy, name: `Name ${legacy}`, extra: null }]);
+      // Listed once: a further PUT that changes nothing writes nothing at all.
+      fresh.fake.control.clearRequests();
+      await fresh.backend.users.put(legacy!, {});
+      expect(fresh.fake.control.requests.filter((request) => request.method === 'POST')).toEqual([]);
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('fills a page of users from several search pages of mostly groups, newest first, and ends', async () => {
+    const fresh = await startHarness();
+    try {
+      const registered = await users(fresh, 3);
+      // 450 group channels created after the users, straight on the vendor: more than two search pages.
+      for (let index = 0; index < 450; index += 1) {
+        await fetch(`${fresh.fake.url}/channel`, {
+          method: 'POST',
+          headers: { token: String(fresh.fake.backendConfig.token), 'content-type': 'application/json' },
+          body: JSON.stringify({ channel_id: `other${index}`, channel_type: 2, large: 0, ban: 0, disband: 0, send_ban: 0, allow_stranger: 0, reset: 0, subscribers: [] }),
+        });
+      }
+      fresh.fake.control.clearRequests();
+      const page = await fresh.backend.users.list({ limit: 10 });
+      expect(page.items.map((user) => user.uid)).toEqual([...registered].reverse());
+      expect(page.nextCursor).toBeNull();
+      expect(fresh.fake.control.requests.filter((request) => request.path === '/cluster/channels').length).toBeGreaterThanOrEqual(3);
+      // Channels that are no imbridge room (no room metadata) are not groups either.
+      expect(await walk((options) => fresh.backend.rooms.list('group', options), 50)).toEqual([]);
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('before 2.0.4 (a search paged by page number) users.list and groups.list are UNSUPPORTED, and a PUT never searches', async () => {
+    const old = await startHarness({ version: '2.0.3' });
+    try {
+      expect(old.backend.capabilities['users.list']).toBe(false);
+      expect(old.backend.capabilities['groups.list']).toBe(false);
+      old.fake.control.clearRequests();
+      await old.backend.users.put(uid(), { name: 'n' });
+      expect(old.fake.control.requests.map((request) => request.path)).not.toContain('/cluster/channels');
+    } finally {
+      await old.close();
+    }
+  });
+});
+
 describe('friends', () => {
   it('put makes both friends, keeps since on repeats, stores the alias in a view of its own', async () => {
     const [a, b] = await users(h, 2);

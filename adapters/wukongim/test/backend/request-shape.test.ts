@@ -54,6 +54,7 @@ const SHAPES: Record<string, Record<string, FieldType> | 'no-body'> = {
     payload: 'string',
   },
   'GET /channel/whitelist': 'no-body',
+  'GET /cluster/channels': 'no-body',
   'GET /cluster/channels/:id/:type/denylist': 'no-body',
   'GET /cluster/channels/:id/:type/subscribers': 'no-body',
   'GET /health': 'no-body',
@@ -109,6 +110,9 @@ describe('request shapes', () => {
     await h.backend.messages.send({ from: a!, to: { type: 'user', id: owner! }, text: 'hi' });
     await h.backend.conversations.list(owner!, {});
     await h.backend.conversations.delete(owner!, 'user', a!);
+    const firstUsers = await h.backend.users.list({ limit: 2 });
+    await h.backend.users.list({ limit: 2, cursor: firstUsers.nextCursor });
+    await h.backend.rooms.list('group', {});
     // A dismiss whose second call fails is undone with /channel/info (every flag sent).
     h.fake.control.addFault({ route: 'POST /channel/whitelist_set', kind: 'status', status: 500 });
     await expect(h.backend.rooms.dismiss(room)).rejects.toMatchObject({ code: 'UPSTREAM_ERROR' });
@@ -125,6 +129,13 @@ describe('request shapes', () => {
       expect(request.headers.token, route).toBe(token);
       if (shape === 'no-body' || shape === undefined) {
         expect(request.rawBody, route).toBe('');
+        // The channel search (note §11): group channels only, a decimal limit, and either one
+        // channel's row or a creation-time offset — never the filters that panic the server.
+        if (route === 'GET /cluster/channels') {
+          expect(request.query.channel_type, route).toBe('2');
+          expect(String(request.query.limit), route).toMatch(/^\d+$/);
+          expect(Object.keys(request.query).every((key) => ['channel_type', 'limit', 'channel_id', 'offset_created_at'].includes(key)), route).toBe(true);
+        }
         continue;
       }
       expect(request.headers['content-type'], route).toBe('application/json');
@@ -142,6 +153,7 @@ describe('request shapes', () => {
       [
         'GET /channel/max_message_seq',
         'GET /channel/whitelist',
+        'GET /cluster/channels',
         'GET /cluster/channels/:id/:type/denylist',
         'GET /cluster/channels/:id/:type/subscribers',
         'GET /health',
