@@ -43,35 +43,27 @@ export async function readAll<Item>(page: (options: ListOptions) => Promise<Page
   return items;
 }
 
-/** The enumeration operations, present once the backend's contract has them. */
-interface Enumerable {
-  users: { list?: (options: ListOptions) => Promise<Page<User>> };
-  rooms: { list?: (kind: RoomKind, options: ListOptions) => Promise<Page<Room>> };
-}
-
 /** The users of `backend`: `listed` when given (a `--users` file), else its enumeration. */
 export async function userIds(backend: Backend, listed?: readonly string[]): Promise<string[]> {
   if (listed) return [...listed];
-  const list = (backend as unknown as Enumerable).users.list;
-  if (!list || !isSupported(backend.capabilities, 'users.list' as never)) {
+  if (!isSupported(backend.capabilities, 'users.list')) {
     throw new Error(`backend "${backend.name}" (${backend.vendor}) cannot list its users: give them with --users FILE`);
   }
-  return (await readAll((options) => list.call(backend.users, options))).map((user) => user.uid);
+  return (await readAll((options) => backend.users.list(options))).map((user) => user.uid);
 }
 
 /** The rooms of `backend`: `listed` when given (a `--rooms` file), else each kind it can list. */
 export async function roomIds(backend: Backend, listed?: readonly RoomId[]): Promise<{ rooms: RoomId[]; unlisted: RoomKind[] }> {
   if (listed) return { rooms: [...listed], unlisted: [] };
-  const list = (backend as unknown as Enumerable).rooms.list;
   const rooms: RoomId[] = [];
   const unlisted: RoomKind[] = [];
   for (const kind of ['group', 'chatroom'] as const) {
     if (!isSupported(backend.capabilities, roomCapability(kind, 'create'))) continue;
-    if (!list || !isSupported(backend.capabilities, roomCapability(kind, 'list' as never))) {
+    if (!isSupported(backend.capabilities, roomCapability(kind, 'list'))) {
       unlisted.push(kind);
       continue;
     }
-    for (const room of await readAll((options) => list.call(backend.rooms, kind, options))) rooms.push({ kind, id: room.id });
+    for (const room of await readAll((options) => backend.rooms.list(kind, options))) rooms.push({ kind, id: room.id });
   }
   return { rooms, unlisted };
 }

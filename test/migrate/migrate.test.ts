@@ -136,3 +136,26 @@ describe('imbridge migrate: each vendor fake → native', () => {
     }, 180_000);
   }
 });
+
+describe('imbridge migrate: without --users and --rooms', () => {
+  it('lists the source\'s users and rooms itself where the source can (users.list, groups.list)', async () => {
+    const running = await fake('openim');
+    const backends = await backendsFor({ source: { vendor: 'native', store: { driver: 'memory' } }, target: running.backendConfig });
+    const source = backends.get('source')!;
+    const seeded = await seedGraph(source, { users: 40, friendships: 80, blocks: 10, rooms: 3, membersPerRoom: 4 }, 'ls');
+    const report = await runMigration({
+      source,
+      target: backends.get('target')!,
+      from: 'source',
+      to: 'target',
+      idMap: new Map(),
+      onGap: 'skip',
+      dryRun: false,
+      checkpointPath: join(directory, 'listed.checkpoint'),
+      concurrency: 4,
+      progress: createProgress(process.stderr, true),
+    });
+    expect(report.scope).toMatchObject({ users: seeded.users.length, rooms: seeded.rooms.length });
+    expect(report.result).toBe('verified');
+  }, 60_000);
+});
