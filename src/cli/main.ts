@@ -68,10 +68,11 @@ async function capabilities(argv: string[]): Promise<void> {
   const backendConfig = config.backends[name];
   if (!backendConfig) fail(`no backend named "${name}" in the config`);
   const logger = createLogger('silent');
-  const backends = await createBackends({ [name]: backendConfig }, { logger, changes: new ChangeLog() });
+  // The whole config, building only this backend and those it is made of (a mirror's two sides).
+  const backends = await createBackends(config.backends, { logger, changes: new ChangeLog(), only: [name] });
   const backend = backends.get(name)!;
   process.stdout.write(`${JSON.stringify({ backend: name, vendor: backend.vendor, capabilities: backend.capabilities, idRule: backend.idRule }, null, 2)}\n`);
-  await backend.close();
+  await Promise.all([...backends.values()].map((built) => built.close()));
 }
 
 async function fake(argv: string[]): Promise<void> {

@@ -92,7 +92,8 @@ export async function migrate(argv: string[], usage: (message: string) => never)
   const map = values['id-map'] ? idMap(values['id-map'], usage) : new Map<string, string>();
   const checkpointPath = values.checkpoint ?? `./data/migrate-${values.from}-${values.to}.checkpoint`;
 
-  const backends = await createBackends({ [values.from]: config.backends[values.from]!, [values.to]: config.backends[values.to]! }, { logger: createLogger('silent'), changes: new ChangeLog() });
+  // Only the two backends (and those they are made of, such as a mirror's sides).
+  const backends = await createBackends(config.backends, { logger: createLogger('silent'), changes: new ChangeLog(), only: [values.from, values.to] });
   try {
     const report = await runMigration({
       source: backends.get(values.from)!,

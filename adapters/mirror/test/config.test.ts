@@ -93,4 +93,12 @@ describe('the mirror block', () => {
     expect(result.stderr).toContain('backends.both: needs backend "b", which is not configured (configured: a, both)');
     expect(result.stdout).not.toContain('listening');
   }, 60_000);
+
+  it('`imbridge capabilities --backend <mirror>` builds its two sides and prints the mirror\'s document', async () => {
+    const path = join(directory, 'capabilities.yaml');
+    writeFileSync(path, `backends:\n  a: { vendor: native, store: { driver: memory } }\n  b: { vendor: native, store: { driver: memory } }\n  both: { vendor: mirror, primary: a, secondary: b, queue: { path: "${join(directory, 'capabilities.db')}" } }\ndefaultBackend: both\n`);
+    const result = await runToExit(['capabilities', '--config', path, '--backend', 'both']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ backend: 'both', vendor: 'mirror', capabilities: { 'users.put': true } });
+  }, 60_000);
 });
