@@ -17,7 +17,8 @@ import { createLogger } from '../src/server/create-logger.js';
 import { runMigration } from '../src/migrate/run-migration.js';
 import { planMigration, type StepContext } from '../src/migrate/migration-plan.js';
 import { createProgress } from '../src/migrate/migration-progress.js';
-import { mapLimit, readGraph, type SocialGraph } from '../src/migrate/social-graph.js';
+import { mapLimited } from '../src/runtime/index.js';
+import { readGraph, type SocialGraph } from '../src/migrate/social-graph.js';
 import type { Backend } from '../src/spec/index.js';
 import { seedGraph } from '../test/migrate/seed-graph.js';
 
@@ -44,7 +45,7 @@ async function bareLoop(graph: SocialGraph, target: Backend): Promise<number> {
   const context: StepContext = { target, roomId: (kind, id) => created.get(`${kind}/${id}`) ?? id };
   const started = performance.now();
   for (const facet of new Set(plan.steps.map((step) => step.facet))) {
-    await mapLimit(
+    await mapLimited(
       plan.steps.filter((step) => step.facet === facet),
       CONCURRENCY,
       async (step) => {

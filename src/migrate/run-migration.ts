@@ -8,7 +8,8 @@ import { ImBridgeError, isOptionSupported, roomCapability, type Backend, type Ro
 import { Checkpoint } from './checkpoint.js';
 import { FACET_ORDER, planMigration, type Gap, type MigrationFacet, type MigrationStep, type StepContext } from './migration-plan.js';
 import type { MigrationProgress } from './migration-progress.js';
-import { mapLimit, readGraph, roomIds, userIds, type RoomId } from './social-graph.js';
+import { mapLimited } from '../runtime/index.js';
+import { readGraph, roomIds, userIds, type RoomId } from './social-graph.js';
 import { verifyMigration, type Difference } from './verify-migration.js';
 import { withRetries } from './with-retries.js';
 
@@ -142,7 +143,7 @@ export async function runMigration(options: MigrateOptions): Promise<MigrationRe
     const steps = plan.steps.filter((step) => step.facet === facet);
     if (steps.length === 0) continue;
     const bar = options.progress.facet(facet, steps.length);
-    await mapLimit(steps, options.concurrency, async (step) => {
+    await mapLimited(steps, options.concurrency, async (step) => {
       await runStep(step);
       bar.advance();
     });

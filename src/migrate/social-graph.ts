@@ -4,6 +4,7 @@
  * members, roles, mutes, mute-all, whitelist and bans. What the backend declares it cannot list
  * is left out and named in `unreadable`, so a migration says what it could not see.
  */
+import { mapLimited } from '../runtime/index.js';
 import { withRetries } from './with-retries.js';
 import { isSupported, roomCapability, type Backend, type Block, type Friendship, type ListOptions, type Member, type Mute, type Page, type Room, type RoomKind, type User } from '../spec/index.js';
 
@@ -68,20 +69,6 @@ export async function roomIds(backend: Backend, listed?: readonly RoomId[]): Pro
   return { rooms, unlisted };
 }
 
-/** Runs `work` over `items`, at most `concurrency` at a time, keeping the results in order. */
-export async function mapLimit<Item, Result>(items: readonly Item[], concurrency: number, work: (item: Item) => Promise<Result>): Promise<Result[]> {
-  const results = new Array<Result>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker));
-  return results;
-}
-
 /** Reads the graph of the given users and rooms (ids as they are on `backend`). */
 export async function readGraph(backend: Backend, users: readonly string[], rooms: readonly RoomId[], concurrency = 8): Promise<SocialGraph> {
   const can = (name: string) => isSupported(backend.capabilities, name as never);
@@ -89,14 +76,14 @@ export async function readGraph(backend: Backend, users: readonly string[], room
   if (!can('friends.list')) unreadable.push('friends');
   if (!can('blocks.list')) unreadable.push('blocks');
   if (!can('users.whitelist.list')) unreadable.push('user whitelists');
-  const perUser = await mapLimit(users, concurrency, async (uid) => {
+  const perUser = await mapLimited(users, concurrency, async (uid) => {
     const user = await withRetries(() => backend.users.get(uid));
     const friendships = can('friends.list') ? await readAll((options) => backend.friends.list(uid, options)) : [];
     const blocks = can('blocks.list') ? await readAll((options) => backend.blocks.list(uid, options)) : [];
     const whitelist = can('users.whitelist.list') ? (await readAll((options) => backend.userWhitelist.list(uid, options))).map((entry) => entry.uid) : [];
     return { user, friendships, blocks, whitelist };
   });
-  const snapshots = await mapLimit(rooms, concurrency, async ({ kind, id }): Promise<RoomSnapshot> => {
+  const snapshots = await mapLimited(rooms, concurrency, async ({ kind, id }): Promise<RoomSnapshot> => {
     const ref = { kind, id };
     const has = (operation: Parameters<typeof roomCapability>[1]) => isSupported(backend.capabilities, roomCapability(kind, operation));
     return {

@@ -6,7 +6,8 @@
  */
 import type { Backend, RoomKind } from '../spec/index.js';
 import type { ExpectedGraph } from './migration-plan.js';
-import { mapLimit, readAll } from './social-graph.js';
+import { mapLimited } from '../runtime/index.js';
+import { readAll } from './social-graph.js';
 import { withRetries } from './with-retries.js';
 
 export interface Difference {
@@ -26,7 +27,7 @@ export async function verifyMigration(target: Backend, expected: ExpectedGraph, 
   const migrated = new Set(expected.users.keys());
   const can = (name: string) => target.capabilities[name as keyof typeof target.capabilities] !== false;
 
-  await mapLimit([...expected.users], concurrency, async ([uid, want]) => {
+  await mapLimited([...expected.users], concurrency, async ([uid, want]) => {
     let user;
     try {
       user = await withRetries(() => target.users.get(uid));
@@ -54,7 +55,7 @@ export async function verifyMigration(target: Backend, expected: ExpectedGraph, 
     }
   });
 
-  await mapLimit([...expected.rooms.values()], concurrency, async (want) => {
+  await mapLimited([...expected.rooms.values()], concurrency, async (want) => {
     const id = roomId(want.kind, want.sourceId);
     const label = `${want.kind} ${want.sourceId}${id !== undefined && id !== want.sourceId ? ` (now ${id})` : ''}`;
     if (id === undefined) {

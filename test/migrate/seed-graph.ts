@@ -5,7 +5,7 @@
  * whitelists and bans. Sizes are parameters; the ids are returned for `--users` / `--rooms`.
  */
 import { isOptionSupported, isSupported, type Backend } from '../../src/spec/index.js';
-import { mapLimit } from '../../src/migrate/social-graph.js';
+import { mapLimited } from '../../src/runtime/index.js';
 
 export interface SeedSizes {
   users: number;
@@ -26,14 +26,14 @@ export async function seedGraph(backend: Backend, sizes: SeedSizes, prefix: stri
   for (let start = 0; start < users.length; start += 500) {
     await backend.users.putMany(users.slice(start, start + 500).map((uid) => ({ uid, name: `Name ${uid}` })));
   }
-  if (extra) await mapLimit(users.filter((_, index) => index % 10 === 0), 16, (uid) => backend.users.put(uid, { extra: `extra of ${uid}` }));
+  if (extra) await mapLimited(users.filter((_, index) => index % 10 === 0), 16, (uid) => backend.users.put(uid, { extra: `extra of ${uid}` }));
   // Friendships: pairs (i, i+k) for growing k; every fifth one-way, every third with aliases.
   const pairs: Array<[string, string, number]> = [];
   for (let k = 1; pairs.length < sizes.friendships; k += 1) {
     for (let index = 0; index + k < users.length && pairs.length < sizes.friendships; index += 1) pairs.push([users[index]!, users[index + k]!, pairs.length]);
   }
   const oneWay = isOptionSupported(backend.capabilities, 'friends.put', 'oneWay');
-  await mapLimit(pairs, 16, async ([a, b, n]) => {
+  await mapLimited(pairs, 16, async ([a, b, n]) => {
     const alias = n % 3 === 0 ? { alias: `pal ${n}` } : {};
     if (oneWay && n % 5 === 0) {
       await backend.friends.put(a, b, alias, 'one-way');
@@ -43,13 +43,13 @@ export async function seedGraph(backend: Backend, sizes: SeedSizes, prefix: stri
     if (n % 3 === 0) await backend.friends.update(b, a, { alias: `back ${n}` });
   });
   const blocks = Array.from({ length: sizes.blocks }, (_, n): [string, string] => [users[(n * 7) % users.length]!, users[(n * 7 + 3 + Math.floor(n / users.length)) % users.length]!]);
-  await mapLimit(blocks, 16, ([uid, other]) => (uid === other ? Promise.resolve() : backend.blocks.put(uid, other).then(() => undefined)));
+  await mapLimited(blocks, 16, ([uid, other]) => (uid === other ? Promise.resolve() : backend.blocks.put(uid, other).then(() => undefined)));
   if (isSupported(backend.capabilities, 'users.whitelist.replace')) {
-    await mapLimit(users.filter((_, index) => index % 50 === 1), 8, (uid, ) => backend.userWhitelist.replace(uid, [users[0]!, users[2]!]));
+    await mapLimited(users.filter((_, index) => index % 50 === 1), 8, (uid, ) => backend.userWhitelist.replace(uid, [users[0]!, users[2]!]));
   }
   const rooms = Array.from({ length: sizes.rooms }, (_, index) => `${prefix}_g${index}`);
   const roomIds = [...rooms];
-  await mapLimit(rooms, 4, async (id, ) => {
+  await mapLimited(rooms, 4, async (id, ) => {
     const index = rooms.indexOf(id);
     const members = Array.from({ length: sizes.membersPerRoom }, (_, offset) => users[(index * 13 + offset + 1) % users.length]!);
     const owner = users[(index * 13) % users.length]!;
