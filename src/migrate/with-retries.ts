@@ -1,7 +1,10 @@
 /** Retrying what a backend asks to be retried, for every read and write of a migration. */
+import { DelegateBackoff, handleWhen, retry } from 'cockatiel';
 import { ImBridgeError } from '../spec/index.js';
 
 const MAX_ATTEMPTS = 10;
+const BASE_DELAY_MS = 200;
+const MAX_DELAY_MS = 15_000;
 
 export interface RetryOptions {
   /**
@@ -14,18 +17,21 @@ export interface RetryOptions {
 
 /**
  * Runs one call, waiting out what the target asks to be retried: a vendor 429 slows the
- * migration down (its Retry-After when given), it does not fail it. A small loop rather than a
- * retry library, because the delay comes from each error's own Retry-After.
+ * migration down (the error's Retry-After when given, else an exponential delay), it does not
+ * fail it. The same retry library as the vendor HTTP client, with the delay read off each error.
  */
 export async function withRetries<Result>(work: () => Promise<Result>, options: RetryOptions = {}): Promise<Result> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await work();
-    } catch (error) {
-      const again = error instanceof ImBridgeError && (error.retryable || (options.partial === true && error.code === 'PARTIAL_FAILURE'));
-      if (!again || attempt >= MAX_ATTEMPTS) throw error;
-      const backoff = Math.min(200 * 2 ** (attempt - 1), 15_000);
-      await new Promise((resolve) => setTimeout(resolve, Math.max(backoff, ((error as ImBridgeError).retryAfterSeconds ?? 0) * 1000)));
-    }
-  }
+  const policy = retry(
+    handleWhen((error) => error instanceof ImBridgeError && (error.retryable || (options.partial === true && error.code === 'PARTIAL_FAILURE'))),
+    {
+      maxAttempts: MAX_ATTEMPTS - 1,
+      backoff: new DelegateBackoff((context) => {
+        const failure = 'error' in context.result ? context.result.error : undefined;
+        const exponential = Math.min(BASE_DELAY_MS * 2 ** (context.attempt - 1), MAX_DELAY_MS);
+        const asked = failure instanceof ImBridgeError ? (failure.retryAfterSeconds ?? 0) * 1000 : 0;
+        return Math.max(exponential, asked);
+      }),
+    },
+  );
+  return policy.execute(() => work());
 }
