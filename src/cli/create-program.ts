@@ -34,7 +34,7 @@ const repeatable = (value: string, previous: string[]) => [...previous, value];
  */
 export function createProgram(done: (exitCode: number) => void): Command {
   const program = new Command('imbridge')
-    .description('One HTTP API for IM relationships over WuKongIM, Agora Chat, OpenIM, Wildfire IM or a native backend.')
+    .description(`One HTTP API for IM relationships, answered by the backend you choose: ${VENDORS.map((vendor) => vendor.name).join(', ')}.`)
     .version(packageVersion(), '-v, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .helpCommand('help [command]', 'show help for a command')

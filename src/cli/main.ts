@@ -6,6 +6,7 @@ import { CommanderError } from 'commander';
 import { ConfigError } from '../config/load-config.js';
 import { createProgram } from './create-program.js';
 import { CommandFailure, EXIT } from './exit-codes.js';
+import { followNpmWrapper } from './follow-npm-wrapper.js';
 
 /** The exit code for what ended the command, after its message went to stderr. */
 function exitCodeFor(error: unknown): number {
@@ -23,6 +24,8 @@ function exitCodeFor(error: unknown): number {
   return EXIT.runtime;
 }
 
+// Before anything starts: npm may be stopped as soon as the command's first output appears.
+followNpmWrapper();
 const program = createProgram((exitCode) => {
   process.exitCode = exitCode;
 });
