@@ -185,7 +185,7 @@ kill $SERVER
       return false;
     }
   })();
-  it.skipIf(!dockerEngine)('"Container image": the image builds, runs, answers /healthz and stops (needs a Docker engine)', async () => {
+  it.skipIf(!dockerEngine)('"Container image": the image builds, runs and stops as printed (needs a Docker engine)', async () => {
     const blocks = shell('Container image');
     const run = await runShell(blocks.map((block) => block.text).join('\n'), 900_000);
     expect(run.code, run.output).toBe(0);
