@@ -6,7 +6,6 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/load-config.js';
 import { facetNames, runLiveConformance } from '../conformance/live/run-live-conformance.js';
 import { formatReport } from '../conformance/live/format-report.js';
@@ -40,21 +39,19 @@ function writeFixtures(directory: string, vendor: string, target: string | undef
   return written;
 }
 
-export async function conformance(argv: string[], usage: (message: string) => never): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      config: { type: 'string' },
-      backend: { type: 'string' },
-      report: { type: 'string' },
-      record: { type: 'string' },
-      facet: { type: 'string', multiple: true },
-      rounds: { type: 'string' },
-      timeout: { type: 'string' },
-      target: { type: 'string' },
-    },
-    strict: true,
-  });
+/** The flags of `imbridge conformance`, as the command line gave them. */
+export interface ConformanceFlags {
+  config?: string;
+  backend?: string;
+  report?: string;
+  record?: string;
+  facet?: string[];
+  rounds?: string;
+  timeout?: string;
+  target?: string;
+}
+
+export async function conformance(values: ConformanceFlags, usage: (message: string) => never): Promise<number> {
   if (!values.config) usage('--config is required');
   if (!values.backend) usage('--backend is required');
   const known = facetNames();
@@ -74,7 +71,7 @@ export async function conformance(argv: string[], usage: (message: string) => ne
     name: values.backend,
     block,
     backdoor: (configured) => live.backdoor(configured),
-    ...(values.facet ? { facets: new Set(values.facet) } : {}),
+    ...(values.facet && values.facet.length > 0 ? { facets: new Set(values.facet) } : {}),
     ...(rounds !== undefined ? { concurrencyRounds: rounds } : {}),
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     record: values.record !== undefined,

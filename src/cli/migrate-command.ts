@@ -6,7 +6,6 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/load-config.js';
 import { createBackends } from '../server/create-backends.js';
 import { createLogger } from '../server/create-logger.js';
@@ -58,30 +57,29 @@ function summary(report: MigrationReport): string {
   return `${out.join('\n')}\n`;
 }
 
-export async function migrate(argv: string[], usage: (message: string) => never): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      config: { type: 'string' },
-      from: { type: 'string' },
-      to: { type: 'string' },
-      'dry-run': { type: 'boolean', default: false },
-      users: { type: 'string' },
-      rooms: { type: 'string' },
-      checkpoint: { type: 'string' },
-      concurrency: { type: 'string', default: '8' },
-      report: { type: 'string' },
-      'id-map': { type: 'string' },
-      'on-gap': { type: 'string', default: 'fail' },
-    },
-    strict: true,
-  });
+/** The flags of `imbridge migrate`, as the command line gave them. */
+export interface MigrateFlags {
+  config?: string;
+  from?: string;
+  to?: string;
+  dryRun?: boolean;
+  users?: string;
+  rooms?: string;
+  checkpoint?: string;
+  concurrency?: string;
+  report?: string;
+  idMap?: string;
+  onGap?: string;
+}
+
+export async function migrate(flags: MigrateFlags, usage: (message: string) => never): Promise<number> {
+  const values = { ...flags, concurrency: flags.concurrency ?? '8', onGap: flags.onGap ?? 'fail', dryRun: flags.dryRun ?? false };
   if (!values.config) usage('--config is required');
   if (!values.from || !values.to) usage('--from and --to are required');
   if (values.from === values.to) usage('--from and --to name the same backend');
   const concurrency = Number(values.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) usage(`--concurrency: "${values.concurrency}" is not an integer from 1 to 256`);
-  const onGap = values['on-gap'];
+  const onGap = values.onGap;
   if (onGap !== 'skip' && onGap !== 'fail') usage(`--on-gap: "${onGap}" is not skip or fail`);
   const config = loadConfig(values.config);
   for (const name of [values.from, values.to]) {
@@ -89,7 +87,7 @@ export async function migrate(argv: string[], usage: (message: string) => never)
   }
   const users = values.users ? lines(values.users, '--users', usage) : undefined;
   const rooms = values.rooms ? roomLines(values.rooms, usage) : undefined;
-  const map = values['id-map'] ? idMap(values['id-map'], usage) : new Map<string, string>();
+  const map = values.idMap ? idMap(values.idMap, usage) : new Map<string, string>();
   const checkpointPath = values.checkpoint ?? `./data/migrate-${values.from}-${values.to}.checkpoint`;
 
   // Only the two backends (and those they are made of, such as a mirror's sides).
@@ -104,7 +102,7 @@ export async function migrate(argv: string[], usage: (message: string) => never)
       ...(rooms ? { rooms } : {}),
       idMap: map,
       onGap,
-      dryRun: values['dry-run'],
+      dryRun: values.dryRun,
       checkpointPath,
       concurrency,
       progress: createProgress(),

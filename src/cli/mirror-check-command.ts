@@ -11,7 +11,6 @@
  * per line.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import type { RoomRef } from '../spec/index.js';
 import { loadConfig } from '../config/load-config.js';
 import { createBackends } from '../server/create-backends.js';
@@ -59,13 +58,17 @@ function formatReport(name: string, sides: { primary: string; secondary: string;
   return `${lines.join('\n')}\n`;
 }
 
-export async function mirrorCheck(argv: string[], fail: (message: string) => never): Promise<number> {
+/** The flags of `imbridge mirror-check`, as the command line gave them. */
+export interface MirrorCheckFlags {
+  config?: string;
+  backend?: string;
+  users?: string;
+  rooms?: string;
+  report?: string;
+}
+
+export async function mirrorCheck(values: MirrorCheckFlags, fail: (message: string) => never): Promise<number> {
   const usage: (message: string) => never = (message) => fail(`${message}\n${MIRROR_CHECK_USAGE}`);
-  const { values } = parseArgs({
-    args: argv,
-    options: { config: { type: 'string' }, backend: { type: 'string' }, users: { type: 'string' }, rooms: { type: 'string' }, report: { type: 'string' } },
-    strict: true,
-  });
   if (!values.config) usage('--config is required');
   if (!values.backend) usage('--backend is required');
   const config = loadConfig(values.config);

@@ -1,13 +1,13 @@
 /**
  * A Backend that is a remote imbridge: every operation is one `/v1` HTTP call, and every unified
  * error envelope comes back as the same ImBridgeError (with the HTTP status it arrived with).
- * The conformance suite runs through it to hold any imbridge deployment to the contract, and an
- * application can use it as a typed client.
+ * The conformance suite runs through it to hold any imbridge deployment to the contract (one
+ * attempt per call by default, so it sees every answer as the server gave it); applications get
+ * it with timeouts and retries from `createClient` (`imbridge/client`). The HTTP exchange itself,
+ * retries included, is ImbridgeClient's.
  */
 import {
   SPEC_VERSION,
-  fromErrorBody,
-  ImBridgeError,
   type Backend,
   type BackendHealth,
   type BatchResult,
@@ -16,7 +16,6 @@ import {
   type SendPolicy,
   type CapabilityDocument,
   type Conversation,
-  type ErrorBody,
   type FriendAddMode,
   type FriendRemoveMode,
   type FriendRequest,
@@ -41,40 +40,18 @@ import {
   type User,
   type UserInput,
 } from '../spec/index.js';
+import { ImbridgeClient, idempotencyKey, type ClientOptions, type Query } from './imbridge-client.js';
 
-/** An error answered by a remote imbridge, with the HTTP status it came with. */
-export class RemoteError extends ImBridgeError {
-  constructor(
-    readonly httpStatus: number,
-    body: ErrorBody,
-  ) {
-    const rebuilt = fromErrorBody(body);
-    super(body.code, body.message, {
-      retryable: rebuilt.retryable,
-      ...(rebuilt.details !== undefined ? { details: rebuilt.details } : {}),
-      ...(rebuilt.upstream !== undefined ? { upstream: rebuilt.upstream } : {}),
-    });
-  }
+export { RemoteError, type Transport } from './imbridge-client.js';
+
+export interface HttpBackendOptions extends ClientOptions {
+  /**
+   * Send an `Idempotency-Key` of its own with each creating POST (a room, a friend request, a
+   * message), so that with `retry` those are retried too; a key set by `withIdempotencyKey` wins.
+   */
+  idempotencyKeys?: boolean;
 }
 
-/** Sends one request; the default uses `fetch`. Tests may route through supertest instead. */
-export type Transport = (request: { method: string; url: URL; headers: Record<string, string>; body?: string }) => Promise<{ status: number; text: string }>;
-
-const fetchTransport: Transport = async ({ method, url, headers, body }) => {
-  const response = await fetch(url, { method, headers, ...(body !== undefined ? { body } : {}) });
-  return { status: response.status, text: await response.text() };
-};
-
-export interface HttpBackendOptions {
-  /** Base URL of the imbridge server, e.g. `http://127.0.0.1:8080`. */
-  url: string;
-  transport?: Transport;
-  /** Backend name sent as `X-IM-Backend`; absent = the server's default. */
-  backend?: string;
-  apiKey?: string;
-}
-
-type Query = Record<string, string | number | undefined | null>;
 
 const segment = encodeURIComponent;
 const kindPath = (kind: RoomKind) => (kind === 'group' ? 'groups' : 'chatrooms');
@@ -85,39 +62,41 @@ export class HttpBackend implements Backend {
   readonly specVersion = SPEC_VERSION;
 
   private constructor(
-    private readonly options: HttpBackendOptions,
+    private readonly client: ImbridgeClient,
     readonly name: string,
     readonly vendor: string,
     readonly capabilities: Capabilities,
     readonly idRule: IdRule,
     readonly sendPolicy?: SendPolicy,
+    /** The key `withIdempotencyKey` fixed for this view's creating POST. */
+    private readonly fixedKey?: string,
   ) {}
 
   /** Connects and reads the backend's capability document. */
   static async connect(options: HttpBackendOptions): Promise<HttpBackend> {
-    const probe = new HttpBackend(options, options.backend ?? '', '', {} as Capabilities, { pattern: '', maxLength: 0, description: '' });
-    const document = (await probe.call('GET', '/v1/capabilities')) as CapabilityDocument;
-    return new HttpBackend(options, document.backend, document.vendor, document.capabilities, document.idRule, document.sendPolicy);
+    const client = new ImbridgeClient(options);
+    const document = (await client.request('GET', '/v1/capabilities')) as CapabilityDocument;
+    return new HttpBackend(client, document.backend, document.vendor, document.capabilities, document.idRule, document.sendPolicy);
+  }
+
+  /**
+   * The same backend, whose creating POST (rooms.create, friendRequests.send, messages.send)
+   * carries `key` as its Idempotency-Key: call it again with the same key after a lost answer, and
+   * the server answers with the first result instead of creating a second room or message.
+   */
+  withIdempotencyKey(key: string): HttpBackend {
+    return new HttpBackend(this.client, this.name, this.vendor, this.capabilities, this.idRule, this.sendPolicy, key);
   }
 
   /** One HTTP call; throws RemoteError for an error envelope. */
   async call(method: string, path: string, body?: unknown, query: Query = {}, headers: Record<string, string> = {}): Promise<unknown> {
-    const url = new URL(path, this.options.url);
-    for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== null) url.searchParams.set(key, String(value));
-    const requestHeaders: Record<string, string> = { accept: 'application/json', ...headers };
-    if (this.options.backend) requestHeaders['x-im-backend'] = this.options.backend;
-    if (this.options.apiKey) requestHeaders.authorization = `Bearer ${this.options.apiKey}`;
-    if (body !== undefined) requestHeaders['content-type'] = 'application/json';
-    const transport = this.options.transport ?? fetchTransport;
-    const response = await transport({ method, url, headers: requestHeaders, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
-    const text = response.text;
-    const parsed: unknown = text === '' ? null : JSON.parse(text);
-    if (response.status >= 400) {
-      const envelope = parsed as { error?: ErrorBody } | null;
-      if (!envelope?.error) throw new Error(`imbridge answered ${response.status} without an error envelope: ${text.slice(0, 200)}`);
-      throw new RemoteError(response.status, envelope.error);
-    }
-    return parsed;
+    return this.client.request(method, path, { ...(body !== undefined ? { body } : {}), query, headers });
+  }
+
+  /** A creating POST: sent with the fixed key, else (with `idempotencyKeys`) a fresh one per call. */
+  private async create(path: string, body: unknown): Promise<unknown> {
+    const key = this.fixedKey ?? ((this.client.options as HttpBackendOptions).idempotencyKeys ? idempotencyKey() : undefined);
+    return this.client.request('POST', path, { body, ...(key !== undefined ? { idempotencyKey: key } : {}) });
   }
 
   readonly users = {
@@ -146,7 +125,7 @@ export class HttpBackend implements Backend {
 
   readonly friendRequests = {
     send: async (from: string, to: string, message: string | null) =>
-      (await this.call('POST', `/v1/users/${segment(from)}/friend-requests`, message === null ? { to } : { to, message })) as FriendRequest,
+      (await this.create(`/v1/users/${segment(from)}/friend-requests`, message === null ? { to } : { to, message })) as FriendRequest,
     list: async (uid: string, direction: FriendRequestDirection, options: ListOptions) =>
       (await this.call('GET', `/v1/users/${segment(uid)}/friend-requests`, undefined, { direction, ...listQuery(options) })) as Page<FriendRequest>,
     withdraw: async (from: string, to: string) => {
@@ -183,7 +162,7 @@ export class HttpBackend implements Backend {
   };
 
   readonly rooms = {
-    create: async (kind: RoomKind, input: RoomInput) => (await this.call('POST', `/v1/${kindPath(kind)}`, input)) as Room,
+    create: async (kind: RoomKind, input: RoomInput) => (await this.create(`/v1/${kindPath(kind)}`, input)) as Room,
     get: async (room: RoomRef) => (await this.call('GET', roomPath(room))) as Room,
     list: async (kind: RoomKind, options: ListOptions) => (await this.call('GET', `/v1/${kindPath(kind)}`, undefined, listQuery(options))) as Page<Room>,
     dismiss: async (room: RoomRef) => {
@@ -233,7 +212,7 @@ export class HttpBackend implements Backend {
   };
 
   readonly messages = {
-    send: async (message: MessageInput) => (await this.call('POST', '/v1/messages', message)) as SentMessage,
+    send: async (message: MessageInput) => (await this.create('/v1/messages', message)) as SentMessage,
   };
 
   async health(): Promise<BackendHealth> {
