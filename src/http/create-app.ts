@@ -28,6 +28,7 @@ import { MAX_JSON_DEPTH, jsonShapeProblem } from './check-json-shape.js';
 import { mountCompat } from './mount-compat.js';
 import { registerBackendMetrics } from './backend-metrics.js';
 import { ROUTES, roomKindOf, type HandlerContext, type RouteDefinition } from './routes.js';
+import { VENDORS } from '../../adapters/index.js';
 
 export interface AppOptions {
   config: ImbridgeConfig;
@@ -172,7 +173,12 @@ export function createApp(options: AppOptions): Express {
     const ready = entries.every(([, health]) => health.ok);
     response.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', backends: Object.fromEntries(entries) });
   });
-  const openApiDocument = buildOpenApiDocument(ROUTES);
+  const openApiDocument = buildOpenApiDocument(ROUTES, {
+    facades: VENDORS.filter((vendor) => vendor.facade !== undefined).map((vendor) => {
+      const block = config.compat[vendor.name];
+      return { vendor: vendor.name, mounted: block !== undefined, ...(block?.upstream !== undefined ? { upstream: block.upstream } : {}) };
+    }),
+  });
   app.get('/openapi.json', (_request, response) => {
     locals(response).routeLabel = '/openapi.json';
     response.json(openApiDocument);
