@@ -31,3 +31,12 @@ export function facadeRouteOf(request: Request): string | undefined {
   const path = (request.route as { path?: unknown } | undefined)?.path;
   return typeof path === 'string' ? path : undefined;
 }
+
+/**
+ * Notes the unified error code behind a vendor-shaped error answer, for the access log line and
+ * `imbridge_http_errors_total`: the vendor's envelope does not carry it, and some vendors answer
+ * errors with HTTP 200.
+ */
+export function noteErrorCode(response: Response, code: string): void {
+  (response.locals as { errorCode?: string }).errorCode = code;
+}

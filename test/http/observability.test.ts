@@ -85,7 +85,7 @@ describe('observability', () => {
           // The old vendor, kept during a migration: not critical unless said so.
           wk: { ...fake.backendConfig, baseUrl: recorder.url, timeoutMs: 1_000, retry: { maxAttempts: 1 } },
         },
-        compat: { wukongim: { backend: 'local', upstream: 'wk', token: 'app-token-123' } },
+        compat: { wukongim: { backend: 'local', upstream: 'wk', token: 'app-token-123' }, openim: { backend: 'local', secret: 'openim-secret-1' } },
       },
       {},
     );
@@ -129,6 +129,31 @@ describe('observability', () => {
     const metrics = await (await call('GET', '/metrics')).text();
     expect(metrics).toMatch(/imbridge_facade_requests_total\{vendor="wukongim",outcome="translated",route="\/user\/token",status="200"\} 1/);
     expect(metrics).toMatch(/imbridge_facade_requests_total\{vendor="wukongim",outcome="pass_through",route="\/user\/onlinestatus",status="200"\} 1/);
+  });
+
+  it("puts the unified code behind a facade's vendor-shaped error on its log line, HTTP 200 errors included", async () => {
+    const headers = { token: 'app-token-123' };
+    await call('PUT', '/v1/users/dora', { body: {} });
+    await call('PUT', '/v1/users/eve', { body: {} });
+    await call('PUT', '/v1/users/dora/blocks/eve', { body: {} });
+    const blocked = await call('POST', '/compat/wukongim/message/send', {
+      body: { from_uid: 'eve', channel_id: 'dora', channel_type: 1, payload: 'aGk=' },
+      headers: { ...headers, 'x-request-id': 'facade-blocked' },
+    });
+    expect(blocked.status).toBe(400);
+    expect(lines.find((entry) => entry.requestId === 'facade-blocked')).toMatchObject({ code: 'BLOCKED', facade: 'translated', facadeRoute: '/message/send' });
+
+    // OpenIM answers refusals with HTTP 200 and its own errCode; the log still names the unified code.
+    const token = (await (await call('POST', '/compat/openim/auth/get_admin_token', { body: { secret: 'openim-secret-1', userID: 'imAdmin' }, headers: { operationID: 'op-1' } })).json()) as { data: { token: string } };
+    const refused = await call('POST', '/compat/openim/msg/send_msg', {
+      body: { sendID: 'eve', recvID: 'dora', sessionType: 1, contentType: 101, content: { content: 'hi' } },
+      headers: { operationID: 'op-2', token: token.data.token, 'x-request-id': 'facade-openim' },
+    });
+    expect(refused.status).toBe(200);
+    expect(((await refused.json()) as { errCode: number }).errCode).not.toBe(0);
+    expect(lines.find((entry) => entry.requestId === 'facade-openim')).toMatchObject({ code: 'BLOCKED', facade: 'translated' });
+    const metrics = await (await call('GET', '/metrics')).text();
+    expect(metrics).toMatch(/imbridge_http_errors_total\{method="POST",route="\/compat\/wukongim",status="400",code="BLOCKED"\} 1/);
   });
 
   it('forwards the request id and the trace to the vendor, on unified calls and on pass-through', async () => {
