@@ -239,3 +239,23 @@ describe('readiness with a critical backend down', () => {
     expect(() => validateConfig({ backends: { a: { vendor: 'native', critical: 'yes', store: { driver: 'memory' } } } }, {})).toThrow(/backends\.a\.critical: must be boolean/);
   });
 });
+
+describe('the request id in OpenIM calls', () => {
+  it("starts OpenIM's operationID (its own trace id) with imbridge's request id", async () => {
+    const openim = await findVendor('openim')!.fake!.start({ port: 0 });
+    const seen = await startRecorder(String(openim.backendConfig.baseUrl));
+    const config = validateConfig({ server: { host: '127.0.0.1', port: 0 }, defaultBackend: 'oim', backends: { oim: { ...openim.backendConfig, baseUrl: seen.url } } }, {});
+    const server = await startServer(config, { logger: pino({ level: 'silent' }) });
+    try {
+      const put = await fetch(`${server.url}/v1/users/frank`, { method: 'PUT', headers: { 'content-type': 'application/json', 'x-request-id': 'oim-req-7' }, body: JSON.stringify({ name: 'Frank' }) });
+      expect(put.status).toBe(200);
+      const calls = seen.seen.filter((entry) => entry.headers['x-request-id'] === 'oim-req-7');
+      expect(calls.length).toBeGreaterThan(0);
+      for (const entry of calls) expect(entry.headers.operationid).toMatch(/^oim-req-7-[0-9a-f]{8}$/);
+    } finally {
+      await server.close();
+      await seen.close();
+      await openim.close();
+    }
+  });
+});
