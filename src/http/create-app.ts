@@ -179,7 +179,7 @@ export function createApp(options: AppOptions): Express {
   // Defaults to the default backend alone: losing an extra backend (an old vendor) must not drain every replica.
   const critical = new Set(config.criticalBackends ?? [config.defaultBackend]);
   const health = new HealthMonitor(backends, { critical, ...(options.healthIntervalMs !== undefined ? { intervalMs: options.healthIntervalMs } : {}) });
-  health.start();
+  // Started by the first readiness probe or scrape: an embedded server nobody probes never polls its vendors.
   new Gauge({
     name: 'imbridge_backend_up',
     help: 'Whether the backend passed its last background health check (1) or not (0)',
@@ -248,6 +248,7 @@ export function createApp(options: AppOptions): Express {
   // From the background check, not a vendor call per probe; failure details stay off this open route.
   app.get('/readyz', async (_request, response) => {
     locals(response).routeLabel = '/readyz';
+    health.start();
     const snapshot = await health.snapshot();
     const ready = [...snapshot.values()].every((entry) => entry.ok || !entry.critical);
     const reported = Object.fromEntries([...snapshot].map(([name, entry]) => [name, { ok: entry.ok, critical: entry.critical, checkedAt: entry.checkedAt }]));
@@ -276,6 +277,7 @@ export function createApp(options: AppOptions): Express {
 
   app.get('/metrics', async (_request, response) => {
     locals(response).routeLabel = '/metrics';
+    health.start();
     response.type(registry.contentType).send(await registry.metrics());
   });
 

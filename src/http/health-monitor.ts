@@ -58,7 +58,7 @@ export class HealthMonitor {
     this.now = options.now ?? Date.now;
   }
 
-  /** Starts checking; the first round begins at once. */
+  /** Starts checking (once; later calls do nothing); the first round begins at once. */
   start(): void {
     if (this.timer !== undefined) return;
     this.first = this.checkAll();
