@@ -265,6 +265,11 @@ export function createApp(options: AppOptions): Express {
     response.json(openApiDocument);
   });
   mountDocs(app);
+  // A newcomer opening the server's address in a browser lands on the documentation.
+  app.get('/', (_request, response) => {
+    locals(response).routeLabel = '/';
+    response.redirect(302, '/docs');
+  });
 
   // ---- vendor-compatible facades: they check the vendor's own credentials, not API keys
   mountCompat(app, config, backends, logger);

@@ -44,7 +44,9 @@ describe.skipIf(executablePath === undefined)('/docs in Chromium', () => {
     const operations = Object.values(document.paths).reduce((count, item) => count + Object.keys(item).length, 0);
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(`${running.url}/docs`);
+    // The server's bare address leads to the documentation.
+    await page.goto(`${running.url}/`);
+    expect(new URL(page.url()).pathname).toBe('/docs');
     await page.locator('.opblock').first().waitFor({ timeout: 30_000 });
     await expect.poll(() => page.locator('.opblock').count(), { timeout: 10_000 }).toBe(operations);
     // Swagger UI shows problems with the document (such as an unsupported jsonSchemaDialect) in this block.
