@@ -50,10 +50,8 @@ export function errorCodesFor(route: RouteDefinition): ErrorCode[] {
   codes.add('UNSUPPORTED');
   if (capabilityNames(route).some((name) => name in CAPABILITY_OPTIONS)) codes.add('UNSUPPORTED_OPTION');
   if (route.idParams.length > 0 || holdsIds(route.body) || holdsIds(route.query)) codes.add('INVALID_ID');
-  // A path naming a user, a body naming one (owner, from), or a room: the target must exist.
-  if (route.idParams.some((name) => name !== 'id') || route.body === 'RoomCreate' || route.body === 'MessageSend' || route.body === 'FriendRequestCreate') {
-    codes.add('USER_NOT_FOUND');
-  }
+  // Users named in the path or the body (an owner, a sender, a whitelist) must be registered.
+  if (route.idParams.some((name) => name !== 'id') || holdsIds(route.body)) codes.add('USER_NOT_FOUND');
   if (route.idParams.includes('id')) codes.add('GROUP_NOT_FOUND');
   if (route.idempotent) codes.add('IDEMPOTENCY_MISMATCH');
   // A write spanning several vendor calls can fail half-way with its compensation failing too.
