@@ -53,6 +53,8 @@ export function errorCodesFor(route: RouteDefinition): ErrorCode[] {
   // Users named in the path or the body (an owner, a sender, a whitelist) must be registered.
   if (route.idParams.some((name) => name !== 'id') || holdsIds(route.body)) codes.add('USER_NOT_FOUND');
   if (route.idParams.includes('id')) codes.add('GROUP_NOT_FOUND');
+  // A room call about particular users refuses a non-member (a whitelist replace, a mute, a role).
+  if (route.idParams.includes('id') && (route.idParams.includes('uid') || holdsIds(route.body))) codes.add('NOT_MEMBER');
   if (route.idempotent) codes.add('IDEMPOTENCY_MISMATCH');
   // A write spanning several vendor calls can fail half-way with its compensation failing too.
   if (route.method !== 'GET') codes.add('PARTIAL_FAILURE');
