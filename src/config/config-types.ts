@@ -25,6 +25,8 @@ export interface ImbridgeConfig {
   defaultBackend: string;
   backends: Record<string, BackendConfig>;
   compat: Partial<Record<CompatVendor, CompatConfig>>;
+  /** Backends whose failure makes `/readyz` 503 (`backends.<name>.critical`); absent = the default backend only. */
+  criticalBackends?: string[];
 }
 
 export const DEFAULT_PORT = 8080;

@@ -103,9 +103,17 @@ export function validateConfig(raw: unknown, environment: NodeJS.ProcessEnv = pr
     backends?: Record<string, BackendConfig>;
     compat?: Partial<Record<CompatVendor, Omit<CompatConfig, 'backend'> & { backend?: string }>>;
   };
-  const backends = config.backends ?? (defaultRawConfig().backends as Record<string, BackendConfig>);
-  const names = Object.keys(backends);
+  const configuredBackends = config.backends ?? (defaultRawConfig().backends as Record<string, BackendConfig>);
+  const names = Object.keys(configuredBackends);
   const defaultBackend = config.defaultBackend ?? (names.length === 1 ? names[0]! : 'local');
+  // `critical` is the host's (readiness), not the vendor's: vendors get their block without it.
+  const criticalBackends = names.filter((name) => (configuredBackends[name]!.critical as boolean | undefined) ?? name === defaultBackend);
+  const backends = Object.fromEntries(
+    Object.entries(configuredBackends).map(([name, block]) => {
+      const { critical: _critical, ...vendorBlock } = block;
+      return [name, vendorBlock as BackendConfig];
+    }),
+  );
   if (!(defaultBackend in backends)) problems.push(`defaultBackend: "${defaultBackend}" is not one of the configured backends (${names.join(', ')})`);
   const apiKeys: ApiKeyConfig[] = (config.auth?.apiKeys ?? []).map((entry, index) => ({
     key: entry.key,
@@ -157,6 +165,7 @@ export function validateConfig(raw: unknown, environment: NodeJS.ProcessEnv = pr
     defaultBackend,
     backends,
     compat,
+    criticalBackends,
   };
 }
 

@@ -2,3 +2,4 @@
 export * from './facade.js';
 export * from './pass-through.js';
 export * from './list-all.js';
+export * from './facade-outcome.js';

@@ -10,6 +10,8 @@ import type { Request, RequestHandler, Response } from 'express';
 import { createProxyMiddleware } from 'http-proxy-middleware';
 import type { Logger } from 'pino';
 import type { UpstreamAccess } from '../spec/index.js';
+import { requestContextHeaders } from '../runtime/request-context.js';
+import { markFacadeOutcome } from './facade-outcome.js';
 
 export type PassThroughFailure = 'timeout' | 'unreachable';
 
@@ -61,7 +63,9 @@ export function createPassThrough(options: PassThroughOptions): RequestHandler {
       return;
     }
     for (const name of options.upstream.credentialHeaders) delete request.headers[name];
-    Object.assign(request.headers, headers);
+    // The request id (and trace) reach the old vendor too, so its logs join imbridge's.
+    Object.assign(request.headers, requestContextHeaders(), headers);
+    markFacadeOutcome(response, 'pass_through');
     (request as Request & { passThroughStarted?: number }).passThroughStarted = Date.now();
     await proxy(request, response, next);
   };

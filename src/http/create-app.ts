@@ -3,10 +3,10 @@
  * the Backend spec. Order of the chain: request id → metrics/log → meta routes → loopback/auth →
  * backend selection → JSON body → `/v1` routes → 404/405 → the one error handler.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import {
   ImBridgeError,
   InvalidArgumentError,
@@ -17,7 +17,8 @@ import {
   type Backend,
   type CapabilityDocument,
 } from '../spec/index.js';
-import { IdempotencyStore, guardBackend } from '../runtime/index.js';
+import { IdempotencyStore, guardBackend, isTraceparent, runInRequestContext } from '../runtime/index.js';
+import { facadeOutcomeOf, facadeRouteOf } from '../facade-kit/index.js';
 import type { ImbridgeConfig } from '../config/config-types.js';
 import { apiSchema, definitionValidator, type ErrorObject } from '../schemas/load-schemas.js';
 import { authenticate, type Caller } from './authenticate.js';
@@ -28,12 +29,16 @@ import { MAX_JSON_DEPTH, jsonShapeProblem } from './check-json-shape.js';
 import { mountCompat } from './mount-compat.js';
 import { registerBackendMetrics } from './backend-metrics.js';
 import { ROUTES, roomKindOf, type HandlerContext, type RouteDefinition } from './routes.js';
+import { VENDORS } from '../../adapters/index.js';
+import { HealthMonitor, healthWithin } from './health-monitor.js';
 
 export interface AppOptions {
   config: ImbridgeConfig;
   backends: ReadonlyMap<string, Backend>;
   logger: Logger;
   idempotency?: IdempotencyStore;
+  /** How often the background health check runs (ms); default 5 s. */
+  healthIntervalMs?: number;
 }
 
 interface Locals {
@@ -43,6 +48,10 @@ interface Locals {
   routeLabel?: string;
   /** The unified route answering, for the status of its errors. */
   route?: RouteDefinition;
+  /** The unified error code answered, for the access log and the error counter. */
+  errorCode?: string;
+  /** Set on `/compat/<vendor>` requests. */
+  facadeVendor?: string;
 }
 
 const ID_PATTERN = new RegExp(UNIFIED_ID_RULE.pattern);
@@ -97,11 +106,26 @@ const META_PATHS: ReadonlyArray<{ method: string; path: string }> = [
   { method: 'GET', path: '/openapi.json' },
 ];
 
-async function healthOf(backend: Backend): Promise<{ ok: boolean; detail?: string }> {
-  const timeout = new Promise<{ ok: boolean; detail: string }>((resolve) => {
-    setTimeout(() => resolve({ ok: false, detail: 'health check timed out after 2 s' }), 2_000).unref();
-  });
-  return Promise.race([backend.health().catch((error: unknown) => ({ ok: false, detail: String(error) })), timeout]);
+function healthOf(backend: Backend): Promise<{ ok: boolean; detail?: string }> {
+  return healthWithin(backend, 2_000);
+}
+
+/**
+ * A pass-through path as a metric label: segments holding digits or long names (ids, app keys)
+ * become `:param`, so the label stays bounded while `/user/token` stays readable.
+ */
+function pathLabel(path: string): string {
+  return path
+    .split('/')
+    .map((segment) => (segment === '' || /^[A-Za-z_-]{1,40}$/.test(segment) ? segment : ':param'))
+    .join('/');
+}
+
+/** The caller's trace with imbridge as the next hop: same trace id, a new parent id. */
+function childTraceparent(incoming: string | undefined): string | undefined {
+  if (!isTraceparent(incoming)) return undefined;
+  const [version, traceId, , flags] = incoming.split('-');
+  return `${version}-${traceId}-${randomBytes(8).toString('hex')}-${flags}`;
 }
 
 /** The integer-typed fields of a query schema (`limit`): their text must be plain decimal digits. */
@@ -139,6 +163,33 @@ export function createApp(options: AppOptions): Express {
     registers: [registry],
   });
   registerBackendMetrics(registry, backends);
+  const errorsTotal = new Counter({
+    name: 'imbridge_http_errors_total',
+    help: 'Error answers of the unified API, by route pattern, status and error code',
+    labelNames: ['method', 'route', 'status', 'code'] as const,
+    registers: [registry],
+  });
+  const facadeRequestsTotal = new Counter({
+    name: 'imbridge_facade_requests_total',
+    help: 'Vendor-compatible facade requests: translated onto the backend, passed through to the old vendor, or unmapped',
+    labelNames: ['vendor', 'outcome', 'route', 'status'] as const,
+    registers: [registry],
+  });
+  const facadeRouteLabels = new Set<string>();
+  // Defaults to the default backend alone: losing an extra backend (an old vendor) must not drain every replica.
+  const critical = new Set(config.criticalBackends ?? [config.defaultBackend]);
+  const health = new HealthMonitor(backends, { critical, ...(options.healthIntervalMs !== undefined ? { intervalMs: options.healthIntervalMs } : {}) });
+  // Started by the first readiness probe or scrape: an embedded server nobody probes never polls its vendors.
+  new Gauge({
+    name: 'imbridge_backend_up',
+    help: 'Whether the backend passed its last background health check (1) or not (0)',
+    labelNames: ['backend', 'critical'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const result of health.lastResults()) if (result.checked) this.set({ backend: result.name, critical: String(result.critical) }, result.ok ? 1 : 0);
+    },
+  });
 
   // ---- request id, metrics and the access log
   app.use((request: Request, response: Response, next: NextFunction) => {
@@ -146,19 +197,47 @@ export function createApp(options: AppOptions): Express {
     const requestId = offered !== undefined && REQUEST_ID_PATTERN.test(offered) ? offered : randomUUID();
     locals(response).requestId = requestId;
     response.setHeader('X-Request-Id', requestId);
+    const traceparent = childTraceparent(request.get('traceparent'));
     const started = process.hrtime.bigint();
     response.on('finish', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const route = locals(response).routeLabel ?? 'unmatched';
       requestsTotal.inc({ method: request.method, route, status: response.statusCode, backend: locals(response).backend?.name ?? '' });
       requestSeconds.observe({ method: request.method, route }, seconds);
+      const code = locals(response).errorCode;
+      if (code !== undefined) errorsTotal.inc({ method: request.method, route, status: response.statusCode, code });
+      const vendor = locals(response).facadeVendor;
+      let facade: { outcome: string; facadeRoute: string } | undefined;
+      if (vendor !== undefined) {
+        const outcome = facadeOutcomeOf(request, response);
+        let facadeRoute = outcome === 'translated' ? (facadeRouteOf(request) ?? 'unknown') : pathLabel(request.path);
+        // A vendor path the facade does not know is the caller's choice: bound what it can add.
+        if (!facadeRouteLabels.has(`${vendor} ${facadeRoute}`)) {
+          if (facadeRouteLabels.size >= 500) facadeRoute = 'other';
+          else facadeRouteLabels.add(`${vendor} ${facadeRoute}`);
+        }
+        facade = { outcome, facadeRoute };
+        facadeRequestsTotal.inc({ vendor, outcome, route: facadeRoute, status: response.statusCode });
+      }
       // Only the path: a query may carry user data, and headers carry the API key.
       logger.info(
-        { requestId, method: request.method, path: request.path, route, status: response.statusCode, ms: Math.round(seconds * 1e4) / 10, backend: locals(response).backend?.name, caller: locals(response).caller?.name },
+        {
+          requestId,
+          method: request.method,
+          path: request.path,
+          route,
+          status: response.statusCode,
+          ...(code !== undefined ? { code } : {}),
+          ...(facade !== undefined ? { facade: facade.outcome, facadeRoute: facade.facadeRoute } : {}),
+          ms: Math.round(seconds * 1e4) / 10,
+          backend: locals(response).backend?.name,
+          caller: locals(response).caller?.name,
+        },
         'request',
       );
     });
-    next();
+    // Everything this request does, vendor calls included, can name it (src/runtime/request-context.ts).
+    runInRequestContext({ requestId, ...(traceparent !== undefined ? { traceparent } : {}) }, next);
   });
 
   // ---- meta routes that need no credentials
@@ -166,18 +245,31 @@ export function createApp(options: AppOptions): Express {
     locals(response).routeLabel = '/healthz';
     response.json({ status: 'ok' });
   });
+  // From the background check, not a vendor call per probe; failure details stay off this open route.
   app.get('/readyz', async (_request, response) => {
     locals(response).routeLabel = '/readyz';
-    const entries = await Promise.all([...backends].map(async ([name, backend]) => [name, await healthOf(backend)] as const));
-    const ready = entries.every(([, health]) => health.ok);
-    response.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', backends: Object.fromEntries(entries) });
+    health.start();
+    const snapshot = await health.snapshot();
+    const ready = [...snapshot.values()].every((entry) => entry.ok || !entry.critical);
+    const reported = Object.fromEntries([...snapshot].map(([name, entry]) => [name, { ok: entry.ok, critical: entry.critical, checkedAt: entry.checkedAt }]));
+    response.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', backends: reported });
   });
-  const openApiDocument = buildOpenApiDocument(ROUTES);
+  const openApiDocument = buildOpenApiDocument(ROUTES, {
+    facades: VENDORS.filter((vendor) => vendor.facade !== undefined).map((vendor) => {
+      const block = config.compat[vendor.name];
+      return { vendor: vendor.name, mounted: block !== undefined, ...(block?.upstream !== undefined ? { upstream: block.upstream } : {}) };
+    }),
+  });
   app.get('/openapi.json', (_request, response) => {
     locals(response).routeLabel = '/openapi.json';
     response.json(openApiDocument);
   });
   mountDocs(app);
+  // A newcomer opening the server's address in a browser lands on the documentation.
+  app.get('/', (_request, response) => {
+    locals(response).routeLabel = '/';
+    response.redirect(302, '/docs');
+  });
 
   // ---- vendor-compatible facades: they check the vendor's own credentials, not API keys
   mountCompat(app, config, backends, logger);
@@ -190,6 +282,7 @@ export function createApp(options: AppOptions): Express {
 
   app.get('/metrics', async (_request, response) => {
     locals(response).routeLabel = '/metrics';
+    health.start();
     response.type(registry.contentType).send(await registry.metrics());
   });
 
@@ -343,6 +436,7 @@ export function createApp(options: AppOptions): Express {
       unified = new ImBridgeError('INTERNAL', 'an unexpected error occurred inside imbridge; the request id identifies it in the log');
     }
     const status = httpStatusFor(unified, { friendshipEntry: locals(response).route?.friendshipEntry === true });
+    locals(response).errorCode = unified.code;
     if (status >= 500) logger.warn({ requestId: locals(response).requestId, code: unified.code, upstream: unified.upstream, message: unified.message }, 'request failed');
     if (unified.retryAfterSeconds !== undefined) response.setHeader('Retry-After', String(unified.retryAfterSeconds));
     if (response.headersSent) return;
@@ -350,5 +444,6 @@ export function createApp(options: AppOptions): Express {
   });
 
   (app as Express & { metricsRegistry?: Registry }).metricsRegistry = registry;
+  (app as Express & { healthMonitor?: HealthMonitor }).healthMonitor = health;
   return app;
 }

@@ -28,6 +28,7 @@ export function mountCompat(app: Express, config: ImbridgeConfig, backends: Read
       `/compat/${vendor}`,
       (request: Request, response: Response, next: NextFunction) => {
         (response.locals as { routeLabel?: string }).routeLabel = `/compat/${vendor}`;
+        (response.locals as { facadeVendor?: string }).facadeVendor = vendor;
         // A facade credential reaches its own backend, and others only where the config says so:
         // it is not an API key, and must not bypass auth.apiKeys scoping. An unknown name is left
         // to the facade, which answers it in the vendor's shape.
@@ -36,6 +37,7 @@ export function mountCompat(app: Express, config: ImbridgeConfig, backends: Read
         const declared = Number(request.get('content-length') ?? 0);
         if (declared > config.server.bodyLimitBytes) {
           const error = new ImBridgeError('PAYLOAD_TOO_LARGE', `the request body exceeds ${config.server.bodyLimitBytes} bytes`);
+          (response.locals as { errorCode?: string }).errorCode = error.code;
           response.status(httpStatusFor(error)).set('connection', 'close').json({ error: toErrorBody(error) });
           return;
         }
@@ -44,6 +46,7 @@ export function mountCompat(app: Express, config: ImbridgeConfig, backends: Read
           const error = new ImBridgeError('FORBIDDEN_BACKEND', `compat.${vendor} may not use backend "${named}"; list it in compat.${vendor}.backends to allow it`, {
             details: { backend: named },
           });
+          (response.locals as { errorCode?: string }).errorCode = error.code;
           response.status(httpStatusFor(error)).json({ error: toErrorBody(error) });
           return;
         }

@@ -2,10 +2,25 @@
  * Builds the OpenAPI 3.1 document from the route table and schemas/api.schema.json, the same
  * sources the server validates with, so the document cannot drift from the behaviour.
  */
+import { STATUS_CODES } from 'node:http';
 import { apiSchema, type JsonSchema } from '../schemas/load-schemas.js';
-import { ERROR_CODES } from '../spec/index.js';
+import { ERROR_CODES, type ErrorCode } from '../spec/index.js';
 import { httpStatusForCode } from './error-status.js';
+import { errorCodesByStatus } from './route-errors.js';
 import type { RouteDefinition } from './routes.js';
+import { PATH_PARAMETER_EXAMPLES, SCHEMA_DOCS } from './schema-docs.js';
+
+/** A vendor-compatible facade this build knows, and whether this server mounts it. */
+export interface FacadeEntry {
+  vendor: string;
+  mounted: boolean;
+  /** The backend its unmapped routes pass through to, when one is configured. */
+  upstream?: string;
+}
+
+export interface OpenApiOptions {
+  facades?: readonly FacadeEntry[];
+}
 
 /** `#/$defs/X` → `#/components/schemas/X`, everywhere in a schema. */
 function rewriteRefs(value: unknown): unknown {
@@ -33,9 +48,83 @@ function pageOf(name: string): JsonSchema {
   };
 }
 
-const errorResponse = { description: 'Unified error envelope', content: { 'application/json': { schema: reference('ErrorEnvelope') } } };
+const errorResponse = {
+  description: 'Any other error, in the unified envelope (for example 405 METHOD_NOT_ALLOWED, or 408/431 from the HTTP parser).',
+  content: { 'application/json': { schema: reference('ErrorEnvelope') } },
+};
 
-export function buildOpenApiDocument(routes: readonly RouteDefinition[]): JsonSchema {
+function exampleOf(name: string): unknown {
+  return SCHEMA_DOCS[name]?.example;
+}
+
+/** One error response: the envelope with `code` narrowed to what this operation answers with this status. */
+function errorResponseFor(status: number, codes: readonly ErrorCode[]): Record<string, unknown> {
+  const first = codes[0]!;
+  return {
+    description: `${STATUS_CODES[status] ?? 'Error'}: ${codes.join(', ')}`,
+    content: {
+      'application/json': {
+        schema: {
+          type: 'object',
+          required: ['error'],
+          properties: { error: { allOf: [reference('ErrorBody'), { type: 'object', properties: { code: { enum: [...codes] } } }] } },
+        },
+        example: { error: { code: first, message: `an example ${first} answer`, retryable: ['UPSTREAM_UNAVAILABLE', 'RATE_LIMITED'].includes(first) } },
+      },
+    },
+  };
+}
+
+function successExample(response: RouteDefinition['response']): unknown {
+  if (response === null) return undefined;
+  if ('schema' in response) return exampleOf(response.schema);
+  return { items: [exampleOf(response.page)], nextCursor: null };
+}
+
+/** Each schema with its description and example (the schema's own description wins). */
+function documentedSchemas(definitions: Record<string, JsonSchema>): Record<string, JsonSchema> {
+  return Object.fromEntries(
+    Object.entries(definitions).map(([name, schema]) => {
+      const doc = SCHEMA_DOCS[name];
+      const documented: JsonSchema = { ...schema };
+      if (documented.description === undefined && doc?.description !== undefined) documented.description = doc.description;
+      if (doc !== undefined) documented.examples = [doc.example];
+      if (name === 'ErrorBody') {
+        const properties = documented.properties as Record<string, JsonSchema>;
+        documented.properties = { ...properties, code: { ...properties.code, enum: [...ERROR_CODES], description: 'Stable error code; docs/api.md, "Errors", says what each means.' } };
+      }
+      return [name, documented];
+    }),
+  );
+}
+
+const FACADE_DESCRIPTION =
+  "Vendor-compatible endpoints for migration: `/compat/<vendor>/…` accepts that vendor's own request shapes, credentials and envelopes, " +
+  'runs each call on the configured backend (which may be of any vendor, or native), and answers in the vendor\'s envelope, so an app ' +
+  'written against the vendor keeps working while its data moves. Routes a facade does not translate pass through unchanged to ' +
+  "`compat.<vendor>.upstream` (that vendor's own server) when configured, or get the vendor's own \"not supported\" error. " +
+  'A facade checks the vendor\'s credentials, not API keys. `/metrics` counts both (`imbridge_facade_requests_total{outcome="translated"|"pass_through"|"unmapped"}`), ' +
+  'which is how much of an app still depends on the old vendor. Each vendor\'s mapped routes are listed in `adapters/<vendor>/README.md`.';
+
+function facadePaths(facades: readonly FacadeEntry[]): Record<string, Record<string, unknown>> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const facade of facades.filter((entry) => entry.mounted)) {
+    const passThrough = facade.upstream === undefined ? 'No upstream is configured: untranslated routes get the vendor\'s "not supported" error.' : `Untranslated routes pass through to backend \`${facade.upstream}\`.`;
+    const operation = (method: string) => ({
+      operationId: `compat_${facade.vendor.replace(/\W/g, '_')}_${method}`,
+      summary: `${facade.vendor}-compatible endpoint (the vendor's own wire format)`,
+      description: `Any ${facade.vendor} server API route, in ${facade.vendor}'s request and answer shapes and with its credentials, served on the configured backend. ${passThrough} Not a unified operation: the request and answer are the vendor's.`,
+      tags: ['Vendor-compatible facades'],
+      security: [],
+      parameters: [{ name: 'vendorPath', in: 'path', required: true, description: `The ${facade.vendor} API path, as the vendor documents it.`, schema: { type: 'string' }, example: 'user/token' }],
+      responses: { default: { description: `Whatever ${facade.vendor} itself would answer, in its envelope.` } },
+    });
+    paths[`/compat/${facade.vendor}/{vendorPath}`] = { get: operation('get'), post: operation('post') };
+  }
+  return paths;
+}
+
+export function buildOpenApiDocument(routes: readonly RouteDefinition[], options: OpenApiOptions = {}): JsonSchema {
   const definitions = (apiSchema().$defs ?? {}) as Record<string, JsonSchema>;
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
@@ -45,7 +134,7 @@ export function buildOpenApiDocument(routes: readonly RouteDefinition[]): JsonSc
       let schema: JsonSchema = reference('Id');
       if (name === 'kind') schema = { enum: ['groups', 'chatrooms'] };
       if (name === 'type') schema = { enum: ['user', 'group', 'chatroom'] };
-      parameters.push({ name, in: 'path', required: true, schema });
+      parameters.push({ name, in: 'path', required: true, schema, example: PATH_PARAMETER_EXAMPLES[name] ?? 'alice' });
     }
     const querySchema = definitions[route.query] as { properties?: Record<string, JsonSchema>; required?: string[] } | undefined;
     for (const [name, schema] of Object.entries(querySchema?.properties ?? {})) {
@@ -55,32 +144,126 @@ export function buildOpenApiDocument(routes: readonly RouteDefinition[]): JsonSc
       parameters.push({ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', minLength: 1, maxLength: 255 } });
     }
     parameters.push({ name: 'X-IM-Backend', in: 'header', required: false, schema: { type: 'string' }, description: 'Backend name from the config; absent = the default backend.' });
-    const responses: Record<string, unknown> = { default: errorResponse };
-    if (route.response === null) responses[String(route.status)] = { description: 'Done' };
+    const responses: Record<string, unknown> = {};
+    if (route.response === null) responses[String(route.status)] = { description: 'Done: no content' };
     else {
       const schema = 'schema' in route.response ? reference(route.response.schema) : pageOf(route.response.page);
-      responses[String(route.status)] = { description: 'Success', content: { 'application/json': { schema } } };
+      responses[String(route.status)] = { description: 'Success', content: { 'application/json': { schema, example: successExample(route.response) } } };
     }
+    for (const [status, codes] of errorCodesByStatus(route)) responses[String(status)] = errorResponseFor(status, codes);
+    responses.default = errorResponse;
+    const capability = 'user' in route.capability ? route.capability.user : `{kind}.${route.capability.room}`;
     const operation: Record<string, unknown> = {
       operationId: route.operationId,
       summary: route.summary,
+      description: `${route.description}\n\nRequires the capability \`${capability}\` (see \`GET /v1/capabilities\`); a backend without it answers 501 UNSUPPORTED.`,
       tags: [route.tag],
       parameters,
       responses,
-      'x-capability': 'user' in route.capability ? route.capability.user : `{kind}.${route.capability.room}`,
+      'x-capability': capability,
     };
     if (route.body !== 'NoBody') {
-      operation.requestBody = { required: true, content: { 'application/json': { schema: reference(route.body) } } };
+      operation.requestBody = { required: true, content: { 'application/json': { schema: reference(route.body), example: exampleOf(route.body) } } };
     }
     (paths[route.path] ??= {})[route.method.toLowerCase()] = operation;
   }
-  const json = (schema: JsonSchema, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
-  paths['/v1/capabilities'] = { get: { operationId: 'getCapabilities', summary: "The selected backend's capabilities and ID rule", tags: ['Meta'], responses: { 200: json(reference('CapabilityDocument')), default: errorResponse } } };
-  paths['/v1/backends'] = { get: { operationId: 'listBackends', summary: 'Configured backends and their health (no secrets)', tags: ['Meta'], responses: { 200: json(reference('BackendList')), default: errorResponse } } };
-  paths['/healthz'] = { get: { operationId: 'healthz', summary: 'The process is up', tags: ['Meta'], security: [], responses: { 200: json({ type: 'object' }) } } };
-  paths['/readyz'] = { get: { operationId: 'readyz', summary: 'Every backend is reachable', tags: ['Meta'], security: [], responses: { 200: json({ type: 'object' }), 503: json({ type: 'object' }, 'Not ready') } } };
-  paths['/metrics'] = { get: { operationId: 'metrics', summary: 'Prometheus metrics', tags: ['Meta'], responses: { 200: { description: 'Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } } } } };
-  paths['/openapi.json'] = { get: { operationId: 'openapi', summary: 'This document', tags: ['Meta'], security: [], responses: { 200: json({ type: 'object' }) } } };
+  const json = (schema: JsonSchema, example: unknown, description = 'OK') => ({ description, content: { 'application/json': { schema, example } } });
+  const metaErrors = (codes: ErrorCode[]) => Object.fromEntries([...new Set(codes.map(httpStatusForCode))].map((status) => [status, errorResponseFor(status, codes.filter((code) => httpStatusForCode(code) === status))]));
+  const readiness: JsonSchema = {
+    type: 'object',
+    required: ['status', 'backends'],
+    properties: {
+      status: { enum: ['ready', 'not ready'] },
+      backends: {
+        type: 'object',
+        additionalProperties: {
+          type: 'object',
+          required: ['ok', 'critical'],
+          properties: { ok: { type: 'boolean' }, critical: { type: 'boolean' }, checkedAt: { type: ['string', 'null'], format: 'date-time' } },
+        },
+      },
+    },
+  };
+  const readyExample = (ok: boolean) => ({
+    status: 'ready',
+    backends: { local: { ok: true, critical: true, checkedAt: '2026-12-02T09:30:00.000Z' }, old: { ok, critical: false, checkedAt: '2026-12-02T09:30:00.000Z' } },
+  });
+  paths['/v1/capabilities'] = {
+    get: {
+      operationId: 'getCapabilities',
+      summary: "The selected backend's capabilities and ID rule",
+      description: 'What the backend selected by `X-IM-Backend` (or the default) can do: each capability `true`, `false` (the operation answers 501 UNSUPPORTED) or an object of options (a missing option answers 422 UNSUPPORTED_OPTION), its ID rule, and its send policy when direct messages need more than not being blocked.',
+      tags: ['Meta'],
+      parameters: [{ name: 'X-IM-Backend', in: 'header', required: false, schema: { type: 'string' }, example: 'local', description: 'Backend name from the config; absent = the default backend.' }],
+      responses: { 200: json(reference('CapabilityDocument'), exampleOf('CapabilityDocument')), ...metaErrors(['UNAUTHENTICATED', 'FORBIDDEN_BACKEND', 'BACKEND_NOT_FOUND']), default: errorResponse },
+    },
+  };
+  paths['/v1/backends'] = {
+    get: {
+      operationId: 'listBackends',
+      summary: 'Configured backends and their health (no secrets)',
+      description: 'The configured backends this API key may use, each with its vendor, whether it is the default, and its health checked now. Never shows credentials.',
+      tags: ['Meta'],
+      responses: { 200: json(reference('BackendList'), exampleOf('BackendList')), ...metaErrors(['UNAUTHENTICATED']), default: errorResponse },
+    },
+  };
+  paths['/healthz'] = {
+    get: {
+      operationId: 'healthz',
+      summary: 'The process is up',
+      description: 'Liveness: 200 while the process serves HTTP, whatever its backends do. Needs no key.',
+      tags: ['Meta'],
+      security: [],
+      responses: { 200: json({ type: 'object', required: ['status'], properties: { status: { const: 'ok' } } }, { status: 'ok' }) },
+    },
+  };
+  paths['/readyz'] = {
+    get: {
+      operationId: 'readyz',
+      summary: 'Every critical backend is reachable',
+      description:
+        'Readiness, from health checked in the background (never a vendor call per probe): 200 while every backend marked `critical` in the config answered its last check, 503 otherwise. ' +
+        'A backend is critical when its config block says `critical: true`; without the key only the default backend is. A non-critical backend that is down (an old vendor kept as a pass-through upstream during a migration) is reported but does not take the instance out of the load balancer. Needs no key.',
+      tags: ['Meta'],
+      security: [],
+      responses: { 200: json(readiness, readyExample(false)), 503: json(readiness, { status: 'not ready', backends: { local: { ok: false, critical: true, checkedAt: '2026-12-02T09:30:00.000Z' } } }, 'Not ready: a critical backend failed its last check') },
+    },
+  };
+  paths['/metrics'] = {
+    get: {
+      operationId: 'metrics',
+      summary: 'Prometheus metrics',
+      description:
+        'Prometheus text format: HTTP requests and latency by route, error answers by code (`imbridge_http_errors_total`), facade calls translated or passed through (`imbridge_facade_requests_total`), backend health from the background check (`imbridge_backend_up`), the backends\' own metrics, and the Node.js process. Needs a key when keys are configured.',
+      tags: ['Meta'],
+      responses: {
+        200: { description: 'Prometheus text format', content: { 'text/plain': { schema: { type: 'string' }, example: 'imbridge_http_errors_total{method="GET",route="/v1/users/{uid}",status="404",code="USER_NOT_FOUND"} 3\n' } } },
+        ...metaErrors(['UNAUTHENTICATED']),
+      },
+    },
+  };
+  paths['/openapi.json'] = {
+    get: {
+      operationId: 'openapi',
+      summary: 'This document',
+      description: 'This OpenAPI 3.1 document, built from the same route table and JSON Schemas the server validates with. Needs no key.',
+      tags: ['Meta'],
+      security: [],
+      responses: { 200: json({ type: 'object' }, { openapi: '3.1.0', info: { title: 'imbridge unified IM API', version: '1.0.0' } }) },
+    },
+  };
+  paths['/docs'] = {
+    get: {
+      operationId: 'docs',
+      summary: 'Interactive documentation of this API',
+      description: 'Swagger UI over `/openapi.json`, served by imbridge itself (no CDN). Needs no key; Try-it-out calls use the key set with Authorize.',
+      tags: ['Meta'],
+      security: [],
+      responses: { 200: { description: 'An HTML page', content: { 'text/html': { schema: { type: 'string' }, example: '<!doctype html>…' } } } },
+    },
+  };
+  Object.assign(paths, facadePaths(options.facades ?? []));
+  const facadeList = (options.facades ?? []).map((facade) => `\`${facade.vendor}\`${facade.mounted ? ' (mounted here)' : ''}`).join(', ');
 
   return {
     openapi: '3.1.0',
@@ -89,12 +272,25 @@ export function buildOpenApiDocument(routes: readonly RouteDefinition[]): JsonSc
       version: '1.0.0',
       description: `One API for IM relationships over the vendor backends in adapters/ or the native backend. Error codes and statuses: ${ERROR_CODES.map((code) => `${code} ${httpStatusForCode(code)}`).join(', ')}.`,
     },
-    jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
+    // No `jsonSchemaDialect`: 3.1 already defaults to 2020-12, and Swagger UI shows a red warning for any value.
     servers: [{ url: '/' }],
     security: [{ apiKey: [] }],
+    tags: [
+      { name: 'Users', description: 'Registering, reading and enumerating users.' },
+      { name: 'Friends', description: 'Friend lists: symmetric by default, one-way where the backend can.' },
+      { name: 'Friend requests', description: 'Requests that become a friendship when accepted.' },
+      { name: 'Blocks', description: 'One-way blocks: the blocked user can no longer message or befriend the blocker.' },
+      { name: 'Relations', description: 'Everything two users are to each other, in one read.' },
+      { name: 'User whitelist', description: 'Who may message a user (optional capability).' },
+      { name: 'Conversations', description: "A user's conversation list." },
+      { name: 'Messages', description: 'Sending, where relationship policy is enforced.' },
+      { name: 'Rooms', description: '`{kind}` is `groups` or `chatrooms`: members, roles, mutes, mute-all, whitelists and bans.' },
+      { name: 'Meta', description: 'Capabilities, backends, health, readiness, metrics and this document.' },
+      { name: 'Vendor-compatible facades', description: `${FACADE_DESCRIPTION}${facadeList === '' ? '' : ` Facades in this build: ${facadeList}.`}` },
+    ],
     paths,
     components: {
-      schemas: rewriteRefs(definitions),
+      schemas: rewriteRefs(documentedSchemas(definitions)) as Record<string, JsonSchema>,
       securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key from auth.apiKeys; not needed when none are configured (loopback only).' } },
     },
   };

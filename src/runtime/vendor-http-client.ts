@@ -20,6 +20,7 @@ import {
 import { Pool } from 'undici';
 import { UpstreamError, type BackendLogger } from '../spec/index.js';
 import { parseJson, stringifyJson } from './lossless-json.js';
+import { requestContextHeaders } from './request-context.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
 
@@ -183,6 +184,8 @@ export class VendorHttpClient {
   private async attempt(call: VendorCall): Promise<VendorResponse> {
     const headers: Record<string, string> = {
       accept: 'application/json',
+      // The request this call serves, so the vendor's logs can be joined to imbridge's; vendors ignore headers they do not know.
+      ...requestContextHeaders(),
       ...(typeof call.headers === 'function' ? await call.headers() : call.headers),
     };
     let payload: string | undefined;

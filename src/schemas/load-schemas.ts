@@ -45,12 +45,25 @@ function schemaId(schema: JsonSchema): string {
   return schema.$id;
 }
 
+/** Keys of a backend block that the host reads, whatever the vendor; vendors never see them. */
+export const HOST_BACKEND_KEYS: Readonly<Record<string, JsonSchema>> = {
+  critical: {
+    type: 'boolean',
+    description: 'Whether /readyz fails while this backend is unhealthy. Default: true for the default backend, false for every other.',
+  },
+};
+
+/** A vendor's block schema, also admitting the host's own keys (vendor schemas forbid unknown keys). */
+function withHostKeys(schema: JsonSchema): JsonSchema {
+  return { ...schema, properties: { ...(schema.properties as Record<string, JsonSchema> | undefined), ...HOST_BACKEND_KEYS } };
+}
+
 /** Every schema: the files of `schemas/` (the config one composed) and each vendor's own. */
 export function loadSchemaFiles(): JsonSchema[] {
   const files = readdirSync(SCHEMA_DIRECTORY)
     .filter((name) => name.endsWith('.json') && name !== 'config.schema.json')
     .map((name) => readSchema(join(SCHEMA_DIRECTORY, name)));
-  const vendorSchemas = VENDORS.flatMap((vendor) => [vendor.backendSchema, ...(vendor.facade ? [vendor.facade.schema] : [])]);
+  const vendorSchemas = VENDORS.flatMap((vendor) => [withHostKeys(vendor.backendSchema), ...(vendor.facade ? [vendor.facade.schema] : [])]);
   return [...files, configSchema(), ...vendorSchemas];
 }
 

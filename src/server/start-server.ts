@@ -25,6 +25,8 @@ export interface StartOptions {
   now?: () => number;
   /** Tighter HTTP limits (tests use them to see a slow client cut in seconds). */
   limits?: Partial<ServerLimits>;
+  /** How often backends' health is checked in the background (ms); default 5 s. */
+  healthIntervalMs?: number;
 }
 
 /**
@@ -59,7 +61,7 @@ export async function startServer(config: ImbridgeConfig, options: StartOptions 
   const logger = options.logger ?? createLogger(config.server.logLevel);
   const changes = new ChangeLog(logger);
   const backends = await createBackends(config.backends, { logger, changes, ...(options.provided ? { provided: options.provided } : {}), ...(options.now ? { now: options.now } : {}) });
-  const app = createApp({ config, backends, logger });
+  const app = createApp({ config, backends, logger, ...(options.healthIntervalMs !== undefined ? { healthIntervalMs: options.healthIntervalMs } : {}) });
   const limits: ServerLimits = { ...SERVER_LIMITS, ...options.limits };
   const server = await new Promise<Server>((resolve, reject) => {
     const { maxConnections, ...httpOptions } = limits;
@@ -98,6 +100,7 @@ export async function startServer(config: ImbridgeConfig, options: StartOptions 
           clearInterval(idle);
         });
       });
+      (app as { healthMonitor?: { stop(): void } }).healthMonitor?.stop();
       await Promise.all([...backends.values()].map((backend) => backend.close()));
     },
   };

@@ -5,10 +5,11 @@
  */
 import type { Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
-import type { Backend, User } from '../../../src/spec/index.js';
+import { ImBridgeError, type Backend, type User } from '../../../src/spec/index.js';
 import { errorBody, successEnvelope, userEntity } from '../protocol/wire.js';
 import type { AuthorizedLocals } from './auth.js';
 import { toVendorError, type RefusalContext } from './errors.js';
+import { noteErrorCode } from '../../../src/facade-kit/facade-outcome.js';
 import type { AgoraFacadeConfig } from './facade-config.js';
 import { readBody } from './read-body.js';
 import { stableUuid } from './stable-uuid.js';
@@ -60,6 +61,7 @@ export function createRouteKit(options: RouteKitOptions): RouteKit {
 
   function answerError(response: Response, error: unknown, context: RefusalContext): void {
     const refusal = toVendorError(error, context);
+    if (ImBridgeError.is(error)) noteErrorCode(response, error.code);
     if (refusal.status >= 500) {
       // Code and message only: backend errors are secret-free, and no request data is logged.
       options.logger.warn({ status: refusal.status, code: error instanceof Error && 'code' in error ? (error as { code: unknown }).code : undefined, reason: error instanceof Error ? error.message : String(error) }, 'agora facade call failed');

@@ -6,9 +6,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { UpstreamError, type BackendLogger, type ImBridgeError } from '../../../src/spec/index.js';
-import { TokenCache, VendorHttpClient, type RetryOptions } from '../../../src/runtime/index.js';
+import { TokenCache, VendorHttpClient, currentRequestContext, type RetryOptions } from '../../../src/runtime/index.js';
 import { featuresOf, type OpenImConfig, type OpenImFeatures } from './config.js';
 import { VENDOR, isTokenError, toUnifiedError } from './errors.js';
+
+/** `<request id>-<8 random hex>` inside a request (unique per attempt, still joinable), else a UUID. */
+export function operationIdFor(requestId: string | undefined): string {
+  return requestId === undefined ? randomUUID() : `${requestId}-${randomUUID().slice(0, 8)}`;
+}
 
 /** A JSON object as OpenIM answers it (`data`). */
 export type VendorData = Record<string, unknown>;
@@ -68,8 +73,9 @@ export class OpenImClient {
     const response = await this.http.request({
       method: 'POST',
       path: route,
-      // A fresh operationID per attempt: it is the vendor's per-request trace id.
-      headers: () => ({ operationID: randomUUID(), ...(token === null ? {} : { token }) }),
+      // A fresh operationID per attempt: it is the vendor's per-request trace id. It starts with
+      // imbridge's request id, so OpenIM's logs and imbridge's join on it.
+      headers: () => ({ operationID: operationIdFor(currentRequestContext()?.requestId), ...(token === null ? {} : { token }) }),
       body,
       idempotent: options.idempotent,
     });

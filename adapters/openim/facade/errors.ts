@@ -29,8 +29,28 @@ const DEFAULT_CODES: Readonly<Partial<Record<ErrorCode, number>>> = {
 /** Overrides per unified code for one call site; `null` means "OpenIM succeeds here". */
 export type CodeOverrides = Partial<Record<ErrorCode, number | null>>;
 
+/** The unified code behind an OpenIM error, for imbridge's log line (OpenIM's envelope has only its own). */
+const UNIFIED_CODES = new WeakMap<WireError, ErrorCode>();
+
+export function unifiedCodeOf(error: WireError): ErrorCode | undefined {
+  return UNIFIED_CODES.get(error);
+}
+
+/** `replacement` stands for `original` (a route's own text for the same refusal): it keeps the unified code. */
+export function carryUnifiedCode(original: WireError, replacement: WireError): WireError {
+  const code = UNIFIED_CODES.get(original);
+  if (code !== undefined) UNIFIED_CODES.set(replacement, code);
+  return replacement;
+}
+
 /** The OpenIM error for `error`, or null when the call site treats that code as success. */
 export function toVendorError(error: unknown, overrides: CodeOverrides = {}): WireError | null {
+  const wire = wireErrorFor(error, overrides);
+  if (wire !== null && ImBridgeError.is(error)) UNIFIED_CODES.set(wire, error.code);
+  return wire;
+}
+
+function wireErrorFor(error: unknown, overrides: CodeOverrides): WireError | null {
   if (error instanceof WireError) return error;
   if (!ImBridgeError.is(error)) return new WireError(500, 'internal error');
   if (error.code in overrides) {

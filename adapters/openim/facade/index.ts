@@ -12,7 +12,8 @@ import { WireError, decodeBody, errorEnvelope, requiredHeaders, successEnvelope,
 import { checkToken, credentialsOf, issueAdminToken, parseToken, type FacadeCredentials } from './auth.js';
 import { BLACK_ROUTES } from './black-routes.js';
 import { CONVERSATION_ROUTES } from './conversation-routes.js';
-import { passThroughFailure } from './errors.js';
+import { passThroughFailure, unifiedCodeOf } from './errors.js';
+import { noteErrorCode } from '../../../src/facade-kit/facade-outcome.js';
 import { FRIEND_ROUTES } from './friend-routes.js';
 import { GROUP_ROUTES } from './group-routes.js';
 import { MESSAGE_ROUTES } from './message-routes.js';
@@ -36,6 +37,8 @@ function reply(response: Response, body: Body): void {
 }
 
 function replyError(response: Response, error: WireError): void {
+  const code = unifiedCodeOf(error);
+  if (code !== undefined) noteErrorCode(response, code);
   reply(response, errorEnvelope(error));
 }
 

@@ -5,7 +5,8 @@
  * translate go, re-signed with the upstream's own secret, to the configured Wildfire upstream.
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
-import type { Backend } from '../../../src/spec/index.js';
+import { ImBridgeError, type Backend } from '../../../src/spec/index.js';
+import { noteErrorCode } from '../../../src/facade-kit/facade-outcome.js';
 import { JavaException, sendEnvelope, sendJavaException, sendNoHandler, type Answer } from '../protocol/wire.js';
 import type { FacadeFactory } from '../../../src/facade-kit/facade.js';
 import { createPassThrough } from '../../../src/facade-kit/pass-through.js';
@@ -65,6 +66,7 @@ export const createFacade: FacadeFactory = (context) => {
     } catch (error) {
       if (error instanceof JavaException) return sendJavaException(response, error.message);
       const outcome = toVendorError(error, entry.path);
+      if (ImBridgeError.is(error)) noteErrorCode(response, error.code);
       if (outcome === null || outcome.code === 4) {
         // The unified code says why; never the request headers (they carry the signature).
         context.logger.warn({ path: entry.path, reason: error instanceof Error ? error.message : String(error) }, 'wildfire facade call failed');

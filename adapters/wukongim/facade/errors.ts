@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { ImBridgeError } from '../../../src/spec/index.js';
 import { TEXTS, VendorFailure, sendFailure, sendJson } from '../protocol/wire.js';
 import type { PassThroughFailure } from '../../../src/facade-kit/pass-through.js';
+import { noteErrorCode } from '../../../src/facade-kit/facade-outcome.js';
 
 /** The vendor text for a unified error. */
 export function vendorMessageFor(error: ImBridgeError): string {
@@ -24,6 +25,7 @@ export function answerError(response: Response, error: unknown, logger: Logger):
     return;
   }
   if (ImBridgeError.is(error)) {
+    noteErrorCode(response, error.code);
     if (error.code.startsWith('UPSTREAM') || error.code === 'PARTIAL_FAILURE' || error.code === 'INTERNAL') {
       logger.warn({ code: error.code, reason: error.message }, 'compat call failed on the backend');
     }
