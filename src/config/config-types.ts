@@ -25,6 +25,8 @@ export interface ImbridgeConfig {
   defaultBackend: string;
   backends: Record<string, BackendConfig>;
   compat: Partial<Record<CompatVendor, CompatConfig>>;
+  /** What several instances share (idempotency keys, keyed locks, adapter state); absent: this process's memory. */
+  coordination?: { driver: 'memory' | 'postgres'; url?: string; pool?: { max?: number } };
 }
 
 export const DEFAULT_PORT = 8080;

@@ -102,6 +102,7 @@ export function validateConfig(raw: unknown, environment: NodeJS.ProcessEnv = pr
     defaultBackend?: string;
     backends?: Record<string, BackendConfig>;
     compat?: Partial<Record<CompatVendor, Omit<CompatConfig, 'backend'> & { backend?: string }>>;
+    coordination?: ImbridgeConfig['coordination'];
   };
   const backends = config.backends ?? (defaultRawConfig().backends as Record<string, BackendConfig>);
   const names = Object.keys(backends);
@@ -157,6 +158,7 @@ export function validateConfig(raw: unknown, environment: NodeJS.ProcessEnv = pr
     defaultBackend,
     backends,
     compat,
+    ...(config.coordination ? { coordination: config.coordination } : {}),
   };
 }
 

@@ -13,3 +13,4 @@ export * from './emit-change.js';
 export * from './send-policy.js';
 export * from './same-secret.js';
 export * from './keyed-lock.js';
+export * from './shared-state.js';
