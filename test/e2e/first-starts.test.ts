@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createTestDatabase } from '../../src/testing/postgres-cluster.js';
-import { spawnServer, type SpawnedImbridge } from '../support/spawn-imbridge.js';
+import { runToExit, spawnServer, type SpawnedImbridge } from '../support/spawn-imbridge.js';
 
 const INSTANCES = 10;
 const directory = mkdtempSync(join(tmpdir(), 'imbridge-starts-'));
@@ -45,4 +45,28 @@ describe(`${INSTANCES} simultaneous first starts on one new database`, () => {
       await database.drop();
     }
   }, 120_000);
+});
+
+describe('an unreachable PostgreSQL', () => {
+  it('stops start-up with an error naming the store and the server, not the password', async () => {
+    const config = join(directory, 'unreachable.yaml');
+    // Port 1 on loopback: nothing listens there.
+    writeFileSync(config, 'backends:\n  local: { vendor: native, store: { driver: postgres, url: "postgres://imbridge:s3cret@127.0.0.1:1/imbridge", pool: { connectionTimeoutMs: 2000 } } }\n');
+    const result = await runToExit(['serve', '--config', config]);
+    expect(result.code).not.toBe(0);
+    const output = result.stdout + result.stderr;
+    expect(output).toContain('backends.local: cannot open the PostgreSQL store at 127.0.0.1:1/imbridge');
+    expect(output).toContain('ECONNREFUSED');
+    expect(output).not.toContain('s3cret');
+  }, 60_000);
+
+  it('the same for coordination', async () => {
+    const config = join(directory, 'unreachable-coordination.yaml');
+    writeFileSync(config, 'backends:\n  local: { vendor: native, store: { driver: memory } }\ncoordination: { driver: postgres, url: "postgres://imbridge:s3cret@127.0.0.1:1/imbridge" }\n');
+    const result = await runToExit(['serve', '--config', config]);
+    expect(result.code).not.toBe(0);
+    const output = result.stdout + result.stderr;
+    expect(output).toContain('coordination: cannot reach PostgreSQL at 127.0.0.1:1/imbridge');
+    expect(output).not.toContain('s3cret');
+  }, 60_000);
 });
