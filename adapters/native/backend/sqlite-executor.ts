@@ -28,30 +28,34 @@ export class SqliteExecutor implements SqlExecutor {
     return statement;
   }
 
-  /** Waits until no other transaction is open; inside one's own transaction, goes on at once. */
-  private async turn(): Promise<void> {
-    if (this.scope.current()) return;
-    while (this.open) await this.open;
+  /**
+   * What to wait for before running: the open transaction of another request, or nothing (none is
+   * open, or this is the caller's own). Callers loop on it in their own body, so that the check and
+   * the statement run in one synchronous stretch: returning from a helper `async` function would
+   * leave a microtask in between in which another caller could begin a transaction.
+   */
+  private blocker(): Promise<void> | null {
+    return this.scope.current() ? null : this.open;
   }
 
   async get<Row>(sql: string, parameters: readonly unknown[] = []): Promise<Row | undefined> {
-    await this.turn();
+    for (let wait = this.blocker(); wait; wait = this.blocker()) await wait;
     return this.prepare(sql).get(...parameters) as Row | undefined;
   }
 
   async all<Row>(sql: string, parameters: readonly unknown[] = []): Promise<Row[]> {
-    await this.turn();
+    for (let wait = this.blocker(); wait; wait = this.blocker()) await wait;
     return this.prepare(sql).all(...parameters) as Row[];
   }
 
   async run(sql: string, parameters: readonly unknown[] = []): Promise<{ changes: number }> {
-    await this.turn();
+    for (let wait = this.blocker(); wait; wait = this.blocker()) await wait;
     return { changes: this.prepare(sql).run(...parameters).changes };
   }
 
   async transaction<Result>(work: () => Promise<Result>): Promise<Result> {
     if (this.scope.current()) return work();
-    await this.turn();
+    for (let wait = this.open; wait; wait = this.open) await wait;
     let finished!: () => void;
     this.open = new Promise<void>((resolve) => (finished = resolve));
     const state: TransactionState<Database.Database> = { connection: this.database, committed: [] };
@@ -80,7 +84,7 @@ export class SqliteExecutor implements SqlExecutor {
   }
 
   async close(): Promise<void> {
-    await this.turn();
+    for (let wait = this.blocker(); wait; wait = this.blocker()) await wait;
     if (this.database.open) this.database.close();
   }
 }
