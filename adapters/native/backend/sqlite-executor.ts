@@ -13,8 +13,10 @@ export class SqliteExecutor implements SqlExecutor {
   readonly dialect = 'sqlite' as const;
   private readonly statements = new Map<string, Database.Statement>();
   private readonly scope = new TransactionScope<Database.Database>();
-  /** Settles when the open transaction ends; null when none is open. */
-  private open: Promise<void> | null = null;
+  /** Whether a caller holds the connection (an open transaction, or a statement running). */
+  private busy = false;
+  /** Callers waiting for it, first come first served; each is handed the connection in turn. */
+  private readonly waiting: Array<() => void> = [];
 
   constructor(readonly database: Database.Database) {}
 
@@ -29,35 +31,52 @@ export class SqliteExecutor implements SqlExecutor {
   }
 
   /**
-   * What to wait for before running: the open transaction of another request, or nothing (none is
-   * open, or this is the caller's own). Callers loop on it in their own body, so that the check and
-   * the statement run in one synchronous stretch: returning from a helper `async` function would
-   * leave a microtask in between in which another caller could begin a transaction.
+   * Takes the connection: at once (null) when it is free, else a promise settled when the caller
+   * before hands it over. The hand-over keeps `busy` set, so no one slips in between (a flag
+   * checked again after an await would let two waiters both begin).
    */
-  private blocker(): Promise<void> | null {
-    return this.scope.current() ? null : this.open;
+  private acquire(): Promise<void> | null {
+    if (!this.busy) {
+      this.busy = true;
+      return null;
+    }
+    return new Promise<void>((resolve) => this.waiting.push(resolve));
   }
 
-  async get<Row>(sql: string, parameters: readonly unknown[] = []): Promise<Row | undefined> {
-    for (let wait = this.blocker(); wait; wait = this.blocker()) await wait;
-    return this.prepare(sql).get(...parameters) as Row | undefined;
+  private release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.busy = false;
   }
 
-  async all<Row>(sql: string, parameters: readonly unknown[] = []): Promise<Row[]> {
-    for (let wait = this.blocker(); wait; wait = this.blocker()) await wait;
-    return this.prepare(sql).all(...parameters) as Row[];
+  /** One statement: inside the caller's own transaction at once, else in its turn. */
+  private async statement<Result>(execute: () => Result): Promise<Result> {
+    if (this.scope.current()) return execute();
+    const turn = this.acquire();
+    if (turn) await turn;
+    try {
+      return execute();
+    } finally {
+      this.release();
+    }
   }
 
-  async run(sql: string, parameters: readonly unknown[] = []): Promise<{ changes: number }> {
-    for (let wait = this.blocker(); wait; wait = this.blocker()) await wait;
-    return { changes: this.prepare(sql).run(...parameters).changes };
+  get<Row>(sql: string, parameters: readonly unknown[] = []): Promise<Row | undefined> {
+    return this.statement(() => this.prepare(sql).get(...parameters) as Row | undefined);
+  }
+
+  all<Row>(sql: string, parameters: readonly unknown[] = []): Promise<Row[]> {
+    return this.statement(() => this.prepare(sql).all(...parameters) as Row[]);
+  }
+
+  run(sql: string, parameters: readonly unknown[] = []): Promise<{ changes: number }> {
+    return this.statement(() => ({ changes: this.prepare(sql).run(...parameters).changes }));
   }
 
   async transaction<Result>(work: () => Promise<Result>): Promise<Result> {
     if (this.scope.current()) return work();
-    for (let wait = this.open; wait; wait = this.open) await wait;
-    let finished!: () => void;
-    this.open = new Promise<void>((resolve) => (finished = resolve));
+    const turn = this.acquire();
+    if (turn) await turn;
     const state: TransactionState<Database.Database> = { connection: this.database, committed: [] };
     try {
       // IMMEDIATE takes the write lock now, so two processes on one file queue here (busy
@@ -74,8 +93,7 @@ export class SqliteExecutor implements SqlExecutor {
       runCommitted(state);
       return result;
     } finally {
-      this.open = null;
-      finished();
+      this.release();
     }
   }
 
@@ -84,7 +102,8 @@ export class SqliteExecutor implements SqlExecutor {
   }
 
   async close(): Promise<void> {
-    for (let wait = this.blocker(); wait; wait = this.blocker()) await wait;
-    if (this.database.open) this.database.close();
+    await this.statement(() => {
+      if (this.database.open) this.database.close();
+    });
   }
 }
