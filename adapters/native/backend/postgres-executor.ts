@@ -104,7 +104,9 @@ export class PostgresExecutor implements SqlExecutor {
     this.scope.afterCommit(callback);
   }
 
+  /** Idempotent: the host closes every backend it serves, and a test may close it again after. */
   async close(): Promise<void> {
+    if (this.pool.ended || this.pool.ending) return;
     await this.pool.end();
   }
 }
