@@ -87,21 +87,26 @@ function p50(samples: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-/** p50 ms of one page read from a random position of `owner`'s list of `size`. */
-async function pageLatency(url: string, size: number): Promise<number> {
-  const read = async () => {
-    const start = Math.floor(Math.random() * size);
-    const cursor = start === 0 ? '' : `&cursor=${encodePositionCursor(friendId(start - 1))}`;
-    const begun = performance.now();
-    const response = await fetch(`${url}/v1/users/o${size}/friends?limit=100${cursor}`);
-    await response.arrayBuffer();
-    if (response.status !== 200) throw new Error(`friends page: ${response.status}`);
-    return performance.now() - begun;
-  };
-  for (let index = 0; index < 50; index += 1) await read();
-  const samples: number[] = [];
-  for (let index = 0; index < PAGE_READS; index += 1) samples.push(await read());
-  return p50(samples);
+/** One page read from a random position of the list of `size`, in ms. */
+async function readPage(url: string, size: number): Promise<number> {
+  const start = Math.floor(Math.random() * size);
+  const cursor = start === 0 ? '' : `&cursor=${encodePositionCursor(friendId(start - 1))}`;
+  const begun = performance.now();
+  const response = await fetch(`${url}/v1/users/o${size}/friends?limit=100${cursor}`);
+  await response.arrayBuffer();
+  if (response.status !== 200) throw new Error(`friends page: ${response.status}`);
+  return performance.now() - begun;
+}
+
+/**
+ * p50 ms per list size. The sizes take turns read by read, so a burst of load from elsewhere on
+ * the machine falls on all of them alike instead of on whichever size was being measured.
+ */
+async function pageLatencies(url: string): Promise<Record<number, number>> {
+  const samples = new Map<number, number[]>(SIZES.map((size) => [size, []]));
+  for (let index = 0; index < 50; index += 1) for (const size of SIZES) await readPage(url, size);
+  for (let index = 0; index < PAGE_READS; index += 1) for (const size of SIZES) samples.get(size)!.push(await readPage(url, size));
+  return Object.fromEntries(SIZES.map((size) => [size, p50(samples.get(size)!)]));
 }
 
 interface Throughput {
@@ -139,8 +144,7 @@ async function measureStore(config: string, store: Parameters<typeof openStore>[
   }
   const server = await start(['src/cli/main.ts', 'serve', '--config', config], /"url":"(http:\/\/[^"]+)"/, { PORT: '0', LOG_LEVEL: 'warn' });
   try {
-    const pages: Record<number, number> = {};
-    for (const size of SIZES) pages[size] = await pageLatency(server.url, size);
+    const pages = await pageLatencies(server.url);
     const get = await throughput(server.url, 'GET', '/v1/users/bench_a/relations/bench_b');
     const put = await throughput(server.url, 'PUT', '/v1/users/bench_a/friends/bench_b', { alias: 'Bee' });
     return { pages, get, put };
@@ -172,7 +176,7 @@ export async function measureStoreScale(): Promise<string> {
     await stop(bare.child);
     const results = { sqlite: await measureStore(sqliteConfig, sqliteStore), postgres: await measureStore(postgresConfig, postgresStore) };
 
-    const lines = [`native store at scale (friends page, limit 100, ${PAGE_READS} reads from random positions; ${SECONDS} s per throughput run, ${CONNECTIONS} connections):`];
+    const lines = [`native store at scale (friends page, limit 100, ${PAGE_READS} reads per size from random positions, the sizes in turn; ${SECONDS} s per throughput run, ${CONNECTIONS} connections):`];
     for (const [name, result] of Object.entries(results)) {
       const ratio = result.pages[100_000]! / result.pages[10]!;
       lines.push(
