@@ -8,5 +8,7 @@ export default defineConfig({
     // Two cores: more workers only contend; each file starts its own servers on free ports.
     maxWorkers: 2,
     reporters: ['default', './test/support/summary-reporter.ts'],
+    // One PostgreSQL server for the run (IMBRIDGE_TEST_POSTGRES_URL, or a throwaway cluster).
+    globalSetup: ['./test/support/postgres-global-setup.ts'],
   },
 });

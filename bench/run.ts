@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { sequentialLatency, type LatencySample } from './pass-through.js';
 import { formatThroughput, measureMigrationThroughput } from './migration-throughput.js';
+import { measureStoreScale } from './store-scale.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
@@ -158,6 +159,7 @@ async function main(): Promise<void> {
     ].join('\n'),
   );
   process.stdout.write(`migration throughput (1,000 users, 5,000 friendships, 1,000 blocks, 20 rooms of 21; targets ≥ 5,000 relations/s native → native, ≥ 1,000 to a vendor fake):\n${formatThroughput(await measureMigrationThroughput())}\n`);
+  process.stdout.write(`\n${await measureStoreScale()}\n`);
 }
 
 main().catch((error: unknown) => {

@@ -27,6 +27,8 @@ export interface ImbridgeConfig {
   compat: Partial<Record<CompatVendor, CompatConfig>>;
   /** Backends whose failure makes `/readyz` 503 (`backends.<name>.critical`); absent = the default backend only. */
   criticalBackends?: string[];
+  /** What several instances share (idempotency keys, keyed locks, adapter state); absent: this process's memory. */
+  coordination?: { driver: 'memory' | 'postgres'; url?: string; pool?: { max?: number } };
 }
 
 export const DEFAULT_PORT = 8080;

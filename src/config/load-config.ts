@@ -102,6 +102,7 @@ export function validateConfig(raw: unknown, environment: NodeJS.ProcessEnv = pr
     defaultBackend?: string;
     backends?: Record<string, BackendConfig>;
     compat?: Partial<Record<CompatVendor, Omit<CompatConfig, 'backend'> & { backend?: string }>>;
+    coordination?: ImbridgeConfig['coordination'];
   };
   const configuredBackends = config.backends ?? (defaultRawConfig().backends as Record<string, BackendConfig>);
   const names = Object.keys(configuredBackends);
@@ -166,6 +167,7 @@ export function validateConfig(raw: unknown, environment: NodeJS.ProcessEnv = pr
     backends,
     compat,
     criticalBackends,
+    ...(config.coordination ? { coordination: config.coordination } : {}),
   };
 }
 

@@ -17,7 +17,7 @@ import {
   type Backend,
   type CapabilityDocument,
 } from '../spec/index.js';
-import { IdempotencyStore, guardBackend, isTraceparent, runInRequestContext } from '../runtime/index.js';
+import { IdempotencyStore, guardBackend, isTraceparent, runInRequestContext, type Idempotency, type KeyedLock } from '../runtime/index.js';
 import { facadeOutcomeOf, facadeRouteOf } from '../facade-kit/index.js';
 import type { ImbridgeConfig } from '../config/config-types.js';
 import { apiSchema, definitionValidator, type ErrorObject } from '../schemas/load-schemas.js';
@@ -36,7 +36,9 @@ export interface AppOptions {
   config: ImbridgeConfig;
   backends: ReadonlyMap<string, Backend>;
   logger: Logger;
-  idempotency?: IdempotencyStore;
+  idempotency?: Idempotency;
+  /** The guard's keyed lock for every backend; default: one in-process lock per backend. */
+  lock?: KeyedLock;
   /** How often the background health check runs (ms); default 5 s. */
   healthIntervalMs?: number;
 }
@@ -139,7 +141,7 @@ function integerQueryFields(definition: string): string[] {
 export function createApp(options: AppOptions): Express {
   const { config, logger } = options;
   // Every caller below (routes and facades) gets the contract's rules from the guard, once.
-  const backends = new Map([...options.backends].map(([name, backend]) => [name, guardBackend(backend)] as const));
+  const backends = new Map([...options.backends].map(([name, backend]) => [name, guardBackend(backend, options.lock ? { lock: options.lock } : {})] as const));
   const idempotency = options.idempotency ?? new IdempotencyStore();
   const app = express();
   app.disable('x-powered-by');

@@ -30,7 +30,19 @@ interface Entry {
   answer: Promise<StoredAnswer>;
 }
 
-export class IdempotencyStore {
+/**
+ * What the HTTP layer needs of an idempotency store: this process's (`IdempotencyStore`) or one
+ * shared by several instances (the coordination kit's).
+ */
+export interface Idempotency {
+  run(scope: string, key: string, body: unknown, work: () => Promise<StoredAnswer>): Promise<StoredAnswer & { replayed: boolean }>;
+}
+
+export function idempotencyMismatch(): ConflictError {
+  return new ConflictError('IDEMPOTENCY_MISMATCH', 'this Idempotency-Key was used before with a different request body');
+}
+
+export class IdempotencyStore implements Idempotency {
   private readonly entries: LRUCache<string, Entry>;
 
   constructor(options: { ttlMs?: number; maxEntries?: number } = {}) {
@@ -52,7 +64,7 @@ export class IdempotencyStore {
     const existing = this.entries.get(id);
     if (existing) {
       if (existing.fingerprint !== fingerprint) {
-        throw new ConflictError('IDEMPOTENCY_MISMATCH', 'this Idempotency-Key was used before with a different request body');
+        throw idempotencyMismatch();
       }
       return { ...(await existing.answer), replayed: true };
     }

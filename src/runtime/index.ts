@@ -14,3 +14,4 @@ export * from './send-policy.js';
 export * from './same-secret.js';
 export * from './keyed-lock.js';
 export * from './request-context.js';
+export * from './shared-state.js';

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { Backend } from '../spec/index.js';
 import type { ImbridgeConfig } from '../config/config-types.js';
 import { createApp } from '../http/create-app.js';
+import { createCoordination } from '../coordination/index.js';
 import { ChangeLog } from './change-log.js';
 import { createBackends } from './create-backends.js';
 import { createLogger } from './create-logger.js';
@@ -60,8 +61,21 @@ function answerClientError(limits: ServerLimits, error: Error & { code?: string 
 export async function startServer(config: ImbridgeConfig, options: StartOptions = {}): Promise<RunningImbridge> {
   const logger = options.logger ?? createLogger(config.server.logLevel);
   const changes = new ChangeLog(logger);
-  const backends = await createBackends(config.backends, { logger, changes, ...(options.provided ? { provided: options.provided } : {}), ...(options.now ? { now: options.now } : {}) });
-  const app = createApp({ config, backends, logger, ...(options.healthIntervalMs !== undefined ? { healthIntervalMs: options.healthIntervalMs } : {}) });
+  const coordination = await createCoordination(config.coordination);
+  const backends = await createBackends(config.backends, { logger, changes, ...(options.provided ? { provided: options.provided } : {}), ...(options.now ? { now: options.now } : {}) }).catch(
+    async (error: unknown) => {
+      await coordination.close();
+      throw error;
+    },
+  );
+  const app = createApp({
+    config,
+    backends,
+    logger,
+    idempotency: coordination.idempotency,
+    lock: coordination.lock,
+    ...(options.healthIntervalMs !== undefined ? { healthIntervalMs: options.healthIntervalMs } : {}),
+  });
   const limits: ServerLimits = { ...SERVER_LIMITS, ...options.limits };
   const server = await new Promise<Server>((resolve, reject) => {
     const { maxConnections, ...httpOptions } = limits;
@@ -73,6 +87,7 @@ export async function startServer(config: ImbridgeConfig, options: StartOptions 
     listening.listen(config.server.port, config.server.host);
   }).catch(async (error: unknown) => {
     await Promise.all([...backends.values()].map((backend) => backend.close()));
+    await coordination.close();
     throw error;
   });
   // Keep-alive sockets from load balancers must outlive the balancer's idle timeout.
@@ -102,6 +117,7 @@ export async function startServer(config: ImbridgeConfig, options: StartOptions 
       });
       (app as { healthMonitor?: { stop(): void } }).healthMonitor?.stop();
       await Promise.all([...backends.values()].map((backend) => backend.close()));
+      await coordination.close();
     },
   };
 }

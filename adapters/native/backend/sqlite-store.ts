@@ -1,13 +1,15 @@
 /**
- * The native backend's store: one SQLite database (better-sqlite3). The `sqlite` driver keeps it
- * in a file in WAL mode; the `memory` driver keeps the very same schema in an in-memory database,
- * so both drivers share every statement and every policy rule.
+ * The native backend's SQLite store (better-sqlite3). The `sqlite` driver keeps it in a file in
+ * WAL mode; the `memory` driver keeps the very same schema in an in-memory database, so both
+ * drivers share every statement and every policy rule. `postgres-store.ts` is the same schema
+ * for PostgreSQL.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { SqliteExecutor } from './sqlite-executor.js';
 
-export interface StoreOptions {
+export interface SqliteStoreOptions {
   driver: 'sqlite' | 'memory';
   /** File for the sqlite driver. */
   path?: string;
@@ -107,9 +109,42 @@ const MIGRATIONS: readonly string[] = [
     sent_at INTEGER NOT NULL
   );
   `,
+  // Every list is a keyset walk in its own order, each served by an index in that order.
+  `
+  DROP INDEX friend_requests_to;
+  CREATE INDEX friend_requests_incoming ON friend_requests (to_uid, created_at DESC, from_uid);
+  CREATE INDEX friend_requests_outgoing ON friend_requests (from_uid, created_at DESC, to_uid);
+  CREATE INDEX members_in_order ON members (kind, room_id, (CASE role WHEN 'owner' THEN 0 WHEN 'admin' THEN 1 ELSE 2 END), joined_at, uid);
+  DROP INDEX conversations_recent;
+  CREATE INDEX conversations_recent ON conversations (owner, last_message_at DESC, peer_type, peer_id);
+  `,
 ];
 
-export function openDatabase(options: StoreOptions): Database.Database {
+export const SQLITE_SCHEMA_VERSION = MIGRATIONS.length;
+
+/** Sleeps the thread: start-up is synchronous, and nothing else runs before the store is open. */
+function pause(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/**
+ * Switching to WAL needs the file to itself for a moment, and SQLite answers SQLITE_BUSY at once
+ * rather than through the busy handler when another process is opening it too, so several
+ * instances starting together on a new file retry here instead of crashing.
+ */
+function enableWal(database: Database.Database): void {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      database.pragma('journal_mode = WAL');
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'SQLITE_BUSY' || attempt >= 100) throw error;
+      pause(10 + Math.random() * 40);
+    }
+  }
+}
+
+export function openDatabase(options: SqliteStoreOptions): Database.Database {
   let database: Database.Database;
   if (options.driver === 'memory') {
     database = new Database(':memory:');
@@ -117,25 +152,44 @@ export function openDatabase(options: StoreOptions): Database.Database {
     const path = options.path ?? DEFAULT_DATABASE_PATH;
     mkdirSync(dirname(path), { recursive: true });
     database = new Database(path);
-    database.pragma('journal_mode = WAL');
+    // The busy timeout first: every later step may meet another instance's lock.
+    database.pragma('busy_timeout = 5000');
+    enableWal(database);
     // WAL with NORMAL sync loses no committed data on a process crash, only on power loss.
     database.pragma('synchronous = NORMAL');
-    database.pragma('busy_timeout = 5000');
   }
   database.pragma('foreign_keys = ON');
   migrate(database);
   return database;
 }
 
+export function openSqliteStore(options: SqliteStoreOptions): SqliteExecutor {
+  return new SqliteExecutor(openDatabase(options));
+}
+
+/**
+ * Applies the missing schema versions. The version is read again after taking the write lock
+ * (BEGIN IMMEDIATE), so of several instances starting at once one migrates and the others find
+ * the work done.
+ */
 function migrate(database: Database.Database): void {
-  const current = database.pragma('user_version', { simple: true }) as number;
-  if (current > MIGRATIONS.length) {
-    throw new Error(`database schema version ${current} is newer than this imbridge (${MIGRATIONS.length}); upgrade imbridge`);
-  }
-  for (let version = current; version < MIGRATIONS.length; version += 1) {
-    database.transaction(() => {
-      database.exec(MIGRATIONS[version]!);
-      database.pragma(`user_version = ${version + 1}`);
-    })();
+  for (;;) {
+    database.exec('BEGIN IMMEDIATE');
+    try {
+      const current = database.pragma('user_version', { simple: true }) as number;
+      if (current > MIGRATIONS.length) {
+        throw new Error(`database schema version ${current} is newer than this imbridge (${MIGRATIONS.length}); upgrade imbridge`);
+      }
+      if (current === MIGRATIONS.length) {
+        database.exec('COMMIT');
+        return;
+      }
+      database.exec(MIGRATIONS[current]!);
+      database.pragma(`user_version = ${current + 1}`);
+      database.exec('COMMIT');
+    } catch (error) {
+      if (database.inTransaction) database.exec('ROLLBACK');
+      throw error;
+    }
   }
 }

@@ -4,7 +4,7 @@ import { messagesFacet, runConformanceSuite } from '../../../src/conformance/ind
 import { directTarget } from './native-targets.js';
 
 const runner = { describe, it, expect, beforeAll, afterAll };
-for (const store of ['memory', 'sqlite'] as const) {
+for (const store of ['memory', 'sqlite', 'postgres'] as const) {
   runConformanceSuite(runner, directTarget(store), { name: `native/${store}/direct`, http: false });
 }
 messagesFacet(runner, directTarget('memory', { requireFriendship: true }), { name: 'native/memory/direct', requireFriendship: true });

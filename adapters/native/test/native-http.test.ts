@@ -5,7 +5,7 @@ import { httpStatusForCode } from '../../../src/http/error-status.js';
 import { httpTarget } from './native-targets.js';
 
 const runner = { describe, it, expect, beforeAll, afterAll };
-for (const store of ['memory', 'sqlite'] as const) {
+for (const store of ['memory', 'sqlite', 'postgres'] as const) {
   runConformanceSuite(runner, httpTarget(store), { name: `native/${store}/http` });
 }
 messagesFacet(runner, httpTarget('sqlite', { requireFriendship: true }), { name: 'native/sqlite/http', requireFriendship: true, statusFor: httpStatusForCode });

@@ -1,15 +1,20 @@
 /**
  * Conformance targets on the native backend: direct (the Backend object) or through HTTP
- * (imbridge's express app, driven by supertest), on the memory or the sqlite store. The backdoor
- * reads the store through its own connection, never through the backend under test.
+ * (imbridge's express app, driven by supertest), on the memory, sqlite or postgres store. The
+ * backdoor reads the store through its own connection, never through the backend under test.
+ * A postgres target gets a new database of its own on the run's server (`inject('postgresUrl')`).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import supertest from 'supertest';
-import { NativeBackend, openDatabase } from '../backend/index.js';
-import { createNativeBackdoor } from './native-backdoor.js';
+import { inject } from 'vitest';
+import { NativeBackend, SqliteExecutor, openDatabase, openPostgresStore } from '../backend/index.js';
+import { numberedPlaceholders } from '../backend/sql-executor.js';
+import { createNativeBackdoor, type BackdoorQuery } from './native-backdoor.js';
+import { createTestDatabase } from '../../../src/testing/postgres-cluster.js';
 import { StatementFaults } from './statement-faults.js';
 import { HttpBackend, type Transport } from '../../../src/client/http-backend.js';
 import type { ConformanceTarget } from '../../../src/conformance/index.js';
@@ -19,7 +24,7 @@ import { guardBackend } from '../../../src/runtime/index.js';
 import type { ChangeRecord } from '../../../src/spec/index.js';
 import { createLogger } from '../../../src/server/create-logger.js';
 
-export type StoreKind = 'memory' | 'sqlite';
+export type StoreKind = 'memory' | 'sqlite' | 'postgres';
 
 export interface NativeFixture {
   backend: NativeBackend;
@@ -27,30 +32,51 @@ export interface NativeFixture {
   faults: StatementFaults;
   /** Where the backend's change records go. */
   changes: ChangeLog;
-  /** A second connection to the same store (the same database object for memory). */
-  inspect: Database.Database;
+  /** Reads through a second connection to the same store (the same database object for memory). */
+  inspect: BackdoorQuery;
   close(): Promise<void>;
 }
 
-export function nativeFixture(store: StoreKind, policy = { requireFriendship: false }): NativeFixture {
+function sqliteQuery(database: Database.Database): BackdoorQuery {
+  return async <Row>(sql: string, parameters: unknown[]) => database.prepare(sql).all(...parameters) as Row[];
+}
+
+export async function nativeFixture(store: StoreKind, policy = { requireFriendship: false }): Promise<NativeFixture> {
   const changes = new ChangeLog();
   const context = { name: 'local', logger: createLogger('silent'), changes, now: Date.now };
+  const faults = new StatementFaults();
   if (store === 'memory') {
     const database = openDatabase({ driver: 'memory' });
-    const faults = new StatementFaults();
-    const backend = new NativeBackend(faults.wrap(database), policy, context);
-    return { backend, faults, changes, inspect: database, close: () => backend.close() };
+    const backend = new NativeBackend(faults.wrap(new SqliteExecutor(database)), policy, context);
+    return { backend, faults, changes, inspect: sqliteQuery(database), close: () => backend.close() };
+  }
+  if (store === 'postgres') {
+    const database = await createTestDatabase(inject('postgresUrl'));
+    const backend = new NativeBackend(faults.wrap(await openPostgresStore({ driver: 'postgres', url: database.url })), policy, context);
+    const inspect = new pg.Pool({ connectionString: database.url, max: 2 });
+    // The database is dropped with its connections at close; that must not fail the run.
+    inspect.on('error', () => undefined);
+    return {
+      backend,
+      faults,
+      changes,
+      inspect: async <Row>(sql: string, parameters: unknown[]) => (await inspect.query(numberedPlaceholders(sql), parameters)).rows as Row[],
+      close: async () => {
+        await inspect.end();
+        await backend.close();
+        await database.drop();
+      },
+    };
   }
   const directory = mkdtempSync(join(tmpdir(), 'imbridge-test-'));
   const path = join(directory, 'imbridge.db');
-  const faults = new StatementFaults();
-  const backend = new NativeBackend(faults.wrap(openDatabase({ driver: 'sqlite', path })), policy, context);
+  const backend = new NativeBackend(faults.wrap(new SqliteExecutor(openDatabase({ driver: 'sqlite', path }))), policy, context);
   const inspect = new Database(path, { readonly: true });
   return {
     backend,
     faults,
     changes,
-    inspect,
+    inspect: sqliteQuery(inspect),
     close: async () => {
       inspect.close();
       await backend.close();
@@ -61,7 +87,7 @@ export function nativeFixture(store: StoreKind, policy = { requireFriendship: fa
 
 export function directTarget(store: StoreKind, policy?: { requireFriendship: boolean }): () => Promise<ConformanceTarget> {
   return async () => {
-    const fixture = nativeFixture(store, policy);
+    const fixture = await nativeFixture(store, policy);
     const changes: ChangeRecord[] = [];
     fixture.changes.subscribe((record) => changes.push(record));
     // The guard the host puts in front of every backend: a direct run checks what callers get.
@@ -81,7 +107,7 @@ function supertestTransport(agent: supertest.Agent): Transport {
 
 export function httpTarget(store: StoreKind, policy?: { requireFriendship: boolean }): () => Promise<ConformanceTarget> {
   return async () => {
-    const fixture = nativeFixture(store, policy);
+    const fixture = await nativeFixture(store, policy);
     const running = await serveImbridge(
       { defaultBackend: 'local', backends: { local: { vendor: 'native', store: { driver: 'memory' } } } },
       { provided: new Map([['local', fixture.backend]]) },

@@ -4,11 +4,9 @@
  * (an INTERNAL error from inside the transaction). The backdoor keeps its own connection, so its
  * reads are neither logged nor failed.
  */
-import type Database from 'better-sqlite3';
+import type { SqlExecutor } from '../backend/index.js';
 import { ImBridgeError } from '../../../src/spec/index.js';
 import type { FaultHook, FaultSpec } from '../../../src/testing/index.js';
-
-const EXECUTING = new Set(['run', 'get', 'all', 'iterate']);
 
 export class StatementFaults implements FaultHook {
   readonly requests: string[] = [];
@@ -22,31 +20,18 @@ export class StatementFaults implements FaultHook {
     this.faults = [];
   }
 
-  /** `database` as the backend should see it: each statement execution logged and maybe failed. */
-  wrap(database: Database.Database): Database.Database {
+  /** `store` as the backend should see it: each statement execution logged and maybe failed. */
+  wrap(store: SqlExecutor): SqlExecutor {
     const hook = (sql: string) => this.executing(sql);
-    return new Proxy(database, {
-      get(target, property, receiver) {
-        if (property === 'prepare') {
-          return (sql: string) => {
-            const statement = target.prepare(sql);
-            return new Proxy(statement, {
-              get(inner, name) {
-                const value = Reflect.get(inner, name, inner) as unknown;
-                if (typeof value !== 'function') return value;
-                if (!EXECUTING.has(String(name))) return (value as (...args: unknown[]) => unknown).bind(inner);
-                return (...args: unknown[]) => {
-                  hook(sql);
-                  return (value as (...args: unknown[]) => unknown).apply(inner, args);
-                };
-              },
-            });
-          };
-        }
-        const value = Reflect.get(target, property, receiver) as unknown;
-        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-      },
-    });
+    return {
+      dialect: store.dialect,
+      get: async (sql, parameters) => (hook(sql), store.get(sql, parameters)),
+      all: async (sql, parameters) => (hook(sql), store.all(sql, parameters)),
+      run: async (sql, parameters) => (hook(sql), store.run(sql, parameters)),
+      transaction: (work) => store.transaction(work),
+      afterCommit: (callback) => store.afterCommit(callback),
+      close: () => store.close(),
+    };
   }
 
   private executing(sql: string): void {
