@@ -10,6 +10,11 @@ import type { Request, RequestHandler, Response } from 'express';
 import { createProxyMiddleware } from 'http-proxy-middleware';
 import type { Logger } from 'pino';
 import type { UpstreamAccess } from '../spec/index.js';
+import { currentCallScope } from '../runtime/index.js';
+
+/** Ends the upstream leg's share of the request's vendor time (Server-Timing). */
+const UPSTREAM_ENDED = Symbol('imbridge.pass-through-ended');
+type TimedRequest = IncomingMessage & { [UPSTREAM_ENDED]?: () => void };
 
 export type PassThroughFailure = 'timeout' | 'unreachable';
 
@@ -38,7 +43,10 @@ export function createPassThrough(options: PassThroughOptions): RequestHandler {
     proxyTimeout: timeoutMs,
     ...(options.rewritePath ? { pathRewrite: (path: string, request: Request) => options.rewritePath!(path, request) } : {}),
     on: {
+      // The upstream leg, up to its answer's headers, is vendor time.
+      proxyRes: (_answer, request) => (request as TimedRequest)[UPSTREAM_ENDED]?.(),
       error: (error: Error & { code?: string }, request: IncomingMessage, response: ServerResponse | unknown) => {
+        (request as TimedRequest)[UPSTREAM_ENDED]?.();
         const started = (request as Request & { passThroughStarted?: number }).passThroughStarted ?? Date.now();
         const failure: PassThroughFailure = Date.now() - started >= timeoutMs - 50 ? 'timeout' : 'unreachable';
         options.logger.warn({ vendor: options.upstream.vendor, path: (request as Request).path, failure, reason: error.code ?? error.message }, 'pass-through failed');
@@ -63,6 +71,8 @@ export function createPassThrough(options: PassThroughOptions): RequestHandler {
     for (const name of options.upstream.credentialHeaders) delete request.headers[name];
     Object.assign(request.headers, headers);
     (request as Request & { passThroughStarted?: number }).passThroughStarted = Date.now();
+    const ended = currentCallScope()?.vendorTime?.begin();
+    if (ended) (request as TimedRequest)[UPSTREAM_ENDED] = ended;
     await proxy(request, response, next);
   };
 }

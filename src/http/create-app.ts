@@ -27,6 +27,8 @@ import { mountDocs } from './docs-page.js';
 import { MAX_JSON_DEPTH, jsonShapeProblem } from './check-json-shape.js';
 import { mountCompat } from './mount-compat.js';
 import { registerBackendMetrics } from './backend-metrics.js';
+import { serverTiming } from './server-timing.js';
+import { registerVendorCallMetrics } from '../runtime/vendor-call-metrics.js';
 import { ROUTES, roomKindOf, type HandlerContext, type RouteDefinition } from './routes.js';
 
 export interface AppOptions {
@@ -139,6 +141,9 @@ export function createApp(options: AppOptions): Express {
     registers: [registry],
   });
   registerBackendMetrics(registry, backends);
+  registerVendorCallMetrics(registry);
+  // First in the chain: the split it reports covers everything after it.
+  app.use(serverTiming(registry));
 
   // ---- request id, metrics and the access log
   app.use((request: Request, response: Response, next: NextFunction) => {
