@@ -9,7 +9,7 @@ describe('Agora friends page cost', () => {
   const friends = Array.from({ length: 600 }, (_, index) => `lcf-${String(index).padStart(4, '0')}`);
   beforeAll(async () => {
     harness = await startHarness();
-    [owner] = await users(harness.backend, 1, uid('lc'));
+    owner = (await users(harness.backend, 1, uid('lc')))[0]!;
     const contacts = harness.fake.state.contactsOf(owner!);
     for (const friend of friends) contacts.set(friend, null);
   });
