@@ -33,6 +33,21 @@ export function percentile(values: readonly number[], fraction: number): number 
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))]!;
 }
 
+/** What one run (or several, merged) collected before the percentiles are taken. */
+export interface RawRun {
+  samples: Sample[];
+  errors: number;
+  seconds: number;
+}
+
+export function mergeRuns(runs: readonly RawRun[]): RawRun {
+  return { samples: runs.flatMap((run) => run.samples), errors: runs.reduce((sum, run) => sum + run.errors, 0), seconds: runs.reduce((sum, run) => sum + run.seconds, 0) };
+}
+
+export function summarizeRun(run: RawRun): LoadResult {
+  return summarize(run.samples, run.errors, run.seconds);
+}
+
 function summarize(samples: Sample[], errors: number, seconds: number): LoadResult {
   const latencies = samples.map((sample) => sample.latencyMs);
   const inside = samples.flatMap((sample) => (sample.imbridgeMs === undefined ? [] : [sample.imbridgeMs]));
@@ -49,6 +64,10 @@ function summarize(samples: Sample[], errors: number, seconds: number): LoadResu
 
 /** Offers `rate` requests/s for `seconds`. */
 export async function fixedRate(send: Send, rate: number, seconds: number): Promise<LoadResult> {
+  return summarizeRun(await fixedRateRun(send, rate, seconds));
+}
+
+export async function fixedRateRun(send: Send, rate: number, seconds: number): Promise<RawRun> {
   const samples: Sample[] = [];
   let errors = 0;
   const pending = new Set<Promise<void>>();
@@ -70,11 +89,15 @@ export async function fixedRate(send: Send, rate: number, seconds: number): Prom
     await new Promise((resolve) => setTimeout(resolve, 1));
   }
   await Promise.all(pending);
-  return summarize(samples, errors, seconds);
+  return { samples, errors, seconds };
 }
 
 /** Keeps `concurrency` requests in flight for `seconds`. */
 export async function saturate(send: Send, concurrency: number, seconds: number): Promise<LoadResult> {
+  return summarizeRun(await saturateRun(send, concurrency, seconds));
+}
+
+export async function saturateRun(send: Send, concurrency: number, seconds: number): Promise<RawRun> {
   const samples: Sample[] = [];
   let errors = 0;
   let index = 0;
@@ -93,7 +116,7 @@ export async function saturate(send: Send, concurrency: number, seconds: number)
       }
     }),
   );
-  return summarize(samples, errors, (performance.now() - started) / 1000);
+  return { samples, errors, seconds: (performance.now() - started) / 1000 };
 }
 
 export interface HttpCall {

@@ -13,7 +13,7 @@
  * connections the fake accepted per 10,000 requests.
  *
  *   node --import tsx bench/vendor-path.ts   (also run by `npm run bench`)
- * Environment: BENCH_VENDOR_SECONDS (default 4), BENCH_VENDOR_RATE (default 1000),
+ * Environment: BENCH_VENDOR_SECONDS (default 4, per path and load), BENCH_VENDOR_ROUNDS (default 4), BENCH_VENDOR_RATE (default 1000),
  * BENCH_VENDOR_CONCURRENCY (default 16), BENCH_VENDORS (default wukongim,openim).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -27,12 +27,14 @@ import { createLogger } from '../src/server/create-logger.js';
 import { VendorTime, guardBackend, runInCallScope } from '../src/runtime/index.js';
 import type { Backend } from '../src/spec/index.js';
 import type { RecordedRequest } from '../src/testing/index.js';
-import { Pools, fixedRate, saturate, sendCall, type HttpCall, type LoadResult, type Send } from './load.js';
+import { Pools, fixedRateRun, mergeRuns, saturateRun, sendCall, summarizeRun, type HttpCall, type LoadResult, type RawRun, type Send } from './load.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SECONDS = Number(process.env.BENCH_VENDOR_SECONDS ?? 4);
 const RATE = Number(process.env.BENCH_VENDOR_RATE ?? 1000);
 const CONCURRENCY = Number(process.env.BENCH_VENDOR_CONCURRENCY ?? 16);
+/** Each path's time is cut into this many slices, taken in turn a, b, c, a, b, c…: a machine busy with other work then weighs on all paths alike. */
+const ROUNDS = Number(process.env.BENCH_VENDOR_ROUNDS ?? 4);
 const VENDORS = (process.env.BENCH_VENDORS ?? 'wukongim,openim').split(',');
 /** Writes rotate over this many user pairs: writes on one pair run one at a time (keyed lock). */
 const PAIRS = 32;
@@ -288,28 +290,51 @@ async function measureVendor(vendor: string, directory: string): Promise<PathRow
 
     const rows: PathRow[] = [];
     let rate = RATE;
-    const phase = async (send: Send, load: 'fixed' | 'saturation'): Promise<{ result: LoadResult; connections: number }> => {
+    interface Measured {
+      result: LoadResult;
+      connections: number;
+    }
+    /** Runs the three paths in interleaved slices at one load; the results in the paths' order. */
+    const phases = async (sends: readonly Send[], load: 'fixed' | 'saturation'): Promise<Measured[]> => {
+      const run = (send: Send, seconds: number) => (load === 'fixed' ? fixedRateRun(send, rate, seconds) : saturateRun(send, CONCURRENCY, seconds));
       await fetch(`${fake.block.baseUrl}/__fake/requests`, { method: 'DELETE' });
-      // A warm-up, unmeasured, at the same load.
-      if (load === 'fixed') await fixedRate(send, rate, 1);
-      else await saturate(send, CONCURRENCY, 1);
-      const before = await fake.connections();
-      const result = load === 'fixed' ? await fixedRate(send, rate, SECONDS) : await saturate(send, CONCURRENCY, SECONDS);
-      const opened = (await fake.connections()) - before;
-      return { result, connections: result.requests > 0 ? (opened / result.requests) * 10_000 : Number.NaN };
+      // A warm-up, unmeasured, at the same load, so each path's connections are open.
+      for (const send of sends) await run(send, 0.5);
+      const runs = sends.map(() => [] as RawRun[]);
+      const opened = sends.map(() => 0);
+      for (let round = 0; round < ROUNDS; round += 1) {
+        for (const [index, send] of sends.entries()) {
+          const before = await fake.connections();
+          runs[index]!.push(await run(send, SECONDS / ROUNDS));
+          opened[index]! += (await fake.connections()) - before;
+        }
+        await fetch(`${fake.block.baseUrl}/__fake/requests`, { method: 'DELETE' });
+      }
+      return runs.map((slices, index) => {
+        const result = summarizeRun(mergeRuns(slices));
+        return { result, connections: result.requests > 0 ? (opened[index]! / result.requests) * 10_000 : Number.NaN };
+      });
+    };
+    /** Saturation first: the fixed load follows from what the fake alone (a) took. */
+    const measurePaths = async (sends: readonly Send[]): Promise<Array<{ load: 'fixed' | 'saturation'; rate: number; measured: Measured[] }>> => {
+      const saturation = await phases(sends, 'saturation');
+      rate = fixedRateFor(saturation[0]!.result);
+      const fixed = await phases(sends, 'fixed');
+      return [
+        { load: 'saturation', rate, measured: saturation },
+        { load: 'fixed', rate, measured: fixed },
+      ];
     };
     for (const { operation, schedule, call } of unified) {
-      for (const load of ['saturation', 'fixed'] as const) {
-        const direct = await phase(replay(pools, fake.block.baseUrl, schedule), load);
-        if (load === 'saturation') rate = fixedRateFor(direct.result);
-        const proxied = await phase(replay(pools, bare.match, schedule), load);
-        const through = await phase((index) => sendCall(pools, imbridge, call(index)), load);
+      const sends: Send[] = [replay(pools, fake.block.baseUrl, schedule), replay(pools, bare.match, schedule), (index) => sendCall(pools, imbridge, call(index))];
+      for (const { load, rate: used, measured } of await measurePaths(sends)) {
+        const [direct, proxied, through] = measured as [Measured, Measured, Measured];
         rows.push({
           vendor,
           operation,
           calls: schedule.calls.length,
           load,
-          rate,
+          rate: used,
           path: 'c',
           direct: direct.result,
           proxied: proxied.result,
@@ -319,17 +344,19 @@ async function measureVendor(vendor: string, directory: string): Promise<PathRow
       }
     }
     for (const { kind, call } of passThrough) {
-      for (const load of ['saturation', 'fixed'] as const) {
-        const direct = await phase(() => sendCall(pools, fake.block.baseUrl, { ...call, headers: directHeaders }), load);
-        if (load === 'saturation') rate = fixedRateFor(direct.result);
-        const proxied = await phase(() => sendCall(pools, bare.match, { ...call, headers: directHeaders }), load);
-        const through = await phase(() => sendCall(pools, facadeBase, { ...call, headers: facadeHeaders }), load);
+      const sends: Send[] = [
+        () => sendCall(pools, fake.block.baseUrl, { ...call, headers: directHeaders }),
+        () => sendCall(pools, bare.match, { ...call, headers: directHeaders }),
+        () => sendCall(pools, facadeBase, { ...call, headers: facadeHeaders }),
+      ];
+      for (const { load, rate: used, measured } of await measurePaths(sends)) {
+        const [direct, proxied, through] = measured as [Measured, Measured, Measured];
         rows.push({
           vendor,
           operation: `pass-through ${kind} ${call.method} ${call.path}`,
           calls: 1,
           load,
-          rate,
+          rate: used,
           path: 'd',
           direct: direct.result,
           proxied: proxied.result,
