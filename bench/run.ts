@@ -189,6 +189,7 @@ async function main(): Promise<void> {
     ].join('\n'),
   );
   const thousands = (value: number) => Math.round(value).toLocaleString('en-US');
+  const addedMs = (micros: number) => `${micros >= 0 ? '+' : ''}${(micros / 1000).toFixed(2)}`;
   process.stdout.write(
     [
       'README table (native and pass-through):',
@@ -196,7 +197,7 @@ async function main(): Promise<void> {
       '|---|---|---|---|',
       `| \`GET …/relations/{b}\` (native, sqlite) | ${thousands(nativeGet.requestsPerSecond)} req/s | bare express ${thousands(bareGet.requestsPerSecond)} req/s | ${(nativeGet.requestsPerSecond / bareGet.requestsPerSecond).toFixed(2)}× |`,
       `| \`PUT …/friends/{b}\` (native, sqlite) | ${thousands(nativePut.requestsPerSecond)} req/s | bare express ${thousands(barePut.requestsPerSecond)} req/s | ${(nativePut.requestsPerSecond / barePut.requestsPerSecond).toFixed(2)}× |`,
-      `| pass-through p50 / p99 | ${(passThrough.proxied!.p50 / 1000).toFixed(3)} / ${(passThrough.proxied!.p99 / 1000).toFixed(3)} ms | direct ${(passThrough.direct!.p50 / 1000).toFixed(3)} / ${(passThrough.direct!.p99 / 1000).toFixed(3)} ms | +${((passThrough.proxied!.p50 - passThrough.direct!.p50) / 1000).toFixed(2)} / +${((passThrough.proxied!.p99 - passThrough.direct!.p99) / 1000).toFixed(2)} ms |`,
+      `| pass-through p50 / p99 | ${(passThrough.proxied!.p50 / 1000).toFixed(3)} / ${(passThrough.proxied!.p99 / 1000).toFixed(3)} ms | direct ${(passThrough.direct!.p50 / 1000).toFixed(3)} / ${(passThrough.direct!.p99 / 1000).toFixed(3)} ms | ${addedMs(passThrough.proxied!.p50 - passThrough.direct!.p50)} / ${addedMs(passThrough.proxied!.p99 - passThrough.direct!.p99)} ms |`,
       '',
     ].join('\n'),
   );
