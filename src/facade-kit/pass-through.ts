@@ -12,6 +12,11 @@ import type { Logger } from 'pino';
 import type { UpstreamAccess } from '../spec/index.js';
 import { requestContextHeaders } from '../runtime/request-context.js';
 import { markFacadeOutcome } from './facade-outcome.js';
+import { currentCallScope } from '../runtime/index.js';
+
+/** Ends the upstream leg's share of the request's vendor time (Server-Timing). */
+const UPSTREAM_ENDED = Symbol('imbridge.pass-through-ended');
+type TimedRequest = IncomingMessage & { [UPSTREAM_ENDED]?: () => void };
 
 export type PassThroughFailure = 'timeout' | 'unreachable';
 
@@ -40,7 +45,10 @@ export function createPassThrough(options: PassThroughOptions): RequestHandler {
     proxyTimeout: timeoutMs,
     ...(options.rewritePath ? { pathRewrite: (path: string, request: Request) => options.rewritePath!(path, request) } : {}),
     on: {
+      // The upstream leg, up to its answer's headers, is vendor time.
+      proxyRes: (_answer, request) => (request as TimedRequest)[UPSTREAM_ENDED]?.(),
       error: (error: Error & { code?: string }, request: IncomingMessage, response: ServerResponse | unknown) => {
+        (request as TimedRequest)[UPSTREAM_ENDED]?.();
         const started = (request as Request & { passThroughStarted?: number }).passThroughStarted ?? Date.now();
         const failure: PassThroughFailure = Date.now() - started >= timeoutMs - 50 ? 'timeout' : 'unreachable';
         options.logger.warn({ vendor: options.upstream.vendor, path: (request as Request).path, failure, reason: error.code ?? error.message }, 'pass-through failed');
@@ -67,6 +75,8 @@ export function createPassThrough(options: PassThroughOptions): RequestHandler {
     Object.assign(request.headers, requestContextHeaders(), headers);
     markFacadeOutcome(response, 'pass_through');
     (request as Request & { passThroughStarted?: number }).passThroughStarted = Date.now();
+    const ended = currentCallScope()?.vendorTime?.begin();
+    if (ended) (request as TimedRequest)[UPSTREAM_ENDED] = ended;
     await proxy(request, response, next);
   };
 }

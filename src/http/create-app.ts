@@ -28,6 +28,8 @@ import { mountDocs } from './docs-page.js';
 import { MAX_JSON_DEPTH, jsonShapeProblem } from './check-json-shape.js';
 import { mountCompat } from './mount-compat.js';
 import { registerBackendMetrics } from './backend-metrics.js';
+import { serverTiming } from './server-timing.js';
+import { registerVendorCallMetrics } from '../runtime/vendor-call-metrics.js';
 import { ROUTES, roomKindOf, type HandlerContext, type RouteDefinition } from './routes.js';
 import { VENDORS } from '../../adapters/index.js';
 import { HealthMonitor, healthWithin } from './health-monitor.js';
@@ -192,6 +194,9 @@ export function createApp(options: AppOptions): Express {
       for (const result of health.lastResults()) if (result.checked) this.set({ backend: result.name, critical: String(result.critical) }, result.ok ? 1 : 0);
     },
   });
+  registerVendorCallMetrics(registry);
+  // First in the chain: the split it reports covers everything after it.
+  app.use(serverTiming(registry));
 
   // ---- request id, metrics and the access log
   app.use((request: Request, response: Response, next: NextFunction) => {

@@ -25,6 +25,7 @@ import {
 } from '../spec/index.js';
 import { MemoryKeyedLock, type KeyedLock } from './keyed-lock.js';
 import { refuseCompositePeerId } from './peer-id.js';
+import { runInCallScope } from './call-scope.js';
 
 const GUARDED = Symbol.for('imbridge.guarded-backend');
 
@@ -87,10 +88,12 @@ export function guardBackend(backend: Backend, options: GuardOptions = {}): Back
     async (...args: Args): Promise<Result> => {
       const applied = rule(args);
       check(applied);
-      if (!applied.locks || applied.locks.length === 0) return call(...args);
+      // The vendor calls this operation makes are labelled with it (metrics, per-request timing).
+      const scoped = () => runInCallScope({ backend: backend.name, operation: applied.capability }, () => call(...args));
+      if (!applied.locks || applied.locks.length === 0) return scoped();
       return lock.run(
         applied.locks.map((key) => `${backend.name}/${key}`),
-        () => call(...args),
+        scoped,
       );
     };
   const room = (kind: RoomKind, operation: RoomOperation) => roomCapability(kind, operation);

@@ -5,6 +5,8 @@ export * from './lossless-json.js';
 export * from './multi-step-change.js';
 export * from './token-cache.js';
 export * from './vendor-http-client.js';
+export * from './call-scope.js';
+export * from './vendor-call-metrics.js';
 export * from './paginate.js';
 export * from './idempotency-store.js';
 export * from './peer-id.js';

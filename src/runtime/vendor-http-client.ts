@@ -9,18 +9,21 @@
  */
 import {
   BrokenCircuitError,
+  CircuitState,
   ConsecutiveBreaker,
   DelegateBackoff,
   circuitBreaker,
   handleWhen,
   retry,
   wrap,
-  type IPolicy,
+  type CircuitBreakerPolicy,
 } from 'cockatiel';
 import { Pool } from 'undici';
 import { UpstreamError, type BackendLogger } from '../spec/index.js';
 import { parseJson, stringifyJson } from './lossless-json.js';
 import { requestContextHeaders } from './request-context.js';
+import { currentCallScope } from './call-scope.js';
+import { vendorCallMetrics, type AttemptOutcome, type CallLabels, type RetryReason } from './vendor-call-metrics.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
 
@@ -106,6 +109,28 @@ class TransientAttempt extends Error {
   }
 }
 
+/** The circuit gauge's value per breaker state: 0 closed, 1 half-open, 2 open. */
+const CIRCUIT_GAUGE: Readonly<Record<CircuitState, number>> = {
+  [CircuitState.Closed]: 0,
+  [CircuitState.HalfOpen]: 1,
+  [CircuitState.Open]: 2,
+  [CircuitState.Isolated]: 2,
+};
+
+function statusClass(status: number): AttemptOutcome {
+  if (status < 300) return '2xx';
+  if (status < 400) return '3xx';
+  return status < 500 ? '4xx' : '5xx';
+}
+
+function outcomeOf(error: unknown): 'rate_limited' | 'unavailable' | 'circuit_open' | 'answered' {
+  if (error instanceof ThrottledAttempt) return 'rate_limited';
+  // A transient answer retried to the end is still an answer the adapter reads.
+  if (error instanceof TransientAttempt) return 'answered';
+  if (error instanceof BrokenCircuitError) return 'circuit_open';
+  return 'unavailable';
+}
+
 export class VendorHttpClient {
   readonly vendor: string;
   private readonly pool: Pool;
@@ -115,7 +140,10 @@ export class VendorHttpClient {
   private readonly logger: BackendLogger | undefined;
   private readonly rateLimitDelay: (response: VendorResponse) => number | null;
   private readonly isTransient: (response: VendorResponse) => boolean;
-  private readonly breaker: IPolicy;
+  private readonly breaker: CircuitBreakerPolicy;
+  /** The backend this client serves, learned from the first call made in a backend's scope. */
+  private backendName = '';
+  private readonly stopWatchingCircuit: () => void;
 
   constructor(options: VendorHttpClientOptions) {
     const url = new URL(options.baseUrl);
@@ -139,11 +167,24 @@ export class VendorHttpClient {
         breaker: new ConsecutiveBreaker(options.circuit?.consecutiveFailures ?? 5),
       },
     );
+    this.stopWatchingCircuit = vendorCallMetrics.watchCircuit(
+      () => ({ backend: this.backendName, vendor: this.vendor }),
+      () => CIRCUIT_GAUGE[this.breaker.state],
+    );
+  }
+
+  private labels(): CallLabels {
+    const scope = currentCallScope();
+    if (scope?.backend !== undefined && this.backendName === '') this.backendName = scope.backend;
+    return { backend: scope?.backend ?? this.backendName, vendor: this.vendor, operation: scope?.operation ?? 'other' };
   }
 
   /** Sends the call; retries idempotent calls on no-answer, transient answers and throttling. */
   async request(call: VendorCall): Promise<VendorResponse> {
+    const labels = this.labels();
     const options = this.retryOptions;
+    // Why the previous attempt failed, for the retry counter when another one follows.
+    let previous: RetryReason | null = null;
     const policy = retry(
       handleWhen((error) => {
         if (!call.idempotent) return false;
@@ -162,8 +203,19 @@ export class VendorHttpClient {
       },
     );
     try {
-      return await wrap(policy, this.breaker).execute(() => this.attempt(call));
+      const response = await wrap(policy, this.breaker).execute(async () => {
+        if (previous !== null) vendorCallMetrics.retry(labels, previous);
+        try {
+          return await this.attempt(call, labels);
+        } catch (error) {
+          previous = error instanceof ThrottledAttempt ? 'throttled' : error instanceof TransientAttempt ? 'transient' : 'no_answer';
+          throw error;
+        }
+      });
+      vendorCallMetrics.call(labels, 'answered');
+      return response;
     } catch (error) {
+      vendorCallMetrics.call(labels, outcomeOf(error));
       if (error instanceof ThrottledAttempt) {
         throw new UpstreamError('RATE_LIMITED', `${this.vendor} is throttling requests`, {
           retryAfterSeconds: Math.max(1, Math.ceil(error.delayMs / 1000)),
@@ -181,7 +233,7 @@ export class VendorHttpClient {
     }
   }
 
-  private async attempt(call: VendorCall): Promise<VendorResponse> {
+  private async attempt(call: VendorCall, labels: CallLabels): Promise<VendorResponse> {
     const headers: Record<string, string> = {
       accept: 'application/json',
       // The request this call serves, so the vendor's logs can be joined to imbridge's; vendors ignore headers they do not know.
@@ -197,6 +249,7 @@ export class VendorHttpClient {
     for (const [key, value] of Object.entries(call.query ?? {})) if (value !== undefined) query.set(key, String(value));
     const path = this.basePath + call.path + (query.size > 0 ? `?${query}` : '');
     const started = performance.now();
+    const ended = currentCallScope()?.vendorTime?.begin();
     let response: VendorResponse;
     try {
       const answer = await this.pool.request({
@@ -217,6 +270,8 @@ export class VendorHttpClient {
       }
       response = { status: answer.statusCode, headers: answer.headers, text, body };
     } catch (error) {
+      ended?.();
+      vendorCallMetrics.attempt(labels, 'no_answer', (performance.now() - started) / 1000);
       const reason = error instanceof Error ? error.message : String(error);
       this.logger?.warn({ vendor: this.vendor, method: call.method, path: call.path, reason }, 'vendor call got no answer');
       throw new UpstreamError('UPSTREAM_UNAVAILABLE', `${this.vendor} did not answer ${call.method} ${call.path}: ${reason}`, {
@@ -224,8 +279,11 @@ export class VendorHttpClient {
         upstream: { vendor: this.vendor, status: 0, code: null, message: reason },
       });
     }
+    ended?.();
+    const elapsed = performance.now() - started;
+    vendorCallMetrics.attempt(labels, statusClass(response.status), elapsed / 1000);
     this.logger?.debug(
-      { vendor: this.vendor, method: call.method, path: call.path, status: response.status, ms: Math.round(performance.now() - started) },
+      { vendor: this.vendor, method: call.method, path: call.path, status: response.status, ms: Math.round(elapsed) },
       'vendor call',
     );
     const delay = this.rateLimitDelay(response);
@@ -235,6 +293,7 @@ export class VendorHttpClient {
   }
 
   async close(): Promise<void> {
+    this.stopWatchingCircuit();
     await this.pool.close();
   }
 }

@@ -359,23 +359,31 @@ export class AgoraBackend implements Backend {
   }
 
   /** `uid`'s contacts with remarks (§6, paged list on the singular `/user/` path). */
+  /** One page of the paged contact list (`limit` ≤ 50), from the vendor's `cursor`. */
+  private async contactPage(uid: string, cursor: string | null, limit: number): Promise<VendorPage<{ friend: string; remark: string | null }>> {
+    const envelope: AgoraEnvelope = await this.client.call({
+      method: 'GET',
+      path: vendorPath('user', uid, 'contacts'),
+      query: { limit, cursor: cursor ?? undefined, needReturnRemark: true },
+      idempotent: true,
+      resource: 'user',
+    });
+    const items: Array<{ friend: string; remark: string | null }> = [];
+    for (const item of asArray(asRecord(envelope.data).contacts)) {
+      const record = asRecord(item);
+      if (typeof record.username === 'string') items.push({ friend: record.username, remark: stringOrNull(record.remark) });
+    }
+    return { items, next: typeof envelope.cursor === 'string' && envelope.cursor !== '' ? envelope.cursor : null };
+  }
+
   private async contacts(uid: string): Promise<Array<{ friend: string; remark: string | null }>> {
     const contacts: Array<{ friend: string; remark: string | null }> = [];
-    let cursor: string | undefined;
+    let cursor: string | null = null;
     do {
-      const envelope: AgoraEnvelope = await this.client.call({
-        method: 'GET',
-        path: vendorPath('user', uid, 'contacts'),
-        query: { limit: CONTACT_PAGE, cursor, needReturnRemark: true },
-        idempotent: true,
-        resource: 'user',
-      });
-      for (const item of asArray(asRecord(envelope.data).contacts)) {
-        const record = asRecord(item);
-        if (typeof record.username === 'string') contacts.push({ friend: record.username, remark: stringOrNull(record.remark) });
-      }
-      cursor = typeof envelope.cursor === 'string' && envelope.cursor !== '' ? envelope.cursor : undefined;
-    } while (cursor !== undefined);
+      const page = await this.contactPage(uid, cursor, CONTACT_PAGE);
+      contacts.push(...page.items);
+      cursor = page.next;
+    } while (cursor !== null);
     return contacts;
   }
 
@@ -664,6 +672,17 @@ export class AgoraBackend implements Backend {
     list: async (uid: string, options: ListOptions & { query?: string; uids?: string[] }): Promise<Page<Friendship>> => {
       this.require('friends.list');
       await this.ensureUser(uid, 'uid');
+      if (options.uids === undefined && (options.query === undefined || options.query === '')) {
+        // A plain page reads only the contact pages it needs, the vendor's cursor inside ours:
+        // its cost stays flat however many contacts the user has.
+        const page = await fillPage({
+          limit: pageLimit(options),
+          start: decodePositionCursor(options.cursor, VENDOR_CURSOR),
+          read: (position, want) => this.contactPage(uid, position, Math.min(want, CONTACT_PAGE)),
+          convert: async (entries) => entries.map((entry) => this.friendship(uid, entry.friend, entry.remark)),
+        });
+        return { items: page.items, nextCursor: page.next === null ? null : encodePositionCursor(page.next) };
+      }
       let entries = await this.contacts(uid);
       if (options.uids !== undefined) {
         const wanted = new Set(options.uids);

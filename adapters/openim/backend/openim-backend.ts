@@ -725,6 +725,10 @@ export class OpenImBackend implements Backend {
         const set = new Set(wanted);
         entries = (await this.allFriends(uid)).filter((info) => set.has(info.friendUser.userID));
       }
+    } else if (options.query === undefined || options.query === '') {
+      // A plain page reads only the vendor pages it covers: its cost stays flat however many
+      // friends the user has (the vendor list is page-numbered, note §3).
+      return this.offsetList<FriendInfo, Friendship>(options, '/friend/get_friend_list', { userID: uid }, 'friendsInfo', (info) => this.toFriendship(info));
     } else {
       entries = await this.allFriends(uid);
     }

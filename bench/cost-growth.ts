@@ -1,0 +1,146 @@
+/**
+ * Cost growth: how an adapter's read costs grow with the size of a user's friend list, on each
+ * vendor fake. Two users a and b are friends; both get 10, then 1,000, then 10,000 friends (the
+ * extra ones written straight into the fake's state, as the vendor would hold them), and at each
+ * size the bench times `relations.get(a, b)`, a direct send a → b (its policy check reads the
+ * relation first) and one page of a's friends. The fake runs in this process: the ratio between
+ * sizes is what matters, and it is the vendor's list size that moves it.
+ *
+ *   node --import tsx bench/cost-growth.ts   (also run by `npm run bench`)
+ * Environment: BENCH_GROWTH_SAMPLES (default 60), BENCH_GROWTH_VENDORS (default every fake).
+ */
+import { validateConfig } from '../src/config/load-config.js';
+import { createBackends } from '../src/server/create-backends.js';
+import { createLogger } from '../src/server/create-logger.js';
+import { guardBackend } from '../src/runtime/index.js';
+import type { Backend } from '../src/spec/index.js';
+import { findVendor } from '../adapters/index.js';
+import { percentile } from './load.js';
+
+const SAMPLES = Number(process.env.BENCH_GROWTH_SAMPLES ?? 60);
+const SIZES = [10, 1_000, 10_000] as const;
+const VENDORS = (process.env.BENCH_GROWTH_VENDORS ?? 'wukongim,openim,agora,wildfire').split(',');
+
+/** A deep copy of `value` with every string equal to `from` replaced by `to`. */
+function cloneReplacing<T>(value: T, from: string, to: string): T {
+  const clone = (item: unknown): unknown => {
+    if (item === from) return to;
+    if (item === null || typeof item !== 'object') return item;
+    if (Array.isArray(item)) return item.map(clone);
+    if (item instanceof Map) return new Map([...item].map(([key, inner]) => [clone(key), clone(inner)]));
+    if (item instanceof Set) return new Set([...item].map(clone));
+    if (Object.getPrototypeOf(item) !== Object.prototype) return item;
+    return Object.fromEntries(Object.entries(item).map(([key, inner]) => [key, clone(inner)]));
+  };
+  return clone(value) as T;
+}
+
+type Lists = Map<string, Map<string, unknown>>;
+
+/** Copies `owner`'s entry for `template` (a friend) to each of `uids`, and the user too where the fake keeps one. */
+type Seeder = (state: Record<string, unknown>, owner: string, template: string, uids: readonly string[]) => void;
+
+const copyEntries = (list: Map<string, unknown> | undefined, template: string, uids: readonly string[]) => {
+  const entry = list?.get(template);
+  if (list === undefined || entry === undefined) throw new Error(`no entry for ${template} to copy`);
+  for (const uid of uids) list.set(uid, cloneReplacing(entry, template, uid));
+};
+const copyUsers = (users: Map<string, unknown>, template: string, uids: readonly string[]) => {
+  const user = users.get(template);
+  if (user === undefined) throw new Error(`no user ${template} to copy`);
+  for (const uid of uids) if (!users.has(uid)) users.set(uid, cloneReplacing(user, template, uid));
+};
+
+const SEEDERS: Record<string, Seeder> = {
+  // A friendship is a person channel's whitelist entry (adapter README, note §5).
+  wukongim: (state, owner, template, uids) => {
+    const channel = (state as { channel(id: string, type: number): { whitelist: Map<string, unknown> } | undefined }).channel(owner, 1);
+    copyEntries(channel?.whitelist, template, uids);
+  },
+  openim: (state, owner, template, uids) => {
+    copyUsers(state.users as Map<string, unknown>, template, uids);
+    copyEntries((state.friends as Lists).get(owner), template, uids);
+  },
+  agora: (state, owner, template, uids) => {
+    copyUsers(state.users as Map<string, unknown>, template, uids);
+    copyEntries((state.contacts as Lists).get(owner), template, uids);
+  },
+  wildfire: (state, owner, template, uids) => {
+    copyUsers(state.users as Map<string, unknown>, template, uids);
+    copyEntries((state.friends as Lists).get(owner), template, uids);
+  },
+};
+
+export interface GrowthRow {
+  vendor: string;
+  operation: string;
+  /** p50 in ms per friend-list size. */
+  p50: Record<(typeof SIZES)[number], number>;
+}
+
+async function timed(samples: number, call: () => Promise<unknown>): Promise<number> {
+  for (let index = 0; index < 5; index += 1) await call();
+  const times: number[] = [];
+  for (let index = 0; index < samples; index += 1) {
+    const started = performance.now();
+    await call();
+    times.push(performance.now() - started);
+  }
+  return percentile(times, 0.5);
+}
+
+async function measureVendor(vendor: string): Promise<GrowthRow[]> {
+  const module = findVendor(vendor);
+  const seeder = SEEDERS[vendor];
+  if (!module?.fake || !seeder) throw new Error(`no fake or seeder for "${vendor}"`);
+  const fake = await module.fake.start({ port: 0 });
+  const state = (fake as unknown as { state: Record<string, unknown> }).state;
+  let backend: Backend | undefined;
+  try {
+    const config = validateConfig({ defaultBackend: 'v', backends: { v: fake.backendConfig } }, {});
+    backend = guardBackend((await createBackends(config.backends, { logger: createLogger('silent'), changes: { emit() {} } })).get('v')!);
+    const [a, b] = ['cga', 'cgb'];
+    await backend.users.put(a, { name: 'A' });
+    await backend.users.put(b, { name: 'B' });
+    await backend.friends.put(a, b, { alias: 'Bee' });
+    // Friends that sort after b, so a page from the start still holds b.
+    const filler = (index: number) => `cgz${String(index).padStart(5, '0')}`;
+    const operations: Array<[string, () => Promise<unknown>]> = [
+      ['relations.get', () => backend!.relations.get(a, b)],
+      ['send policy check (messages.send a → b)', () => backend!.messages.send({ from: a, to: { type: 'user', id: b }, text: 'hi' })],
+      ['friends page (friends.list, limit 20)', () => backend!.friends.list(a, { limit: 20 })],
+    ];
+    const p50 = operations.map(() => ({}) as GrowthRow['p50']);
+    let seeded = 1;
+    for (const size of SIZES) {
+      const more = Array.from({ length: size - seeded }, (_, index) => filler(seeded + index));
+      for (const owner of [a, b]) seeder(state, owner, owner === a ? b : a, more);
+      seeded = size;
+      fake.control.clearRequests();
+      for (const [index, [, call]] of operations.entries()) p50[index]![size] = await timed(SAMPLES, call);
+    }
+    return operations.map(([operation], index) => ({ vendor, operation, p50: p50[index]! }));
+  } finally {
+    await backend?.close();
+    await fake.close();
+  }
+}
+
+export async function measureCostGrowth(vendors: readonly string[] = VENDORS): Promise<GrowthRow[]> {
+  const rows: GrowthRow[] = [];
+  for (const vendor of vendors) rows.push(...(await measureVendor(vendor)));
+  return rows;
+}
+
+export function formatCostGrowth(rows: readonly GrowthRow[]): string {
+  const lines = rows.map((row) => {
+    const ratio = row.p50[10_000] / row.p50[10];
+    return `| ${row.vendor} | ${row.operation} | ${row.p50[10].toFixed(2)} | ${row.p50[1_000].toFixed(2)} | ${row.p50[10_000].toFixed(2)} | ${ratio.toFixed(2)}×${ratio <= 1.5 ? '' : ' (> 1.5: the vendor NOTES.md says why)'} |`;
+  });
+  return ['| vendor | operation | p50 ms, 10 friends | 1,000 | 10,000 | 10,000 ÷ 10 |', '|---|---|---:|---:|---:|---:|', ...lines].join('\n');
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  process.stdout.write(`${formatCostGrowth(await measureCostGrowth())}\n`);
+  process.exit(0);
+}
