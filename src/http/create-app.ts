@@ -28,12 +28,16 @@ import { MAX_JSON_DEPTH, jsonShapeProblem } from './check-json-shape.js';
 import { mountCompat } from './mount-compat.js';
 import { registerBackendMetrics } from './backend-metrics.js';
 import { ROUTES, roomKindOf, type HandlerContext, type RouteDefinition } from './routes.js';
+import { mountCallbacks, mountEventRoutes } from './mount-events.js';
+import { createEventHub, type EventHub } from '../events/index.js';
 
 export interface AppOptions {
   config: ImbridgeConfig;
   backends: ReadonlyMap<string, Backend>;
   logger: Logger;
   idempotency?: IdempotencyStore;
+  /** The event kit (outbox, webhooks, stream); an in-memory one when absent. */
+  events?: EventHub;
 }
 
 interface Locals {
@@ -95,6 +99,11 @@ const META_PATHS: ReadonlyArray<{ method: string; path: string }> = [
   { method: 'GET', path: '/readyz' },
   { method: 'GET', path: '/metrics' },
   { method: 'GET', path: '/openapi.json' },
+  { method: 'GET', path: '/v1/events' },
+  { method: 'GET', path: '/v1/events/dead' },
+  { method: 'POST', path: '/v1/events/dead/{id}/replay' },
+  { method: 'POST', path: '/callbacks/{vendor}' },
+  { method: 'POST', path: '/callbacks/{vendor}/{backend}' },
 ];
 
 async function healthOf(backend: Backend): Promise<{ ok: boolean; detail?: string }> {
@@ -139,6 +148,11 @@ export function createApp(options: AppOptions): Express {
     registers: [registry],
   });
   registerBackendMetrics(registry, backends);
+  const events = options.events ?? createEventHub(undefined, logger);
+  events.registerMetricsIn(registry);
+  const label = (response: Response, route: string) => {
+    locals(response).routeLabel = route;
+  };
 
   // ---- request id, metrics and the access log
   app.use((request: Request, response: Response, next: NextFunction) => {
@@ -181,6 +195,8 @@ export function createApp(options: AppOptions): Express {
 
   // ---- vendor-compatible facades: they check the vendor's own credentials, not API keys
   mountCompat(app, config, backends, logger);
+  // ---- vendor callbacks: the vendor's own signature or token, not API keys
+  mountCallbacks(app, config, events, label);
 
   // ---- who is calling
   app.use((request: Request, response: Response, next: NextFunction) => {
@@ -203,6 +219,9 @@ export function createApp(options: AppOptions): Express {
     );
     response.json({ default: config.defaultBackend, items });
   });
+
+  // Events span backends: each caller sees those its key may use, whatever X-IM-Backend says.
+  mountEventRoutes(app, events, (response) => locals(response).caller!, label);
 
   // ---- which backend
   app.use('/v1', (request: Request, response: Response, next: NextFunction) => {

@@ -6,6 +6,8 @@ import type { Logger } from 'pino';
 import type { Backend } from '../spec/index.js';
 import type { ImbridgeConfig } from '../config/config-types.js';
 import { createApp } from '../http/create-app.js';
+import { createEventHub } from '../events/create-event-hub.js';
+import type { EventHub } from '../events/index.js';
 import { ChangeLog } from './change-log.js';
 import { createBackends } from './create-backends.js';
 import { createLogger } from './create-logger.js';
@@ -16,6 +18,7 @@ export interface RunningImbridge {
   server: Server;
   backends: Map<string, Backend>;
   changes: ChangeLog;
+  events: EventHub;
   close(): Promise<void>;
 }
 
@@ -57,9 +60,14 @@ function answerClientError(limits: ServerLimits, error: Error & { code?: string 
 
 export async function startServer(config: ImbridgeConfig, options: StartOptions = {}): Promise<RunningImbridge> {
   const logger = options.logger ?? createLogger(config.server.logLevel);
-  const changes = new ChangeLog(logger);
-  const backends = await createBackends(config.backends, { logger, changes, ...(options.provided ? { provided: options.provided } : {}), ...(options.now ? { now: options.now } : {}) });
-  const app = createApp({ config, backends, logger });
+  // Before the backends: the native backend hands over records its last run left behind as it opens.
+  const events = createEventHub(config.events, logger.child({ component: 'events' }));
+  const changes = new ChangeLog(logger, events);
+  const backends = await createBackends(config.backends, { logger, changes, ...(options.provided ? { provided: options.provided } : {}), ...(options.now ? { now: options.now } : {}) }).catch(async (error: unknown) => {
+    await events.close();
+    throw error;
+  });
+  const app = createApp({ config, backends, logger, events });
   const limits: ServerLimits = { ...SERVER_LIMITS, ...options.limits };
   const server = await new Promise<Server>((resolve, reject) => {
     const { maxConnections, ...httpOptions } = limits;
@@ -71,8 +79,10 @@ export async function startServer(config: ImbridgeConfig, options: StartOptions 
     listening.listen(config.server.port, config.server.host);
   }).catch(async (error: unknown) => {
     await Promise.all([...backends.values()].map((backend) => backend.close()));
+    await events.close();
     throw error;
   });
+  events.start();
   // Keep-alive sockets from load balancers must outlive the balancer's idle timeout.
   server.keepAliveTimeout = 65_000;
   const address = server.address() as AddressInfo;
@@ -84,7 +94,10 @@ export async function startServer(config: ImbridgeConfig, options: StartOptions 
     server,
     backends,
     changes,
+    events,
     close: async () => {
+      // Open event streams would otherwise hold the server for the 5 s grace below.
+      events.endStreams();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
@@ -99,6 +112,7 @@ export async function startServer(config: ImbridgeConfig, options: StartOptions 
         });
       });
       await Promise.all([...backends.values()].map((backend) => backend.close()));
+      await events.close();
     },
   };
 }

@@ -107,6 +107,14 @@ const MIGRATIONS: readonly string[] = [
     sent_at INTEGER NOT NULL
   );
   `,
+  // 2: change records written in the change's own transaction, until the event kit has them (native-outbox.ts).
+  `
+  CREATE TABLE outbox (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    record TEXT NOT NULL
+  );
+  `,
 ];
 
 export function openDatabase(options: StoreOptions): Database.Database {
