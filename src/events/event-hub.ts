@@ -21,8 +21,10 @@ export interface EventHubOptions {
   retentionMs?: number;
   /** Backends whose vendor reports changes by callback: their events are matched against the callbacks' echo. */
   callbackBackends?: readonly string[];
-  /** How long a change waits for its echo from the other side. */
+  /** How long imbridge's sighting of a change waits for the vendor's echo. */
   echoWindowMs?: number;
+  /** How long a vendor callback's change waits for imbridge's own sighting before it counts as made outside imbridge. */
+  echoHoldMs?: number;
   logger: BackendLogger;
   now?: () => number;
 }
@@ -47,7 +49,7 @@ export class EventHub implements ChangeSink {
     const kit = createEventMetrics(() => this.outbox);
     this.metrics = kit.metrics;
     this.registerMetrics = kit.register;
-    this.echoes = new EchoFilter(options.echoWindowMs ?? 60_000);
+    this.echoes = new EchoFilter(options.echoWindowMs ?? 60_000, options.echoHoldMs ?? 1_000);
     this.callbackBackends = new Set(options.callbackBackends ?? []);
     this.dispatcher = new WebhookDispatcher(this.outbox, options.webhooks, { ...DEFAULT_DELIVERY_POLICY, ...options.delivery }, this.metrics, options.logger, this.now);
   }
@@ -69,17 +71,20 @@ export class EventHub implements ChangeSink {
 
   /** A backend's change record; throws when the outbox could not keep it (the native backend then keeps it and hands it over again). */
   emit(record: ChangeRecord): void {
-    this.append(eventFromRecord(record, 'imbridge'));
+    const event = eventFromRecord(record, 'imbridge');
+    if (this.callbackBackends.has(event.backend)) this.echoes.imbridgeSaw(event, this.now());
+    this.append(event);
   }
 
-  /** Changes a vendor callback reported for `backend`. */
-  ingest(backend: string, changes: readonly IngestedChange[]): ImbridgeEvent[] {
-    const appended: ImbridgeEvent[] = [];
-    for (const change of changes) {
-      const event = eventFromIngested(backend, change, this.now());
-      if (this.append(event)) appended.push(event);
-    }
-    return appended;
+  /**
+   * Changes a vendor callback reported for `backend`, each appended unless it is the echo of a
+   * change made through imbridge; resolves once they are in the outbox (answer the vendor then,
+   * so a vendor that retries unanswered callbacks gets a second chance after a crash).
+   */
+  async ingest(backend: string, changes: readonly IngestedChange[]): Promise<ImbridgeEvent[]> {
+    const events = changes.map((change) => eventFromIngested(backend, change, this.now()));
+    const echoes = await Promise.all(events.map((event) => this.echoes.vendorSaw(event, this.now())));
+    return events.filter((event, index) => !echoes[index] && this.append(event));
   }
 
   /** Puts a dead-lettered delivery back in the queue; false when it is not dead. */
@@ -118,7 +123,6 @@ export class EventHub implements ChangeSink {
   }
 
   private append(event: ImbridgeEvent): boolean {
-    if (this.callbackBackends.has(event.backend) && this.echoes.isEcho(event, this.now())) return false;
     const webhooks = this.options.webhooks.filter(
       (webhook) => (webhook.backends === undefined || webhook.backends.includes(event.backend)) && (webhook.types === undefined || webhook.types.includes(event.type)),
     );

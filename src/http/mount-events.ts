@@ -3,7 +3,6 @@
  * `POST /v1/events/dead/{id}/replay` behind API-key auth, and `POST /callbacks/<vendor>[/<backend>]`,
  * which vendors call with their own format and their own signature or token instead.
  */
-import { timingSafeEqual, createHash } from 'node:crypto';
 import express, { type Express, type Request, type Response } from 'express';
 import { ImBridgeError, InvalidArgumentError, NotFoundError } from '../spec/index.js';
 import type { ImbridgeConfig } from '../config/config-types.js';
@@ -16,11 +15,6 @@ import type { Caller } from './authenticate.js';
 const TYPE_PATTERN = /^[A-Za-z]+\.[A-Za-z]+$/;
 const DEAD_PAGE_LIMIT = 100;
 
-function sameText(left: string, right: string): boolean {
-  const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
-  return timingSafeEqual(digest(left), digest(right));
-}
-
 function queryText(request: Request, name: string): string | undefined {
   const value = request.query[name];
   if (value === undefined) return undefined;
@@ -30,7 +24,7 @@ function queryText(request: Request, name: string): string | undefined {
 
 /** Mounts `/callbacks/…` (call before API-key auth: vendors authenticate their own way). */
 export function mountCallbacks(app: Express, config: ImbridgeConfig, events: EventHub, label: (response: Response, route: string) => void): void {
-  const handle = (request: Request, response: Response) => {
+  const handle = async (request: Request, response: Response) => {
     const params = request.params as Record<string, string | string[] | undefined>;
     const vendorName = params.vendor as string;
     label(response, '/callbacks/{vendor}');
@@ -65,7 +59,7 @@ export function mountCallbacks(app: Express, config: ImbridgeConfig, events: Eve
     };
     const credentials = config.events!.callbacks[backend]!;
     const result = vendor.callbacks.read(callback, credentials, config.backends[backend]!);
-    events.ingest(backend, result.changes);
+    await events.ingest(backend, result.changes);
     response.status(result.reply.status).json(result.reply.body);
   };
   const parse = express.text({ type: () => true, limit: config.server.bodyLimitBytes });

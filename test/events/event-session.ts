@@ -25,6 +25,8 @@ export async function scriptedSession(url: string, prefix: string, options: { ba
   }
   await call(url, 'PUT', `/v1/users/${a}/friends/${b}`, {}, options.backend);
   expected.push(['friend.added', { uid: a, friend: b, mode: 'mutual' }]);
+  await call(url, 'POST', '/v1/messages', { from: a, to: { type: 'user', id: b }, text: 'hello' }, options.backend);
+  expected.push(['message.sent', { from: a, to: `user:${b}` }]);
   await call(url, 'PUT', `/v1/users/${b}/blocks/${c}`, undefined, options.backend);
   expected.push(['block.added', { uid: b, blocked: c }]);
   await call(url, 'DELETE', `/v1/users/${b}/blocks/${c}`, undefined, options.backend);
