@@ -19,6 +19,8 @@ export interface EventHubOptions {
   delivery?: Partial<DeliveryPolicy>;
   /** Events whose deliveries are all done are forgotten after this long (the stream's resume horizon). */
   retentionMs?: number;
+  /** And beyond this many, newest kept (an in-memory outbox must not grow with the process's life). */
+  maxEvents?: number;
   /** Backends whose vendor reports changes by callback: their events are matched against the callbacks' echo. */
   callbackBackends?: readonly string[];
   /** How long imbridge's sighting of a change waits for the vendor's echo. */
@@ -59,7 +61,7 @@ export class EventHub implements ChangeSink {
     const retention = this.options.retentionMs ?? DEFAULT_RETENTION_MS;
     const prune = () => {
       try {
-        this.outbox.prune(this.now() - retention);
+        this.outbox.prune(this.now() - retention, this.options.maxEvents);
       } catch (error) {
         this.options.logger.warn({ reason: error instanceof Error ? error.message : String(error) }, 'event outbox prune failed');
       }

@@ -227,12 +227,16 @@ export class EventOutbox {
     return (this.database.prepare("SELECT COUNT(*) AS count FROM deliveries WHERE status = 'dead'").get() as { count: number }).count;
   }
 
-  /** Forgets events older than `beforeMs` whose every delivery is done (dead letters stay until replayed or older). */
-  prune(beforeMs: number): number {
+  /**
+   * Forgets events older than `beforeMs`, or beyond the newest `keep`, whose every delivery is
+   * done (a pending one is never dropped; dead letters go with their event).
+   */
+  prune(beforeMs: number, keep = Number.MAX_SAFE_INTEGER): number {
     return this.database.transaction(() => {
-      const old = "SELECT seq FROM events WHERE created_ms < ? AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_seq = events.seq AND d.status = 'pending')";
-      this.database.prepare(`DELETE FROM deliveries WHERE event_seq IN (${old})`).run(beforeMs);
-      return this.database.prepare(`DELETE FROM events WHERE seq IN (${old})`).run(beforeMs).changes;
+      const old =
+        "SELECT seq FROM events WHERE (created_ms < ? OR seq <= (SELECT MAX(seq) FROM events) - ?) AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_seq = events.seq AND d.status = 'pending')";
+      this.database.prepare(`DELETE FROM deliveries WHERE event_seq IN (${old})`).run(beforeMs, keep);
+      return this.database.prepare(`DELETE FROM events WHERE seq IN (${old})`).run(beforeMs, keep).changes;
     })();
   }
 
