@@ -175,6 +175,8 @@ function eventsConfig(raw: RawEventsConfig | undefined, backends: Record<string,
   const webhooks = raw.webhooks ?? [];
   webhooks.forEach((webhook, index) => {
     for (const name of webhook.backends ?? []) if (!(name in backends)) problems.push(`events.webhooks[${index}].backends: "${name}" is not a configured backend`);
+    // Deliveries are kept per URL: two entries for one URL would be one receiver with two filters.
+    if (webhooks.findIndex((other) => other.url === webhook.url) < index) problems.push(`events.webhooks[${index}].url: "${webhook.url}" is already listed; give one entry its backends and types`);
   });
   for (const name of Object.keys(raw.callbacks ?? {})) if (!(name in backends)) problems.push(`events.callbacks.${name}: is not a configured backend`);
   return {

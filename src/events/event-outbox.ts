@@ -9,6 +9,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { ImbridgeEvent } from './imbridge-event.js';
 import { orderKeyOf, usersOf } from './imbridge-event.js';
+import { webhookLabel } from './webhook-dispatcher.js';
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS events (
@@ -201,7 +202,7 @@ export class EventOutbox {
       .all(afterId, limit) as Array<{ id: number; webhook: string; attempts: number; last_error: string | null; finished_ms: number; body: string }>;
     return rows.map((row) => ({
       id: row.id,
-      webhook: row.webhook,
+      webhook: webhookLabel(row.webhook),
       attempts: row.attempts,
       lastError: row.last_error,
       deadAt: new Date(row.finished_ms).toISOString(),

@@ -41,6 +41,16 @@ export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = {
   concurrency: 8,
 };
 
+/** A webhook's URL as metrics and logs show it: without credentials or query (either may hold a secret). */
+export function webhookLabel(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
+  } catch {
+    return 'invalid-url';
+  }
+}
+
 /** The body a webhook receives: Standard Webhooks' `{ type, timestamp, data }`. */
 export function webhookBody(delivery: Pick<DueDelivery, 'event'>): string {
   return JSON.stringify({ type: delivery.event.type, timestamp: delivery.event.time, data: delivery.event });
@@ -152,10 +162,11 @@ export class WebhookDispatcher {
       }
     }
     const now = this.now();
+    const webhook = webhookLabel(delivery.webhook);
     if (failure === undefined) {
       this.outbox.markDelivered(delivery.deliveryId, now);
-      this.metrics.delivered.inc({ webhook: delivery.webhook });
-      this.metrics.latency.observe({ webhook: delivery.webhook }, Math.max(0, now - delivery.createdMs) / 1000);
+      this.metrics.delivered.inc({ webhook });
+      this.metrics.latency.observe({ webhook }, Math.max(0, now - delivery.createdMs) / 1000);
       return;
     }
     const firstAttempt = delivery.firstAttemptMs ?? started;
@@ -163,12 +174,12 @@ export class WebhookDispatcher {
     const next = now + delay;
     if (!signer || next - firstAttempt > this.policy.retryForMs) {
       this.outbox.markFailed(delivery.deliveryId, failure, null, now);
-      this.metrics.deadLettered.inc({ webhook: delivery.webhook });
-      this.logger.warn({ webhook: delivery.webhook, event: delivery.event.id, attempts: delivery.attempts + 1, reason: failure }, 'webhook delivery dead-lettered');
+      this.metrics.deadLettered.inc({ webhook });
+      this.logger.warn({ webhook, event: delivery.event.id, attempts: delivery.attempts + 1, reason: failure }, 'webhook delivery dead-lettered');
       return;
     }
     this.outbox.markFailed(delivery.deliveryId, failure, next, now);
-    this.metrics.retried.inc({ webhook: delivery.webhook });
-    this.logger.info({ webhook: delivery.webhook, event: delivery.event.id, attempts: delivery.attempts + 1, retryInMs: delay, reason: failure }, 'webhook delivery failed; retrying');
+    this.metrics.retried.inc({ webhook });
+    this.logger.info({ webhook, event: delivery.event.id, attempts: delivery.attempts + 1, retryInMs: delay, reason: failure }, 'webhook delivery failed; retrying');
   }
 }

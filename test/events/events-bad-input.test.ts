@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { ConfigError, validateConfig } from '../../src/config/load-config.js';
 import { startServer, type RunningImbridge } from '../../src/server/start-server.js';
+import { webhookLabel } from '../../src/events/webhook-dispatcher.js';
 
 function configProblems(events: unknown, backends: Record<string, unknown> = { local: { vendor: 'native', store: { driver: 'memory' } } }): string[] {
   try {
@@ -25,6 +26,12 @@ describe('the events config', () => {
     expect(configProblems({ callbacks: { nope: { token: 'token-0123456789abcdef' } } })).toEqual(['events.callbacks.nope: is not a configured backend']);
     expect(configProblems({ delivery: { retryForMs: 0 } })).toEqual([expect.stringMatching(/^events\.delivery\.retryForMs: must be >= 1/)]);
     expect(configProblems({ webhook: [] })).toEqual(['events.webhook: is not a known key']);
+    const twice = { url: 'http://127.0.0.1:9/hook', secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' };
+    expect(configProblems({ webhooks: [twice, { ...twice, types: ['block.added'] }] })).toEqual([expect.stringMatching(/^events\.webhooks\[1\]\.url: "http:\/\/127\.0\.0\.1:9\/hook" is already listed/)]);
+  });
+
+  it('shows webhook URLs in metrics and dead letters without credentials or query', () => {
+    expect(webhookLabel('https://user:pass@hooks.example.com/im?token=secret')).toBe('https://hooks.example.com/im');
   });
 });
 
