@@ -6,6 +6,7 @@ import { apiSchema, type JsonSchema } from '../schemas/load-schemas.js';
 import { ERROR_CODES } from '../spec/index.js';
 import { httpStatusForCode } from './error-status.js';
 import type { RouteDefinition } from './routes.js';
+import { VENDORS } from '../../adapters/index.js';
 
 /** `#/$defs/X` → `#/components/schemas/X`, everywhere in a schema. */
 function rewriteRefs(value: unknown): unknown {
@@ -163,16 +164,16 @@ function eventPaths(json: (schema: JsonSchema, description?: string) => unknown)
         operationId: 'vendorCallback',
         summary: "A vendor's own change callback, turned into events",
         description:
-          "The URL to configure in the vendor (OpenIM webhooks.yml url, Agora Chat's callback URL, Wildfire's event callback, WuKongIM webhook.http_addr), for a backend listed under events.callbacks. The body is the vendor's own format; the check is the vendor's own signature (Agora's security MD5) or the token of events.callbacks.<backend>.token in the URL (`?token=`) for vendors that sign nothing. Answered in the vendor's expected reply; refused with 401 UNAUTHENTICATED otherwise. `{backend}` may be left out when one backend of that vendor takes callbacks.",
+          "The URL to configure as the vendor's own callback or webhook address, for a backend listed under events.callbacks (vendors with callbacks: ${VENDORS.filter((vendor) => vendor.callbacks).map((vendor) => vendor.name).join(', ')}). The body is the vendor's own format; the check is the vendor's own signature where it signs (with events.callbacks.<backend>.secret), else the token of events.callbacks.<backend>.token in the URL (`?token=`). Answered in the vendor's expected reply; refused with 401 UNAUTHENTICATED otherwise. `{backend}` may be left out when one backend of that vendor takes callbacks.",
         tags: ['Events'],
         security: [],
         parameters: [
-          { name: 'vendor', in: 'path', required: true, schema: { type: 'string' }, example: 'openim' },
+          { name: 'vendor', in: 'path', required: true, schema: { type: 'string' }, example: VENDORS.find((vendor) => vendor.callbacks)?.name ?? 'vendor' },
           { name: 'backend', in: 'path', required: true, schema: { type: 'string' }, example: 'im' },
           text('token', 'events.callbacks.<backend>.token, for vendors that sign nothing.', 'a-long-random-token'),
         ],
-        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' }, example: { callbackCommand: 'callbackAfterRemoveBlackCommand', ownerUserID: 'alice', blackUserID: 'bob' } } } },
-        responses: { 200: { description: "The vendor's expected reply", content: { 'application/json': { schema: { type: 'object' }, example: { actionCode: 0, errCode: 0, errMsg: '', errDlt: '', nextCode: 0 } } } }, default: errorResponse },
+        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', description: "The vendor's own callback body (each vendor's NOTES.md)" }, example: { userId: 'alice', targetId: 'bob', type: 2, value: '1' } } } },
+        responses: { 200: { description: "The vendor's expected reply", content: { 'application/json': { schema: { type: 'object' }, example: {} } } }, default: errorResponse },
       },
     },
   };
