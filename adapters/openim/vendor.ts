@@ -3,6 +3,7 @@ import { defineVendor, readSchema, type VendorModule } from '../../src/vendor-ki
 import { createBackdoor } from './fake/backdoor.js';
 import type { RunningOpenImFake } from './fake/index.js';
 import { createFacade } from './facade/index.js';
+import { openImCallbacks } from './callbacks/openim-callbacks.js';
 
 // The fake's own options: a descriptor caller passes them through `start` as they are.
 type FakeOptions = Parameters<typeof import('./fake/index.js').startFake>[0];
@@ -16,4 +17,5 @@ export const vendor = defineVendor({
     backdoor: (fake) => createBackdoor(fake as RunningOpenImFake),
   },
   facade: { schema: readSchema(new URL('./facade.schema.json', import.meta.url)), create: createFacade },
+  callbacks: openImCallbacks,
 } satisfies VendorModule);

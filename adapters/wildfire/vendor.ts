@@ -4,6 +4,7 @@ import { createBackdoor } from './fake/backdoor.js';
 import type { RunningWildfireFake } from './fake/index.js';
 import { createFacade } from './facade/index.js';
 import { createLiveBackdoor, type LiveBlock } from './live/backdoor.js';
+import { wildfireCallbacks } from './callbacks/wildfire-callbacks.js';
 
 // The fake's own options: a descriptor caller passes them through `start` as they are.
 type FakeOptions = Parameters<typeof import('./fake/index.js').startFake>[0];
@@ -18,4 +19,5 @@ export const vendor = defineVendor({
   },
   facade: { schema: readSchema(new URL('./facade.schema.json', import.meta.url)), create: createFacade },
   live: { backdoor: (block) => createLiveBackdoor(block as unknown as LiveBlock) },
+  callbacks: wildfireCallbacks,
 } satisfies VendorModule);

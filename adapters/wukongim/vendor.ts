@@ -4,6 +4,7 @@ import { createBackdoor } from './fake/backdoor.js';
 import type { RunningWukongimFake } from './fake/index.js';
 import { createFacade } from './facade/index.js';
 import { createLiveBackdoor, type LiveBlock } from './live/backdoor.js';
+import { wukongimCallbacks } from './callbacks/wukongim-callbacks.js';
 
 // The fake's own options: a descriptor caller passes them through `start` as they are.
 type FakeOptions = Parameters<typeof import('./fake/index.js').startFake>[0];
@@ -25,4 +26,5 @@ export const vendor = defineVendor({
   live: {
     backdoor: (block) => createLiveBackdoor(block as unknown as LiveBlock),
   },
+  callbacks: wukongimCallbacks,
 } satisfies VendorModule);

@@ -29,7 +29,30 @@ export interface ImbridgeConfig {
   criticalBackends?: string[];
   /** What several instances share (idempotency keys, keyed locks, adapter state); absent: this process's memory. */
   coordination?: { driver: 'memory' | 'postgres'; url?: string; pool?: { max?: number } };
+  /** Webhooks, the outbox and vendor callbacks; absent = an in-memory outbox, no webhooks. */
+  events?: EventsConfig;
 }
+
+export interface EventsWebhookConfig {
+  url: string;
+  /** `whsec_<base64>` (Standard Webhooks). */
+  secret: string;
+  backends?: string[];
+  types?: string[];
+}
+
+export interface EventsConfig {
+  /** SQLite file of the durable outbox (default ./data/events.db), or `:memory:`. */
+  outbox: { path: string };
+  webhooks: EventsWebhookConfig[];
+  delivery: { initialDelayMs?: number; maxDelayMs?: number; retryForMs?: number; timeoutMs?: number; pollIntervalMs?: number; concurrency?: number };
+  retentionHours?: number;
+  /** Per backend name: the vendor's callbacks are accepted at /callbacks/<vendor>/<backend>, checked with these. */
+  callbacks: Record<string, { secret?: string; token?: string }>;
+}
+
+/** Where the outbox lives when `events` is configured without `outbox.path`. */
+export const DEFAULT_EVENTS_PATH = './data/events.db';
 
 export const DEFAULT_PORT = 8080;
 export const DEFAULT_HOST = '127.0.0.1';

@@ -18,7 +18,13 @@ import {
   type CompatConfig,
   type CompatVendor,
   type ImbridgeConfig,
+  DEFAULT_EVENTS_PATH,
+  type EventsConfig,
+  type EventsWebhookConfig,
 } from './config-types.js';
+
+/** The `events` block as written in the file (the schema checked its shape). */
+type RawEventsConfig = { outbox?: { path?: string }; webhooks?: EventsWebhookConfig[]; delivery?: EventsConfig['delivery']; retentionHours?: number; callbacks?: EventsConfig['callbacks'] };
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -103,6 +109,7 @@ export function validateConfig(raw: unknown, environment: NodeJS.ProcessEnv = pr
     backends?: Record<string, BackendConfig>;
     compat?: Partial<Record<CompatVendor, Omit<CompatConfig, 'backend'> & { backend?: string }>>;
     coordination?: ImbridgeConfig['coordination'];
+    events?: RawEventsConfig;
   };
   const configuredBackends = config.backends ?? (defaultRawConfig().backends as Record<string, BackendConfig>);
   const names = Object.keys(configuredBackends);
@@ -142,6 +149,7 @@ export function validateConfig(raw: unknown, environment: NodeJS.ProcessEnv = pr
     }
     compat[vendor] = { ...block, backend };
   }
+  const events = eventsConfig(config.events, backends, problems);
   const host = environment.HOST ?? config.server?.host ?? DEFAULT_HOST;
   const portText = environment.PORT;
   const port = portText !== undefined ? Number(portText) : (config.server?.port ?? DEFAULT_PORT);
@@ -168,6 +176,26 @@ export function validateConfig(raw: unknown, environment: NodeJS.ProcessEnv = pr
     compat,
     criticalBackends,
     ...(config.coordination ? { coordination: config.coordination } : {}),
+    ...(events ? { events } : {}),
+  };
+}
+
+/** The `events` block with its defaults; every backend it names must be configured. */
+function eventsConfig(raw: RawEventsConfig | undefined, backends: Record<string, BackendConfig>, problems: string[]): EventsConfig | undefined {
+  if (raw === undefined) return undefined;
+  const webhooks = raw.webhooks ?? [];
+  webhooks.forEach((webhook, index) => {
+    for (const name of webhook.backends ?? []) if (!(name in backends)) problems.push(`events.webhooks[${index}].backends: "${name}" is not a configured backend`);
+    // Deliveries are kept per URL: two entries for one URL would be one receiver with two filters.
+    if (webhooks.findIndex((other) => other.url === webhook.url) < index) problems.push(`events.webhooks[${index}].url: "${webhook.url}" is already listed; give one entry its backends and types`);
+  });
+  for (const name of Object.keys(raw.callbacks ?? {})) if (!(name in backends)) problems.push(`events.callbacks.${name}: is not a configured backend`);
+  return {
+    outbox: { path: raw.outbox?.path ?? DEFAULT_EVENTS_PATH },
+    webhooks,
+    delivery: raw.delivery ?? {},
+    ...(raw.retentionHours !== undefined ? { retentionHours: raw.retentionHours } : {}),
+    callbacks: raw.callbacks ?? {},
   };
 }
 

@@ -33,6 +33,8 @@ import { registerVendorCallMetrics } from '../runtime/vendor-call-metrics.js';
 import { ROUTES, roomKindOf, type HandlerContext, type RouteDefinition } from './routes.js';
 import { VENDORS } from '../../adapters/index.js';
 import { HealthMonitor, healthWithin } from './health-monitor.js';
+import { mountCallbacks, mountEventRoutes } from './mount-events.js';
+import { createEventHub, type EventHub } from '../events/index.js';
 
 export interface AppOptions {
   config: ImbridgeConfig;
@@ -43,6 +45,8 @@ export interface AppOptions {
   lock?: KeyedLock;
   /** How often the background health check runs (ms); default 5 s. */
   healthIntervalMs?: number;
+  /** The event kit (outbox, webhooks, stream); an in-memory one when absent. */
+  events?: EventHub;
 }
 
 interface Locals {
@@ -108,6 +112,11 @@ const META_PATHS: ReadonlyArray<{ method: string; path: string }> = [
   { method: 'GET', path: '/readyz' },
   { method: 'GET', path: '/metrics' },
   { method: 'GET', path: '/openapi.json' },
+  { method: 'GET', path: '/v1/events' },
+  { method: 'GET', path: '/v1/events/dead' },
+  { method: 'POST', path: '/v1/events/dead/{id}/replay' },
+  { method: 'POST', path: '/callbacks/{vendor}' },
+  { method: 'POST', path: '/callbacks/{vendor}/{backend}' },
 ];
 
 function healthOf(backend: Backend): Promise<{ ok: boolean; detail?: string }> {
@@ -197,6 +206,11 @@ export function createApp(options: AppOptions): Express {
   registerVendorCallMetrics(registry);
   // First in the chain: the split it reports covers everything after it.
   app.use(serverTiming(registry));
+  const events = options.events ?? createEventHub(undefined, logger);
+  events.registerMetricsIn(registry);
+  const label = (response: Response, route: string) => {
+    locals(response).routeLabel = route;
+  };
 
   // ---- request id, metrics and the access log
   app.use((request: Request, response: Response, next: NextFunction) => {
@@ -280,6 +294,8 @@ export function createApp(options: AppOptions): Express {
 
   // ---- vendor-compatible facades: they check the vendor's own credentials, not API keys
   mountCompat(app, config, backends, logger);
+  // ---- vendor callbacks: the vendor's own signature or token, not API keys
+  mountCallbacks(app, config, events, label);
 
   // ---- who is calling
   app.use((request: Request, response: Response, next: NextFunction) => {
@@ -303,6 +319,9 @@ export function createApp(options: AppOptions): Express {
     );
     response.json({ default: config.defaultBackend, items });
   });
+
+  // Events span backends: each caller sees those its key may use, whatever X-IM-Backend says.
+  mountEventRoutes(app, events, (response) => locals(response).caller!, label);
 
   // ---- which backend
   app.use('/v1', (request: Request, response: Response, next: NextFunction) => {

@@ -21,6 +21,7 @@ export interface FacadeEntry {
 export interface OpenApiOptions {
   facades?: readonly FacadeEntry[];
 }
+import { VENDORS } from '../../adapters/index.js';
 
 /** `#/$defs/X` → `#/components/schemas/X`, everywhere in a schema. */
 function rewriteRefs(value: unknown): unknown {
@@ -264,6 +265,7 @@ export function buildOpenApiDocument(routes: readonly RouteDefinition[], options
   };
   Object.assign(paths, facadePaths(options.facades ?? []));
   const facadeList = (options.facades ?? []).map((facade) => `\`${facade.vendor}\`${facade.mounted ? ' (mounted here)' : ''}`).join(', ');
+  Object.assign(paths, eventPaths((schema, description) => json(schema, undefined, description)));
 
   return {
     openapi: '3.1.0',
@@ -289,9 +291,109 @@ export function buildOpenApiDocument(routes: readonly RouteDefinition[], options
       { name: 'Vendor-compatible facades', description: `${FACADE_DESCRIPTION}${facadeList === '' ? '' : ` Facades in this build: ${facadeList}.`}` },
     ],
     paths,
+    webhooks: eventWebhooks(),
     components: {
       schemas: rewriteRefs(documentedSchemas(definitions)) as Record<string, JsonSchema>,
       securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key from auth.apiKeys; not needed when none are configured (loopback only).' } },
+    },
+  };
+}
+
+const EXAMPLE_EVENT = {
+  id: 'evt_3f9a1c0d2b8e4f6a9c7d5e1b2a4c6d8e',
+  type: 'block.added',
+  time: '2026-12-02T17:30:00.000Z',
+  backend: 'local',
+  source: 'imbridge',
+  actor: 'alice',
+  target: { uid: 'alice', blocked: 'bob' },
+  before: null,
+  after: { uid: 'alice', blocked: 'bob', since: '2026-12-02T17:30:00.000Z' },
+};
+
+/** `/v1/events`, its dead letters and replay, and `/callbacks/{vendor}/{backend}` (docs/api.md, "Events"). */
+function eventPaths(json: (schema: JsonSchema, description?: string) => unknown): Record<string, Record<string, unknown>> {
+  const text = (name: string, description: string, example: string) => ({ name, in: 'query', required: false, description, schema: { type: 'string' }, example });
+  return {
+    '/v1/events': {
+      get: {
+        operationId: 'streamEvents',
+        summary: 'Every change as Server-Sent Events, resumable',
+        description:
+          'An SSE stream (text/event-stream) of events from the outbox: each message has `id:` (the event id), `event:` (its type) and `data:` (the Event as JSON). Reconnect with `Last-Event-ID` (EventSource does) to get exactly the events after that one; without it the stream starts with events appended from now, or with `after=0` from the oldest held. Covers the backends the API key may use. An id the outbox no longer holds is 404 NOT_FOUND.',
+        tags: ['Events'],
+        parameters: [
+          { name: 'Last-Event-ID', in: 'header', required: false, description: 'Resume after this event id.', schema: { type: 'string' }, example: EXAMPLE_EVENT.id },
+          text('after', 'Resume after this event id (for a first connection; `0` = from the oldest held).', '0'),
+          text('types', 'Comma-separated event types to keep.', 'block.added,block.deleted'),
+          text('user', 'Keep events about this user (any role in the target).', 'alice'),
+          text('backend', 'Keep events of this backend.', 'local'),
+        ],
+        responses: {
+          200: { description: 'The stream', content: { 'text/event-stream': { schema: { type: 'string' }, example: `id: ${EXAMPLE_EVENT.id}\nevent: block.added\ndata: ${JSON.stringify(EXAMPLE_EVENT)}\n\n` } } },
+          default: errorResponse,
+        },
+      },
+    },
+    '/v1/events/dead': {
+      get: {
+        operationId: 'listDeadDeliveries',
+        summary: 'Webhook deliveries given up after their retry window',
+        description: 'Oldest first, of the backends the API key may use; page with `cursor` (the previous page\'s nextCursor) and `limit` (1–100, default 50).',
+        tags: ['Events'],
+        parameters: [text('cursor', 'nextCursor of the previous page.', '42'), { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 100 }, example: 50 }],
+        responses: { 200: { ...(json(reference('DeadDeliveryPage')) as object), description: 'Dead-lettered deliveries' }, default: errorResponse },
+      },
+    },
+    '/v1/events/dead/{id}/replay': {
+      post: {
+        operationId: 'replayDeadDelivery',
+        summary: 'Queue a dead-lettered delivery again',
+        description: 'Attempted again at once, with a fresh retry window; 404 NOT_FOUND when the id is not a dead delivery (already replayed, or never dead).',
+        tags: ['Events'],
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' }, example: 42 }],
+        responses: { 202: { ...(json(reference('ReplayResult')) as object), description: 'Queued again' }, default: errorResponse },
+      },
+    },
+    '/callbacks/{vendor}/{backend}': {
+      post: {
+        operationId: 'vendorCallback',
+        summary: "A vendor's own change callback, turned into events",
+        description:
+          "The URL to configure as the vendor's own callback or webhook address, for a backend listed under events.callbacks (vendors with callbacks: ${VENDORS.filter((vendor) => vendor.callbacks).map((vendor) => vendor.name).join(', ')}). The body is the vendor's own format; the check is the vendor's own signature where it signs (with events.callbacks.<backend>.secret), else the token of events.callbacks.<backend>.token in the URL (`?token=`). Answered in the vendor's expected reply; refused with 401 UNAUTHENTICATED otherwise. `{backend}` may be left out when one backend of that vendor takes callbacks.",
+        tags: ['Events'],
+        security: [],
+        parameters: [
+          { name: 'vendor', in: 'path', required: true, schema: { type: 'string' }, example: VENDORS.find((vendor) => vendor.callbacks)?.name ?? 'vendor' },
+          { name: 'backend', in: 'path', required: true, schema: { type: 'string' }, example: 'im' },
+          text('token', 'events.callbacks.<backend>.token, for vendors that sign nothing.', 'a-long-random-token'),
+        ],
+        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', description: "The vendor's own callback body (each vendor's NOTES.md)" }, example: { userId: 'alice', targetId: 'bob', type: 2, value: '1' } } } },
+        responses: { 200: { description: "The vendor's expected reply", content: { 'application/json': { schema: { type: 'object' }, example: {} } } }, default: errorResponse },
+      },
+    },
+  };
+}
+
+/** OpenAPI 3.1 `webhooks`: what imbridge POSTs to each `events.webhooks[].url`. */
+function eventWebhooks(): Record<string, unknown> {
+  const header = (name: string, description: string, example: string) => ({ name, in: 'header', required: true, description, schema: { type: 'string' }, example });
+  return {
+    event: {
+      post: {
+        operationId: 'receiveEvent',
+        summary: 'One event, signed (Standard Webhooks)',
+        description:
+          'Sent for every event the webhook\'s filter (backends, types) keeps: at least once, in order per pair of users or per room, retried with exponential backoff for events.delivery.retryForMs (25 h by default), then dead-lettered. Answer 2xx to acknowledge; deduplicate on webhook-id. Verify with any Standard Webhooks library and the whsec_ secret.',
+        tags: ['Events'],
+        parameters: [
+          header('webhook-id', 'The event id: the same on every retry.', EXAMPLE_EVENT.id),
+          header('webhook-timestamp', 'Unix seconds of this attempt.', '1796232600'),
+          header('webhook-signature', 'v1,<base64 HMAC-SHA256 of "id.timestamp.body"> keyed with the secret\'s base64-decoded bytes.', 'v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4='),
+        ],
+        requestBody: { required: true, content: { 'application/json': { schema: reference('WebhookPayload'), example: { type: EXAMPLE_EVENT.type, timestamp: EXAMPLE_EVENT.time, data: EXAMPLE_EVENT } } } },
+        responses: { 200: { description: 'Acknowledged (any 2xx)' }, default: { description: 'Not acknowledged: retried later' } },
+      },
     },
   };
 }

@@ -7,6 +7,8 @@ import type { Backend } from '../spec/index.js';
 import type { ImbridgeConfig } from '../config/config-types.js';
 import { createApp } from '../http/create-app.js';
 import { createCoordination } from '../coordination/index.js';
+import { createEventHub } from '../events/create-event-hub.js';
+import type { EventHub } from '../events/index.js';
 import { ChangeLog } from './change-log.js';
 import { createBackends } from './create-backends.js';
 import { createLogger } from './create-logger.js';
@@ -17,6 +19,7 @@ export interface RunningImbridge {
   server: Server;
   backends: Map<string, Backend>;
   changes: ChangeLog;
+  events: EventHub;
   close(): Promise<void>;
 }
 
@@ -60,11 +63,17 @@ function answerClientError(limits: ServerLimits, error: Error & { code?: string 
 
 export async function startServer(config: ImbridgeConfig, options: StartOptions = {}): Promise<RunningImbridge> {
   const logger = options.logger ?? createLogger(config.server.logLevel);
-  const changes = new ChangeLog(logger);
-  const coordination = await createCoordination(config.coordination);
+  // Before the backends: the native backend hands over records its last run left behind as it opens.
+  const events = createEventHub(config.events, logger.child({ component: 'events' }));
+  const changes = new ChangeLog(logger, events);
+  const coordination = await createCoordination(config.coordination).catch(async (error: unknown) => {
+    await events.close();
+    throw error;
+  });
   const backends = await createBackends(config.backends, { logger, changes, ...(options.provided ? { provided: options.provided } : {}), ...(options.now ? { now: options.now } : {}) }).catch(
     async (error: unknown) => {
       await coordination.close();
+      await events.close();
       throw error;
     },
   );
@@ -72,6 +81,7 @@ export async function startServer(config: ImbridgeConfig, options: StartOptions 
     config,
     backends,
     logger,
+    events,
     idempotency: coordination.idempotency,
     lock: coordination.lock,
     ...(options.healthIntervalMs !== undefined ? { healthIntervalMs: options.healthIntervalMs } : {}),
@@ -88,8 +98,10 @@ export async function startServer(config: ImbridgeConfig, options: StartOptions 
   }).catch(async (error: unknown) => {
     await Promise.all([...backends.values()].map((backend) => backend.close()));
     await coordination.close();
+    await events.close();
     throw error;
   });
+  events.start();
   // Keep-alive sockets from load balancers must outlive the balancer's idle timeout.
   server.keepAliveTimeout = 65_000;
   const address = server.address() as AddressInfo;
@@ -101,7 +113,10 @@ export async function startServer(config: ImbridgeConfig, options: StartOptions 
     server,
     backends,
     changes,
+    events,
     close: async () => {
+      // Open event streams would otherwise hold the server for the 5 s grace below.
+      events.endStreams();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
@@ -118,6 +133,7 @@ export async function startServer(config: ImbridgeConfig, options: StartOptions 
       (app as { healthMonitor?: { stop(): void } }).healthMonitor?.stop();
       await Promise.all([...backends.values()].map((backend) => backend.close()));
       await coordination.close();
+      await events.close();
     },
   };
 }

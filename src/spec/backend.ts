@@ -261,6 +261,8 @@ export type ChangeType =
   | 'message.sent';
 
 export interface ChangeRecord {
+  /** Set by a backend that stores its records itself (so a record handed over twice is one event); else the event kit assigns one. */
+  id?: string;
   type: ChangeType;
   /** Backend name from the config. */
   backend: string;

@@ -7,3 +7,4 @@ export * from './fake-control.js';
 export * from './listen.js';
 export * from './replay-exchanges.js';
 export * from './replay-recordings.js';
+export * from './callback-emitter.js';

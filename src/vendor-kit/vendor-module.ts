@@ -9,6 +9,7 @@ import type { Backend, BackendContext } from '../spec/index.js';
 import type { Backdoor, FakeControl } from '../testing/index.js';
 import type { CompatConfig, FacadeFactory } from '../facade-kit/index.js';
 import { guardBackend } from '../runtime/index.js';
+import type { VendorCallbacks } from './vendor-callbacks.js';
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -62,6 +63,8 @@ export interface VendorModule {
   createBackend(config: VendorBackendConfig, context: BackendContext): Promise<Backend>;
   readonly fake?: VendorFake;
   readonly facade?: VendorFacade;
+  /** Reads the vendor's own change callbacks (`POST /callbacks/<vendor>`), when it has any. */
+  readonly callbacks?: VendorCallbacks;
   /** What `imbridge conformance` needs to check a live deployment of this vendor. */
   readonly live?: VendorLive;
 }

@@ -69,6 +69,13 @@ const LAYERS: Array<Layer & { matches(file: string): boolean }> = [
     rule: "a vendor's fake/ imports only the spec, the runtime, the testing kit and its own protocol/",
   },
   {
+    name: 'callbacks',
+    matches: (f) => vendorPart(f)?.[1] === 'callbacks',
+    // A vendor's callback reader only turns its wire format into unified changes.
+    allows: (t, f) => spec(t) || runtime(t) || vendorKit(t) || ownPart(f, t, 'protocol', 'callbacks'),
+    rule: "a vendor's callbacks/ imports only the spec, the runtime, the vendor kit and its own protocol/",
+  },
+  {
     name: 'live',
     matches: (f) => vendorPart(f)?.[1] === 'live',
     // The live backdoor reads a real server the way the fake's backdoor reads the fake: never through the adapter.
@@ -84,14 +91,14 @@ const LAYERS: Array<Layer & { matches(file: string): boolean }> = [
   {
     name: 'vendor descriptor',
     matches: (f) => vendorPart(f)?.[1] === 'vendor.ts',
-    allows: (t, f) => vendorKit(t) || ownPart(f, t, 'backend', 'fake', 'facade', 'protocol', 'live'),
+    allows: (t, f) => vendorKit(t) || ownPart(f, t, 'backend', 'fake', 'facade', 'protocol', 'live', 'callbacks'),
     rule: "a vendor's vendor.ts imports only the vendor kit and its own parts",
   },
   {
     name: 'vendor tests',
     matches: (f) => vendorPart(f)?.[1] === 'test',
     // Tests drive the host (HTTP, conformance) and their own vendor; other vendors come from the registry.
-    allows: (t, f) => t.startsWith('src/') || t.startsWith('test/support/') || t === 'adapters/index.ts' || ownPart(f, t, 'backend', 'fake', 'facade', 'protocol', 'live', 'test', 'vendor.ts'),
+    allows: (t, f) => t.startsWith('src/') || t.startsWith('test/support/') || t === 'adapters/index.ts' || ownPart(f, t, 'backend', 'fake', 'facade', 'protocol', 'live', 'test', 'vendor.ts', 'callbacks'),
     rule: "a vendor's tests reach other vendors only through adapters/index.ts",
   },
   {

@@ -18,9 +18,12 @@ describe('config.example.yaml', () => {
       COMPAT_WF_SECRET: 'compat-wildfire',
       COMPAT_AGORA_APP_ID: 'abcdefabcdefabcdefabcdefabcdef01',
       COMPAT_AGORA_CERT: '0123456789abcdef0123456789abcdef',
+      WEBHOOK_SECRET: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+      CALLBACK_TOKEN: 'callback-token-0123456789',
     });
     expect(Object.keys(config.compat).sort()).toEqual(['agora', 'openim', 'wildfire', 'wukongim']);
     expect(Object.keys(config.backends)).toEqual(['local', 'mem', 'wk', 'agora', 'oim', 'wf']);
+    expect(config.events?.webhooks[0]?.secret).toBe('whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw');
     expect(config.auth.apiKeys[0]).toEqual({ key: 'example-key-0123456789', name: 'app-server', backends: ['*'] });
   });
 });

@@ -12,7 +12,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import express, { type Request, type Response } from 'express';
-import { FakeControl, listen } from '../../../src/testing/index.js';
+import { CallbackEmitter, FakeControl, listen } from '../../../src/testing/index.js';
+import { agoraCallbacks } from './callbacks.js';
 import { AgoraFakeState, type FakeRoom, type FakeRoomResource, type FakeUser } from './fake-state.js';
 import {
   BLOCK_ADD_CAP,
@@ -34,6 +35,10 @@ import {
 } from '../protocol/wire.js';
 
 export interface AgoraFakeOptions {
+  /** Where the fake sends its post-delivery callbacks (none when absent; settable later on `callbacks.url`). */
+  callbackUrl?: string;
+  /** The console's callback secret the fake signs with (default `imbridge-callback-secret`). */
+  callbackSecret?: string;
   orgName?: string;
   appName?: string;
   /** 32 hex characters (agora-token builds nothing for anything else). */
@@ -61,6 +66,9 @@ export interface AgoraFakeCredentials {
 
 export interface AgoraFake {
   app: express.Express;
+  /** The post-delivery callbacks this fake sends; set `callbacks.url` to turn them on. */
+  callbacks: CallbackEmitter;
+  callbackSecret: string;
   state: AgoraFakeState;
   control: FakeControl;
   credentials: AgoraFakeCredentials;
@@ -161,6 +169,9 @@ export function createFake(options: AgoraFakeOptions = {}): AgoraFake {
     request.url = resolved.rest + query;
     next();
   });
+  const callbackSecret = options.callbackSecret ?? 'imbridge-callback-secret';
+  const callbacks = new CallbackEmitter(options.callbackUrl);
+  app.use(callbacks.tap(agoraCallbacks({ appKey: `${credentials.orgName}#${credentials.appName}`, secret: callbackSecret, now })));
 
   /** Usergrid success envelope (§2). */
   function ok(request: Request, response: Response, fields: { action?: string; entities?: unknown[]; data?: unknown; count?: number; cursor?: string; extra?: Record<string, unknown> }): void {
@@ -827,6 +838,8 @@ export function createFake(options: AgoraFakeOptions = {}): AgoraFake {
 
   return {
     app,
+    callbacks,
+    callbackSecret,
     state,
     control,
     credentials,

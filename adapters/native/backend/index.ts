@@ -18,8 +18,11 @@ export async function openStore(options: StoreOptions = { driver: 'sqlite' }): P
   return options.driver === 'postgres' ? openPostgresStore(options) : openSqliteStore(options);
 }
 
-export const createBackend: BackendFactory<NativeConfig> = async (config: NativeConfig, context: BackendContext) =>
-  new NativeBackend(await openStore(config.store), { requireFriendship: config.policy?.requireFriendship ?? false }, context);
+export const createBackend: BackendFactory<NativeConfig> = async (config: NativeConfig, context: BackendContext) => {
+  const backend = new NativeBackend(await openStore(config.store), { requireFriendship: config.policy?.requireFriendship ?? false }, context);
+  await backend.handOverLeftRecords();
+  return backend;
+};
 
 export { NativeBackend } from './native-backend.js';
 export type { SqlExecutor } from './sql-executor.js';

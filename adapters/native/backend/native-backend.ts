@@ -12,6 +12,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { placeholders, type SqlExecutor } from './sql-executor.js';
+import { NativeOutbox } from './native-outbox.js';
 import {
   ConflictError,
   InvalidArgumentError,
@@ -166,6 +167,7 @@ export class NativeBackend implements Backend {
   readonly name: string;
   /** The host's context, except that change records wait for their transaction to commit. */
   private readonly context: BackendContext;
+  private readonly outbox: NativeOutbox;
 
   constructor(
     private readonly store: SqlExecutor,
@@ -174,20 +176,15 @@ export class NativeBackend implements Backend {
   ) {
     this.name = context.name;
     if (policy.requireFriendship) this.sendPolicy = { requireFriendship: true };
-    // A change rolled back (or a PostgreSQL transaction run again) must report nothing, or twice.
-    this.context = {
-      ...context,
-      changes: {
-        emit: (record) =>
-          store.afterCommit(() => {
-            try {
-              context.changes.emit(record);
-            } catch (error) {
-              context.logger.warn({ type: record.type, reason: error instanceof Error ? error.message : String(error) }, 'change sink failed; the change itself was made');
-            }
-          }),
-      },
-    };
+    // A change rolled back (or a PostgreSQL transaction run again) must report nothing, or twice:
+    // records are kept in the change's transaction and handed on once it commits.
+    this.outbox = new NativeOutbox(store, context.changes, context.logger);
+    this.context = { ...context, changes: { emit: (record) => this.outbox.record(record) } };
+  }
+
+  /** Hands over the records a previous run kept but could not deliver (it died in between). */
+  handOverLeftRecords(): Promise<void> {
+    return this.outbox.handOver();
   }
 
   /** Which database the backend runs on (`sqlite` also for the memory driver). */

@@ -76,7 +76,7 @@ export class PostgresExecutor implements SqlExecutor {
     if (this.scope.current()) return work();
     for (let attempt = 1; ; attempt += 1) {
       const connection = await this.pool.connect();
-      const state: TransactionState<pg.PoolClient> = { connection, committed: [] };
+      const state: TransactionState<pg.PoolClient> = { connection, committed: [], closing: [] };
       let broken: Error | undefined;
       try {
         await connection.query('BEGIN ISOLATION LEVEL SERIALIZABLE');
@@ -102,6 +102,10 @@ export class PostgresExecutor implements SqlExecutor {
 
   afterCommit(callback: () => void): void {
     this.scope.afterCommit(callback);
+  }
+
+  beforeCommit(step: () => Promise<void>): boolean {
+    return this.scope.beforeCommit(step);
   }
 
   /** Idempotent: the host closes every backend it serves, and a test may close it again after. */

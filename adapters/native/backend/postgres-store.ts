@@ -110,6 +110,14 @@ const MIGRATIONS: readonly string[] = [
     sent_at BIGINT NOT NULL
   );
   `,
+  // 2: change records written in the change's own transaction, until the event kit has them (native-outbox.ts).
+  `
+  CREATE TABLE outbox (
+    seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    record TEXT NOT NULL
+  );
+  `,
 ];
 
 export const POSTGRES_SCHEMA_VERSION = MIGRATIONS.length;

@@ -24,6 +24,11 @@ export interface SqlExecutor {
   transaction<Result>(work: () => Promise<Result>): Promise<Result>;
   /** Runs `callback` once the current transaction commits (never if it rolls back); at once outside one. */
   afterCommit(callback: () => void): void;
+  /**
+   * Runs `step` inside the current transaction, after its work and just before COMMIT (so a
+   * record of the change commits or rolls back with it); false, and nothing run, outside one.
+   */
+  beforeCommit(step: () => Promise<void>): boolean;
   close(): Promise<void>;
 }
 
@@ -31,6 +36,8 @@ export interface SqlExecutor {
 export interface TransactionState<Connection> {
   connection: Connection;
   committed: Array<() => void>;
+  /** Steps run inside the transaction once its work is done, before COMMIT. */
+  closing: Array<() => Promise<void>>;
 }
 
 /** The transaction bookkeeping both drivers share. */
@@ -41,8 +48,20 @@ export class TransactionScope<Connection> {
     return this.storage.getStore();
   }
 
+  /** `work` inside the transaction, then the steps queued to run before its COMMIT. */
   run<Result>(state: TransactionState<Connection>, work: () => Promise<Result>): Promise<Result> {
-    return this.storage.run(state, work);
+    return this.storage.run(state, async () => {
+      const result = await work();
+      for (const step of state.closing) await step();
+      return result;
+    });
+  }
+
+  beforeCommit(step: () => Promise<void>): boolean {
+    const state = this.storage.getStore();
+    if (!state) return false;
+    state.closing.push(step);
+    return true;
   }
 
   afterCommit(callback: () => void): void {

@@ -77,7 +77,7 @@ export class SqliteExecutor implements SqlExecutor {
     if (this.scope.current()) return work();
     const turn = this.acquire();
     if (turn) await turn;
-    const state: TransactionState<Database.Database> = { connection: this.database, committed: [] };
+    const state: TransactionState<Database.Database> = { connection: this.database, committed: [], closing: [] };
     try {
       // IMMEDIATE takes the write lock now, so two processes on one file queue here (busy
       // timeout) instead of failing at their first write with SQLITE_BUSY.
@@ -99,6 +99,10 @@ export class SqliteExecutor implements SqlExecutor {
 
   afterCommit(callback: () => void): void {
     this.scope.afterCommit(callback);
+  }
+
+  beforeCommit(step: () => Promise<void>): boolean {
+    return this.scope.beforeCommit(step);
   }
 
   async close(): Promise<void> {

@@ -118,6 +118,14 @@ const MIGRATIONS: readonly string[] = [
   DROP INDEX conversations_recent;
   CREATE INDEX conversations_recent ON conversations (owner, last_message_at DESC, peer_type, peer_id);
   `,
+  // 3: change records written in the change's own transaction, until the event kit has them (native-outbox.ts).
+  `
+  CREATE TABLE outbox (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    record TEXT NOT NULL
+  );
+  `,
 ];
 
 export const SQLITE_SCHEMA_VERSION = MIGRATIONS.length;

@@ -30,6 +30,7 @@ export class StatementFaults implements FaultHook {
       run: async (sql, parameters) => (hook(sql), store.run(sql, parameters)),
       transaction: (work) => store.transaction(work),
       afterCommit: (callback) => store.afterCommit(callback),
+      beforeCommit: (step) => store.beforeCommit(step),
       close: () => store.close(),
     };
   }

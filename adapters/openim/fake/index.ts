@@ -7,7 +7,8 @@
  * request log, the fault hook and `/__fake/*`.
  */
 import express, { type Express, type Request, type Response } from 'express';
-import { FakeControl, listen } from '../../../src/testing/index.js';
+import { CallbackEmitter, FakeControl, listen } from '../../../src/testing/index.js';
+import { openImCallbacks } from './callbacks.js';
 import { OpenImFakeState, resolveOptions, type FakeOptions } from './fake-state.js';
 import { verifyToken } from '../protocol/jwt.js';
 import { ROUTES, type RequestContext } from './routes.js';
@@ -18,6 +19,8 @@ export { OpenImFakeState } from './fake-state.js';
 
 export interface OpenImFake {
   app: Express;
+  /** The after-hooks this fake sends; set `callbacks.url` to turn them on. */
+  callbacks: CallbackEmitter;
   state: OpenImFakeState;
   control: FakeControl;
   /** The config block that reaches this fake at `baseUrl`. */
@@ -40,7 +43,12 @@ function replyError(response: Response, error: WireError): void {
   reply(response, errorEnvelope(error));
 }
 
-export function createFake(options: FakeOptions = {}): OpenImFake {
+/** `webhooks.yml url`: where the fake sends its after-hooks (none when absent; settable later on `callbacks.url`). */
+export interface CallbackOptions {
+  callbackUrl?: string;
+}
+
+export function createFake(options: FakeOptions & CallbackOptions = {}): OpenImFake {
   const resolved = resolveOptions(options);
   const state = new OpenImFakeState(resolved);
   const control = new FakeControl();
@@ -49,6 +57,8 @@ export function createFake(options: FakeOptions = {}): OpenImFake {
   app.use(control.rawBody());
   app.use(control.middleware());
   app.use(control.router(() => state.snapshot(), () => state.reset()));
+  const callbacks = new CallbackEmitter(options.callbackUrl);
+  app.use(callbacks.tap(openImCallbacks));
 
   app.use((request: Request, response: Response) => {
     const route = ROUTES.get(request.path);
@@ -84,6 +94,7 @@ export function createFake(options: FakeOptions = {}): OpenImFake {
 
   return {
     app,
+    callbacks,
     state,
     control,
     backendConfig: (baseUrl) => ({
@@ -101,11 +112,12 @@ export function createFake(options: FakeOptions = {}): OpenImFake {
 }
 
 /** Runs the fake on `port` (0 = any free port); `backendConfig` points at it. */
-export async function startFake(options: FakeOptions & { port?: number; host?: string } = {}): Promise<RunningOpenImFake> {
+export async function startFake(options: FakeOptions & CallbackOptions & { port?: number; host?: string } = {}): Promise<RunningOpenImFake> {
   const fake = createFake(options);
   const server = await listen(fake.app, options.port ?? 0, options.host ?? '127.0.0.1');
   return {
     app: fake.app,
+    callbacks: fake.callbacks,
     state: fake.state,
     control: fake.control,
     url: server.url,

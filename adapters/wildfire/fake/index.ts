@@ -9,13 +9,16 @@
  */
 import express, { type Express, type Request, type Response } from 'express';
 import { parseJson } from '../../../src/runtime/index.js';
-import { FakeControl, listen } from '../../../src/testing/index.js';
+import { CallbackEmitter, FakeControl, listen } from '../../../src/testing/index.js';
+import { wildfireCallbacks } from './callbacks.js';
 import type { WildfireEdition } from '../protocol/wire.js';
 import { JavaException, checkSignature, parseBody, sendEnvelope, sendJavaException, sendNoHandler, sendPrecheckError, type Json } from '../protocol/wire.js';
 import { WildfireFakeState } from './fake-state.js';
 import { buildRoutes } from './routes.js';
 
 export interface WildfireFakeOptions {
+  /** Where the fake sends its event callbacks (none when absent; settable later on `callbacks.url`). */
+  callbackUrl?: string;
   /** `http.admin.secret_key`; the server's default is `123456`. */
   secret?: string;
   /** Which edition to simulate; pro-only paths answer HTTP 500 on `community` (default). */
@@ -36,6 +39,8 @@ export interface WildfireFakeOptions {
 
 export interface WildfireFake {
   app: Express;
+  /** The event callbacks this fake sends; set `callbacks.url` to turn them on. */
+  callbacks: CallbackEmitter;
   state: WildfireFakeState;
   control: FakeControl;
   edition: WildfireEdition;
@@ -82,6 +87,8 @@ export function createFake(options: WildfireFakeOptions = {}): WildfireFake {
   app.disable('etag');
   app.use(control.rawBody());
   app.use(control.middleware());
+  const callbacks = new CallbackEmitter(options.callbackUrl);
+  app.use(callbacks.tap(wildfireCallbacks));
   app.use(
     control.router(
       () => state.snapshot(),
@@ -128,6 +135,7 @@ export function createFake(options: WildfireFakeOptions = {}): WildfireFake {
 
   return {
     app,
+    callbacks,
     state,
     control,
     edition,

@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import express, { type Express, type Request, type Response } from 'express';
 import { parseJson } from '../../../src/runtime/index.js';
-import { FakeControl, listen } from '../../../src/testing/index.js';
+import { CallbackEmitter, FakeControl, listen } from '../../../src/testing/index.js';
 import {
   TEXTS,
   VendorFailure,
@@ -70,10 +70,14 @@ export interface CreateFakeOptions {
    * stores asynchronously, a few ms later; tests set this to prove nothing reads too early.
    */
   storeDelayMs?: number;
+  /** `webhook.http_addr`: where the fake sends `msg.notify` (none when absent; settable later on `callbacks.url`). */
+  callbackUrl?: string;
 }
 
 export interface WukongimFake {
   app: Express;
+  /** The webhooks this fake sends; set `callbacks.url` to turn them on. */
+  callbacks: CallbackEmitter;
   state: FakeState;
   control: FakeControl;
   options: FakeServerOptions;
@@ -117,6 +121,7 @@ export function createFake(options: CreateFakeOptions = {}): WukongimFake {
   };
   const state = new FakeState(serverOptions);
   const control = new FakeControl();
+  const callbacks = new CallbackEmitter(options.callbackUrl);
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -373,6 +378,13 @@ export function createFake(options: CreateFakeOptions = {}): WukongimFake {
       // conversation update follow (sendMessageToChannel). `storeDelayMs` models that lag.
       if (serverOptions.storeDelayMs > 0) setTimeout(() => deliver(state, message), serverOptions.storeDelayMs).unref();
       else deliver(state, message);
+      // `msg.notify` follows a committed message (NOTES.md, "Webhooks"); a JSON array, event in the query.
+      callbacks.send([
+        {
+          query: { event: 'msg.notify' },
+          body: [{ message_id: Number(messageId), message_idstr: String(messageId), client_msg_no: clientMsgNo, from_uid: fromUid, channel_id: channelId, channel_type: channelType, timestamp: Math.floor(Date.now() / 1000), payload }],
+        },
+      ]);
     }
     return { status: 200, data: { message_id: messageId, client_msg_no: clientMsgNo } };
   });
@@ -464,6 +476,7 @@ export function createFake(options: CreateFakeOptions = {}): WukongimFake {
 
   return {
     app,
+    callbacks,
     state,
     control,
     options: serverOptions,
