@@ -266,7 +266,12 @@ export class NativeBackend implements Backend {
 
   // ---- users ----------------------------------------------------------------------------------
 
-  private async putUser(uid: string, input: UserInput): Promise<User> {
+  private putUser(uid: string, input: UserInput): Promise<User> {
+    // A transaction although one statement writes: the change record is kept in it (native-outbox.ts).
+    return this.transaction(() => this.putUserNow(uid, input));
+  }
+
+  private async putUserNow(uid: string, input: UserInput): Promise<User> {
     const before = await this.findUser(uid);
     await this.store.run(
       `INSERT INTO users (uid, name, extra, created_at) VALUES (?, ?, ?, ?)

@@ -3,8 +3,7 @@
  * change: the record is inserted by the write's own transaction just before it commits, and
  * handed to the host's sink (the event kit's outbox) only once that transaction has committed. A
  * record the sink did not take (the process died in between, or the sink failed) stays in the
- * table and is handed over again after the next write or at the next start; its id makes a second
- * hand-over one event.
+ * table and is handed over again at the next start; its id makes a second hand-over one event.
  */
 import { randomUUID } from 'node:crypto';
 import type { BackendLogger, ChangeRecord, ChangeSink } from '../../../src/spec/index.js';
@@ -20,21 +19,33 @@ export class NativeOutbox {
     private readonly logger: BackendLogger,
   ) {}
 
-  /** Keeps the record with the change that is being made, and hands it over once that commits. */
+  /**
+   * Keeps the record with the change that is being made and hands it on as soon as that commits,
+   * in the same turn (callers read the change's records right after the call answers); the row
+   * is deleted once the sink took the record, so only a record the sink never took is left.
+   */
   record(record: ChangeRecord): void {
     const kept = { ...record, id: record.id ?? `evt_${randomUUID().replaceAll('-', '')}` };
-    const insert = async () => {
+    const joined = this.store.beforeCommit(async () => {
       await this.store.run('INSERT INTO outbox (id, record) VALUES (?, ?)', [kept.id, JSON.stringify(kept)]);
-    };
-    if (this.store.beforeCommit(insert)) {
-      this.store.afterCommit(() => void this.handOver());
+    });
+    if (!joined) {
+      // Made outside a transaction: the change has committed already, and the sink is the record's keeper.
+      this.next.emit(kept);
       return;
     }
-    // A single-statement change made outside a transaction has committed already: the record follows it.
-    insert().then(
-      () => this.handOver(),
-      (error: unknown) => this.logger.warn({ type: record.type, reason: error instanceof Error ? error.message : String(error) }, 'change record could not be kept; the change itself was made'),
-    );
+    this.store.afterCommit(() => {
+      try {
+        this.next.emit(kept);
+      } catch (error) {
+        this.logger.warn({ type: kept.type, reason: error instanceof Error ? error.message : String(error) }, 'change sink failed; the record stays in the native outbox and is handed over at the next start');
+        return;
+      }
+      this.store.run('DELETE FROM outbox WHERE id = ?', [kept.id]).catch((error: unknown) => {
+        // Left in the table, it is handed over again at the next start: the same id, one event.
+        this.logger.warn({ reason: error instanceof Error ? error.message : String(error) }, 'native outbox row could not be deleted');
+      });
+    });
   }
 
   /** Hands every committed record to the sink, oldest first; stops at the first the sink refuses. */
