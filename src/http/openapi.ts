@@ -267,7 +267,7 @@ export function buildOpenApiDocument(routes: readonly RouteDefinition[], options
   };
   Object.assign(paths, facadePaths(options.facades ?? []));
   const facadeList = (options.facades ?? []).map((facade) => `\`${facade.vendor}\`${facade.mounted ? ' (mounted here)' : ''}`).join(', ');
-  Object.assign(paths, eventPaths(json));
+  Object.assign(paths, eventPaths(json, metaErrors));
 
   return {
     openapi: '3.1.0',
@@ -314,7 +314,10 @@ const EXAMPLE_EVENT = {
 };
 
 /** `/v1/events`, its dead letters and replay, and `/callbacks/{vendor}/{backend}` (docs/api.md, "Events"). */
-function eventPaths(json: (schema: JsonSchema, example: unknown, description?: string) => unknown): Record<string, Record<string, unknown>> {
+function eventPaths(
+  json: (schema: JsonSchema, example: unknown, description?: string) => unknown,
+  errors: (codes: ErrorCode[]) => Record<string, unknown>,
+): Record<string, Record<string, unknown>> {
   const text = (name: string, description: string, example: string) => ({ name, in: 'query', required: false, description, schema: { type: 'string' }, example });
   return {
     '/v1/events': {
@@ -333,6 +336,7 @@ function eventPaths(json: (schema: JsonSchema, example: unknown, description?: s
         ],
         responses: {
           200: { description: 'The stream', content: { 'text/event-stream': { schema: { type: 'string' }, example: `id: ${EXAMPLE_EVENT.id}\nevent: block.added\ndata: ${JSON.stringify(EXAMPLE_EVENT)}\n\n` } } },
+          ...errors(['UNAUTHENTICATED', 'INVALID_ARGUMENT', 'NOT_FOUND']),
           default: errorResponse,
         },
       },
@@ -344,7 +348,7 @@ function eventPaths(json: (schema: JsonSchema, example: unknown, description?: s
         description: 'Oldest first, of the backends the API key may use; page with `cursor` (the previous page\'s nextCursor) and `limit` (1–100, default 50).',
         tags: ['Events'],
         parameters: [text('cursor', 'nextCursor of the previous page.', '42'), { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 100 }, example: 50 }],
-        responses: { 200: { ...(json(reference('DeadDeliveryPage'), exampleOf('DeadDeliveryPage')) as object), description: 'Dead-lettered deliveries' }, default: errorResponse },
+        responses: { 200: { ...(json(reference('DeadDeliveryPage'), exampleOf('DeadDeliveryPage')) as object), description: 'Dead-lettered deliveries' }, ...errors(['UNAUTHENTICATED', 'INVALID_ARGUMENT']), default: errorResponse },
       },
     },
     '/v1/events/dead/{id}/replay': {
@@ -354,7 +358,7 @@ function eventPaths(json: (schema: JsonSchema, example: unknown, description?: s
         description: 'Attempted again at once, with a fresh retry window; 404 NOT_FOUND when the id is not a dead delivery (already replayed, or never dead).',
         tags: ['Events'],
         parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' }, example: 42 }],
-        responses: { 202: { ...(json(reference('ReplayResult'), exampleOf('ReplayResult')) as object), description: 'Queued again' }, default: errorResponse },
+        responses: { 202: { ...(json(reference('ReplayResult'), exampleOf('ReplayResult')) as object), description: 'Queued again' }, ...errors(['UNAUTHENTICATED', 'INVALID_ARGUMENT', 'NOT_FOUND']), default: errorResponse },
       },
     },
     '/callbacks/{vendor}/{backend}': {

@@ -127,7 +127,9 @@ function runShell(script: string, timeoutMs: number): Promise<{ code: number | n
 
 describe('README walk-throughs, run as printed', () => {
   it('every shell block belongs to a section this test runs', () => {
-    const sections = new Set(BLOCKS.filter((block) => block.language === 'sh').map((block) => block.section));
+    // Not run here: "Running several instances" needs a PostgreSQL cluster of a non-root user (its
+    // text says how); the same two instances on one PostgreSQL are test/e2e/several-instances.test.ts.
+    const sections = new Set(BLOCKS.filter((block) => block.language === 'sh' && block.section !== 'Running several instances').map((block) => block.section));
     expect([...sections].sort()).toEqual(['Container image', 'Moving an app from vendor A to vendor B', 'Talking to a vendor (or its fake)', 'The two commands'].sort());
   });
 
