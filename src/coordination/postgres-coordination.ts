@@ -177,6 +177,35 @@ export class PostgresSharedState implements SharedState {
     return row?.value;
   }
 
+  async getMany(namespace: string, keys: readonly string[]): Promise<Map<string, string>> {
+    if (keys.length === 0) return new Map();
+    const rows = (
+      await this.pool.query<{ key: string; value: string }>(
+        'SELECT key, value FROM imbridge_state WHERE namespace = $1 AND key = ANY($2::text[]) AND (expires_at IS NULL OR expires_at > $3)',
+        [namespace, keys, this.now()],
+      )
+    ).rows;
+    return new Map(rows.map((row) => [row.key, row.value]));
+  }
+
+  async claimMany(namespace: string, entries: ReadonlyMap<string, string>, ttlMs?: number): Promise<Map<string, string>> {
+    if (entries.size === 0) return new Map();
+    const now = this.now();
+    // One statement: an expired row is replaced, a live one kept, and every key's value answered.
+    // A row another instance inserted in between is not visible to RETURNING, hence the read after.
+    await this.pool.query(
+      `INSERT INTO imbridge_state (namespace, key, value, expires_at)
+       SELECT $1, key, value, $4 FROM unnest($2::text[], $3::text[]) AS claimed(key, value)
+       ON CONFLICT (namespace, key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at
+       WHERE imbridge_state.expires_at IS NOT NULL AND imbridge_state.expires_at <= $5`,
+      [namespace, [...entries.keys()], [...entries.values()], ttlMs === undefined ? null : now + ttlMs, now],
+    );
+    const kept = await this.getMany(namespace, [...entries.keys()]);
+    // A key whose value expired between the two statements still answers what was claimed.
+    for (const [key, value] of entries) if (!kept.has(key)) kept.set(key, value);
+    return kept;
+  }
+
   async set(namespace: string, key: string, value: string, ttlMs?: number): Promise<void> {
     await this.pool.query(
       `INSERT INTO imbridge_state (namespace, key, value, expires_at) VALUES ($1, $2, $3, $4)
