@@ -7,6 +7,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { loadConfig } from '../config/load-config.js';
+import { createCoordination } from '../coordination/index.js';
 import { createBackends } from '../server/create-backends.js';
 import { createLogger } from '../server/create-logger.js';
 import { ChangeLog } from '../server/change-log.js';
@@ -91,7 +92,15 @@ export async function migrate(flags: MigrateFlags, usage: (message: string) => n
   const checkpointPath = values.checkpoint ?? `./data/migrate-${values.from}-${values.to}.checkpoint`;
 
   // Only the two backends (and those they are made of, such as a mirror's sides).
-  const backends = await createBackends(config.backends, { logger: createLogger('silent'), changes: new ChangeLog(), only: [values.from, values.to] });
+  // With the serving instances' coordination, the times this run stamps on new entries (vendors
+  // that keep none) are the ones they answer afterwards.
+  const coordination = await createCoordination(config.coordination);
+  const backends = await createBackends(config.backends, { logger: createLogger('silent'), changes: new ChangeLog(), state: coordination.state, only: [values.from, values.to] }).catch(
+    async (error: unknown) => {
+      await coordination.close();
+      throw error;
+    },
+  );
   try {
     const report = await runMigration({
       source: backends.get(values.from)!,
@@ -116,5 +125,6 @@ export async function migrate(flags: MigrateFlags, usage: (message: string) => n
     return report.result === 'verified' || report.result === 'planned' ? 0 : 1;
   } finally {
     await Promise.all([...backends.values()].map((backend) => backend.close()));
+    await coordination.close();
   }
 }

@@ -17,3 +17,4 @@ export * from './same-secret.js';
 export * from './keyed-lock.js';
 export * from './request-context.js';
 export * from './shared-state.js';
+export * from './first-seen-times.js';

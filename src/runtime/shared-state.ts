@@ -1,27 +1,21 @@
+import { LRUCache } from 'lru-cache';
+import type { SharedState } from '../spec/shared-state.js';
+
+export type { SharedState } from '../spec/shared-state.js';
+
 /**
- * Small state an adapter keeps beside its vendor (times the vendor does not store, requests it
- * recently sent) that several imbridge instances must agree on. Values are text (JSON where
- * needed) under a namespace and a key, optionally expiring. `MemorySharedState` serves one
- * process; the coordination kit (`src/coordination/`) gives the shared ones.
+ * One process's SharedState: what a single instance (or a test) needs. Bounded: past `max`
+ * entries the least recently used go (an adapter then re-stamps a forgotten time at first sight).
  */
-export interface SharedState {
-  get(namespace: string, key: string): Promise<string | undefined>;
-  /** The live values of those keys that have one; absent keys are missing from the answer. */
-  getMany(namespace: string, keys: readonly string[]): Promise<Map<string, string>>;
-  /**
-   * Stores each value whose key has no live value yet and answers the value every key holds
-   * afterwards: of two instances claiming one key at once, both answer the first one's value.
-   */
-  claimMany(namespace: string, entries: ReadonlyMap<string, string>, ttlMs?: number): Promise<Map<string, string>>;
-  set(namespace: string, key: string, value: string, ttlMs?: number): Promise<void>;
-  delete(namespace: string, key: string): Promise<void>;
-  close?(): Promise<void>;
-}
-
 export class MemorySharedState implements SharedState {
-  private readonly entries = new Map<string, { value: string; expiresAt: number }>();
+  private readonly entries: LRUCache<string, { value: string; expiresAt: number }>;
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly now: () => number = Date.now,
+    max = 200_000,
+  ) {
+    this.entries = new LRUCache({ max });
+  }
 
   private live(id: string): string | undefined {
     const entry = this.entries.get(id);

@@ -5,7 +5,7 @@
  * built first, once, and a missing name or a cycle stops start-up as a config error.
  */
 import type { Logger } from 'pino';
-import type { Backend, BackendFactory, ChangeSink } from '../spec/index.js';
+import type { Backend, BackendFactory, ChangeSink, SharedState } from '../spec/index.js';
 import type { BackendConfig } from '../config/config-types.js';
 import { ConfigError } from '../config/load-config.js';
 import { findVendor } from '../../adapters/index.js';
@@ -23,6 +23,8 @@ export interface CreateBackendsOptions {
   logger: Logger;
   changes: ChangeSink;
   now?: () => number;
+  /** What the backends keep for several instances (the coordination's); absent = each backend's own memory. */
+  state?: SharedState;
   /** Ready-made backends by name, used instead of building from config (tests, embedding). */
   provided?: ReadonlyMap<string, Backend>;
   /** Build only these (and the backends they need); absent = every configured one. */
@@ -58,6 +60,7 @@ export async function createBackends(configs: Record<string, BackendConfig>, opt
           logger,
           changes: options.changes,
           now: options.now ?? Date.now,
+          ...(options.state ? { state: options.state } : {}),
           backend: (other) => build(other, [...path, name]),
         });
       } catch (error) {

@@ -70,7 +70,7 @@ export async function startServer(config: ImbridgeConfig, options: StartOptions 
     await events.close();
     throw error;
   });
-  const backends = await createBackends(config.backends, { logger, changes, ...(options.provided ? { provided: options.provided } : {}), ...(options.now ? { now: options.now } : {}) }).catch(
+  const backends = await createBackends(config.backends, { logger, changes, state: coordination.state, ...(options.provided ? { provided: options.provided } : {}), ...(options.now ? { now: options.now } : {}) }).catch(
     async (error: unknown) => {
       await coordination.close();
       await events.close();

@@ -18,6 +18,7 @@
  * Callers (the HTTP layer, the compat facades, the conformance suite) see only this interface.
  */
 import type { Capabilities, IdRule } from './capabilities.js';
+import type { SharedState } from './shared-state.js';
 import type {
   BackendHealth,
   BatchResult,
@@ -296,6 +297,12 @@ export interface BackendContext {
   changes: ChangeSink;
   /** Clock in ms since the epoch; tests may move it (mute expiry). */
   now: () => number;
+  /**
+   * State several instances of this backend share (the config's `coordination`), for what the
+   * vendor does not keep; absent where no host gives one (a test's hand-made context): the
+   * backend then keeps it in its own memory.
+   */
+  state?: SharedState;
   /**
    * Another backend of the same config, by its name, built first when it is not yet (a backend
    * made of others, such as one writing to two). The host refuses a name that is not configured

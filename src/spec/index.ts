@@ -6,3 +6,4 @@ export * from './backend.js';
 export * from './capabilities.js';
 export * from './errors.js';
 export * from './types.js';
+export * from './shared-state.js';
