@@ -66,6 +66,8 @@ import {
   emitChange,
   checkDirectSend,
   checkRoomSend,
+  FirstSeenTimes,
+  MemorySharedState,
 } from '../../../src/runtime/index.js';
 import { AGORA_CAPABILITIES } from './capabilities.js';
 import { AgoraClient, type AgoraClientOptions, type AgoraEnvelope } from './client.js';
@@ -136,8 +138,8 @@ export class AgoraBackend implements Backend {
   readonly upstream: UpstreamAccess;
   /** Users seen to exist, briefly: the vendor's relationship calls need existence checks first. */
   private readonly knownUsers = new LRUCache<string, true>({ max: 10_000, ttl: 30_000 });
-  /** When this proxy first saw a friendship / block (Agora keeps no such time; README). */
-  private readonly sinceTimes = new LRUCache<string, string>({ max: 50_000 });
+  /** When a friendship / block began, as this proxy saw it (Agora keeps no such time; README). */
+  private readonly times: FirstSeenTimes;
 
   constructor(
     options: AgoraBackendOptions,
@@ -146,6 +148,7 @@ export class AgoraBackend implements Backend {
     this.name = options.name;
     this.client = new AgoraClient({ ...options, logger: context.logger });
     this.upstream = this.client.upstreamAccess();
+    this.times = new FirstSeenTimes(context.state ?? new MemorySharedState(context.now), `${this.name}:since`, context.now);
   }
 
   // ───────────────────────── helpers ─────────────────────────
@@ -156,19 +159,6 @@ export class AgoraBackend implements Backend {
 
   private nowIso(): string {
     return new Date(this.context.now()).toISOString();
-  }
-
-  private since(kind: 'friend' | 'block', a: string, b: string, keep: boolean): string {
-    const key = `${kind}\u0000${a}\u0000${b}`;
-    const known = this.sinceTimes.get(key);
-    if (known !== undefined) return known;
-    const now = this.nowIso();
-    if (keep) this.sinceTimes.set(key, now);
-    return now;
-  }
-
-  private forgetSince(kind: 'friend' | 'block', a: string, b: string): void {
-    this.sinceTimes.delete(`${kind}\u0000${a}\u0000${b}`);
   }
 
   private async fetchUser(uid: string): Promise<Record<string, unknown> | null> {
@@ -391,8 +381,22 @@ export class AgoraBackend implements Backend {
     return this.collectPaged(vendorPath('users', uid, 'blocks', 'users'), 'user');
   }
 
-  private friendship(uid: string, friend: string, remark: string | null): Friendship {
-    return { uid, friend, alias: remark, extra: null, since: this.since('friend', uid, friend, true) };
+  private async friendship(uid: string, friend: string, remark: string | null): Promise<Friendship> {
+    return { uid, friend, alias: remark, extra: null, since: await this.times.seen('friend', uid, friend) };
+  }
+
+  private async friendships(uid: string, entries: ReadonlyArray<{ friend: string; remark: string | null }>): Promise<Friendship[]> {
+    const since = await this.times.seenMany(
+      'friend',
+      uid,
+      entries.map((entry) => entry.friend),
+    );
+    return entries.map((entry) => ({ uid, friend: entry.friend, alias: entry.remark, extra: null, since: since.get(entry.friend)! }));
+  }
+
+  private async blockEntries(uid: string, blocked: readonly string[]): Promise<Block[]> {
+    const since = await this.times.seenMany('block', uid, blocked);
+    return blocked.map((other) => ({ uid, blocked: other, since: since.get(other)! }));
   }
 
   private async addContact(uid: string, friend: string): Promise<void> {
@@ -646,12 +650,17 @@ export class AgoraBackend implements Backend {
         });
       }
       await runSteps(steps);
-      const result = this.friendship(uid, friend, input.alias ?? current?.remark ?? null);
+      const alias = input.alias ?? current?.remark ?? null;
       if (current === undefined) {
-        this.since('friend', friend, uid, true);
+        const since = await this.times.started('friend', uid, friend);
+        await this.times.started('friend', friend, uid, since);
+        const result: Friendship = { uid, friend, alias, extra: null, since };
         emitChange(this.context, 'friend.added', { uid, friend, mode: 'mutual' }, null, result);
-      } else if (steps.length > 0) {
-        emitChange(this.context, 'friend.infoChanged', { uid, friend }, this.friendship(uid, friend, current.remark), result);
+        return result;
+      }
+      const result = await this.friendship(uid, friend, alias);
+      if (steps.length > 0) {
+        emitChange(this.context, 'friend.infoChanged', { uid, friend }, { ...result, alias: current.remark }, result);
       }
       return result;
     },
@@ -664,8 +673,7 @@ export class AgoraBackend implements Backend {
       const current = (await this.contacts(uid)).find((entry) => entry.friend === friend);
       if (current === undefined) return;
       await this.deleteContact(uid, friend);
-      this.forgetSince('friend', uid, friend);
-      this.forgetSince('friend', friend, uid);
+      await Promise.all([this.times.forget('friend', uid, friend), this.times.forget('friend', friend, uid)]);
       emitChange(this.context, 'friend.deleted', { uid, friend, mode: 'mutual' }, { uid, friend, alias: current.remark }, null);
     },
 
@@ -679,7 +687,7 @@ export class AgoraBackend implements Backend {
           limit: pageLimit(options),
           start: decodePositionCursor(options.cursor, VENDOR_CURSOR),
           read: (position, want) => this.contactPage(uid, position, Math.min(want, CONTACT_PAGE)),
-          convert: async (entries) => entries.map((entry) => this.friendship(uid, entry.friend, entry.remark)),
+          convert: (entries) => this.friendships(uid, entries),
         });
         return { items: page.items, nextCursor: page.next === null ? null : encodePositionCursor(page.next) };
       }
@@ -697,10 +705,9 @@ export class AgoraBackend implements Backend {
         });
         entries = entries.filter((_entry, index) => matches[index]);
       }
-      return paginate(
-        entries.map((entry) => this.friendship(uid, entry.friend, entry.remark)),
-        options,
-      );
+      // The times are read for the page only, not the whole list.
+      const page = paginate(entries, options);
+      return { ...page, items: await this.friendships(uid, page.items) };
     },
 
     get: async (uid: string, friend: string): Promise<Friendship> => {
@@ -721,8 +728,8 @@ export class AgoraBackend implements Backend {
       if (entry === undefined) throw new NotFoundError('NOT_FRIENDS', `"${friend}" is not in ${uid}'s friend list`);
       if (input.alias === undefined || input.alias === entry.remark) return this.friendship(uid, friend, entry.remark);
       await this.setRemark(uid, friend, input.alias);
-      const result = this.friendship(uid, friend, input.alias);
-      emitChange(this.context, 'friend.infoChanged', { uid, friend }, this.friendship(uid, friend, entry.remark), result);
+      const result = await this.friendship(uid, friend, input.alias);
+      emitChange(this.context, 'friend.infoChanged', { uid, friend }, { ...result, alias: entry.remark }, result);
       return result;
     },
   };
@@ -756,7 +763,7 @@ export class AgoraBackend implements Backend {
       await this.ensureUser(blocked, 'blocked');
       const before = (await this.userBlocks(uid)).includes(blocked);
       if (!before) await this.addUserBlocks(uid, [blocked]);
-      const block: Block = { uid, blocked, since: this.since('block', uid, blocked, true) };
+      const block: Block = { uid, blocked, since: before ? await this.times.seen('block', uid, blocked) : await this.times.started('block', uid, blocked) };
       if (!before) emitChange(this.context, 'block.added', { uid, blocked }, null, block);
       return block;
     },
@@ -778,7 +785,7 @@ export class AgoraBackend implements Backend {
         );
       });
       for (const other of toSend) {
-        if (results.get(other)?.ok) emitChange(this.context, 'block.added', { uid, blocked: other }, null, { uid, blocked: other, since: this.since('block', uid, other, true) });
+        if (results.get(other)?.ok) emitChange(this.context, 'block.added', { uid, blocked: other }, null, { uid, blocked: other, since: await this.times.started('block', uid, other) });
       }
       return this.batchResult(blocked, results);
     },
@@ -789,7 +796,7 @@ export class AgoraBackend implements Backend {
       await this.ensureUser(blocked, 'blocked');
       if (!(await this.userBlocks(uid)).includes(blocked)) return;
       await this.client.call({ method: 'DELETE', path: vendorPath('users', uid, 'blocks', 'users', blocked), idempotent: true, resource: 'user' });
-      this.forgetSince('block', uid, blocked);
+      await this.times.forget('block', uid, blocked);
       emitChange(this.context, 'block.deleted', { uid, blocked }, { uid, blocked }, null);
     },
 
@@ -797,10 +804,8 @@ export class AgoraBackend implements Backend {
       this.require('blocks.list');
       await this.ensureUser(uid, 'uid');
       const blocked = await this.userBlocks(uid);
-      return paginate(
-        blocked.map((other) => ({ uid, blocked: other, since: this.since('block', uid, other, true) })),
-        options,
-      );
+      const page = paginate(blocked, options);
+      return { ...page, items: await this.blockEntries(uid, page.items) };
     },
   };
 

@@ -69,6 +69,9 @@ import {
   emitChange,
   checkDirectSend,
   checkRoomSend,
+  FirstSeenTimes,
+  MemorySharedState,
+  type SharedState,
 } from '../../../src/runtime/index.js';
 import { wildfireCapabilities, type WildfireEdition } from './capabilities.js';
 import { WildfireClient } from './client.js';
@@ -194,21 +197,24 @@ export class WildfireBackend implements Backend {
   private readonly userCache = new LRUCache<string, WildfireUser>({ max: 10_000, ttl: USER_CACHE_TTL_MS });
   /**
    * Wildfire exposes no "since" for friend and blacklist rows (§5, relation/get), so the adapter
-   * remembers when it first saw each entry; lost on restart, then re-stamped at first sight.
+   * keeps when each entry began (or was first seen) in the shared state: every instance on one
+   * coordination answers the same time, and it survives a restart unless the state is memory.
    */
-  private readonly sinceCache = new LRUCache<string, string>({ max: 100_000 });
+  private readonly times: FirstSeenTimes;
   /**
    * When this backend last sent each friend request (`from\0to` → context clock ms), so a repeat
    * inside the server's 5-minute allowance is REQUEST_PENDING as the contract says, not a rewrite.
-   * In memory: after a restart, or from another process, that one repeat still reaches the server.
+   * Kept in the shared state, so a repeat sent through another instance is refused the same way.
    */
-  private readonly sentRequests = new LRUCache<string, number>({ max: 100_000 });
+  private readonly state: SharedState;
 
   constructor(
     config: WildfireConfig,
     private readonly context: BackendContext,
   ) {
     this.name = context.name;
+    this.state = context.state ?? new MemorySharedState(context.now);
+    this.times = new FirstSeenTimes(this.state, `${this.name}:since`, context.now);
     this.edition = config.edition ?? 'community';
     this.capabilities = wildfireCapabilities(this.edition);
     this.requireFriendship = config.policy?.requireFriendship ?? false;
@@ -285,13 +291,9 @@ export class WildfireBackend implements Backend {
     return this.call<WildfireRelation>('/admin/relation/get', { first: uid, second: other }, true, capability);
   }
 
-  private since(kind: 'friend' | 'block', uid: string, other: string, fresh: boolean): string {
-    const key = `${kind}\u0000${uid}\u0000${other}`;
-    const known = this.sinceCache.get(key);
-    if (known !== undefined && !fresh) return known;
-    const now = this.nowIso();
-    this.sinceCache.set(key, now);
-    return now;
+  /** An entry's time: now when this call created it (`fresh`), else the one kept. */
+  private since(kind: 'friend' | 'block', uid: string, other: string, fresh: boolean): Promise<string> {
+    return fresh ? this.times.started(kind, uid, other) : this.times.seen(kind, uid, other);
   }
 
   /**
@@ -300,14 +302,15 @@ export class WildfireBackend implements Backend {
    * and blacklist/list is not sorted at all, so paging in the server's order would skip or repeat
    * entries edited between two pages.
    */
-  private stableOrder(kind: 'friend' | 'block', uid: string, ids: string[]): Array<{ id: string; since: string }> {
+  private async stableOrder(kind: 'friend' | 'block', uid: string, ids: string[]): Promise<Array<{ id: string; since: string }>> {
+    const since = await this.times.seenMany(kind, uid, ids);
     return ids
-      .map((id) => ({ id, since: this.since(kind, uid, id, false) }))
+      .map((id) => ({ id, since: since.get(id)! }))
       .sort((left, right) => left.since.localeCompare(right.since) || (left.id < right.id ? -1 : left.id > right.id ? 1 : 0));
   }
 
-  private forgetSince(kind: 'friend' | 'block', uid: string, other: string): void {
-    this.sinceCache.delete(`${kind}\u0000${uid}\u0000${other}`);
+  private forgetSince(kind: 'friend' | 'block', uid: string, other: string): Promise<void> {
+    return this.times.forget(kind, uid, other);
   }
 
   /**
@@ -555,9 +558,9 @@ export class WildfireBackend implements Backend {
       const current = statusWritten ? { ...forward, extra: '' } : forward;
       steps.push(...this.viewSteps(uid, friend, current, alias, extra, capability));
       await runSteps(steps);
-      const friendship: Friendship = { uid, friend, alias: emptyToNull(alias), extra: emptyToNull(extra), since: this.since('friend', uid, friend, !wasFriend) };
+      const friendship: Friendship = { uid, friend, alias: emptyToNull(alias), extra: emptyToNull(extra), since: await this.since('friend', uid, friend, !wasFriend) };
       const bothAdded = mode === 'mutual' && !wasFriendOf;
-      if (bothAdded) this.since('friend', friend, uid, true);
+      if (bothAdded) await this.times.started('friend', friend, uid, friendship.since);
       if (!wasFriend || bothAdded) emitChange(this.context, 'friend.added', { uid, friend, mode }, null, friendship);
       else if (steps.length > 0) emitChange(this.context, 'friend.infoChanged', { uid, friend }, { alias: emptyToNull(forward.alias), extra: emptyToNull(forward.extra) }, friendship);
       return friendship;
@@ -572,13 +575,12 @@ export class WildfireBackend implements Backend {
         if (!forward.isFriend && !backward.isFriend) return;
         // status 1 writes both rows (§5).
         await this.setFriendStatus(uid, friend, 1, capability);
-        this.forgetSince('friend', uid, friend);
-        this.forgetSince('friend', friend, uid);
+        await Promise.all([this.forgetSince('friend', uid, friend), this.forgetSince('friend', friend, uid)]);
       } else {
         if (!forward.isFriend) return;
         // status 2 (legacy) writes only uid's row, and any state but 0 is "not a friend" (§5).
         await this.setFriendStatus(uid, friend, 2, capability);
-        this.forgetSince('friend', uid, friend);
+        await this.forgetSince('friend', uid, friend);
       }
       emitChange(this.context, 'friend.deleted', { uid, friend, mode }, null, null);
     },
@@ -588,7 +590,7 @@ export class WildfireBackend implements Backend {
       this.require(capability, options.query !== undefined ? 'query' : options.uids !== undefined ? 'uids' : undefined);
       await this.ensureUsers(capability, uid);
       const result = await this.call<{ list?: string[] }>('/admin/friend/list', { userId: uid }, true, capability);
-      let entries = this.stableOrder('friend', uid, result?.list ?? []);
+      let entries = await this.stableOrder('friend', uid, result?.list ?? []);
       if (options.uids !== undefined) {
         const wanted = new Set(options.uids);
         entries = entries.filter((candidate) => wanted.has(candidate.id));
@@ -618,7 +620,7 @@ export class WildfireBackend implements Backend {
       await this.ensureUsers(capability, uid, friend);
       const relation = await this.relation(uid, friend, capability);
       if (!relation.isFriend) throw new NotFoundError('NOT_FRIENDS', `"${friend}" is not in the friend list of "${uid}"`);
-      return { uid, friend, alias: emptyToNull(relation.alias), extra: emptyToNull(relation.extra), since: this.since('friend', uid, friend, false) };
+      return { uid, friend, alias: emptyToNull(relation.alias), extra: emptyToNull(relation.extra), since: await this.since('friend', uid, friend, false) };
     },
 
     update: async (uid: string, friend: string, input: FriendshipInput): Promise<Friendship> => {
@@ -632,7 +634,7 @@ export class WildfireBackend implements Backend {
       const extra = input.extra ?? before.extra ?? '';
       const steps = this.viewSteps(uid, friend, before, alias, extra, capability);
       await runSteps(steps);
-      const friendship: Friendship = { uid, friend, alias: emptyToNull(alias), extra: emptyToNull(extra), since: this.since('friend', uid, friend, false) };
+      const friendship: Friendship = { uid, friend, alias: emptyToNull(alias), extra: emptyToNull(extra), since: await this.since('friend', uid, friend, false) };
       if (steps.length > 0) emitChange(this.context, 'friend.infoChanged', { uid, friend }, { alias: emptyToNull(before.alias), extra: emptyToNull(before.extra) }, friendship);
       return friendship;
     },
@@ -649,15 +651,15 @@ export class WildfireBackend implements Backend {
       // The unified order: BLOCKED, then ALREADY_FRIENDS (mutual), then REQUEST_PENDING (the vendor's 16).
       if (backward.isBlacked) throw new PolicyError('BLOCKED', `"${to}" blocks "${from}"`);
       if (forward.isFriend && backward.isFriend) throw new ConflictError('ALREADY_FRIENDS', `"${from}" and "${to}" are already friends`);
-      const key = `${from}\u0000${to}`;
-      const sentAt = this.sentRequests.get(key);
-      if (sentAt !== undefined && this.context.now() - sentAt < REQUEST_REPEAT_GRACE_MS) {
+      const key = JSON.stringify([from, to]);
+      const sentAt = Number(await this.state.get(`${this.name}:sent-requests`, key));
+      if (Number.isFinite(sentAt) && this.context.now() - sentAt < REQUEST_REPEAT_GRACE_MS) {
         throw new ConflictError('REQUEST_PENDING', `"${from}" already asked "${to}" to be friends`);
       }
       // force:false runs the vendor's own user-request checks (18 recently rejected, 16 repeat, 23, 246 blacklist);
       // `reason` must be a string or the server throws (HTTP 500, §5).
       await this.call('/admin/friend/send_request', { userId: from, friendUid: to, reason: message ?? '', force: false }, false, capability);
-      this.sentRequests.set(key, this.context.now());
+      await this.state.set(`${this.name}:sent-requests`, key, String(this.context.now()), REQUEST_REPEAT_GRACE_MS);
       const request: FriendRequest = { from, to, message, status: 'pending', createdAt: this.nowIso() };
       emitChange(this.context, 'friendRequest.added', { from, to }, null, request);
       return request;
@@ -688,7 +690,7 @@ export class WildfireBackend implements Backend {
       // One-way: only uid's row changes; friendship untouched (§5).
       await this.call('/admin/blacklist/status', { userId: uid, targetUid: blocked, status: 2 }, true, capability);
     }
-    const block: Block = { uid, blocked, since: this.since('block', uid, blocked, !before.isBlacked) };
+    const block: Block = { uid, blocked, since: await this.since('block', uid, blocked, !before.isBlacked) };
     if (!before.isBlacked) emitChange(this.context, 'block.added', { uid, blocked }, null, block);
     return block;
   }
@@ -710,7 +712,7 @@ export class WildfireBackend implements Backend {
       const before = await this.relation(uid, blocked, capability);
       if (!before.isBlacked) return;
       await this.call('/admin/blacklist/status', { userId: uid, targetUid: blocked, status: 1 }, true, capability);
-      this.forgetSince('block', uid, blocked);
+      await this.forgetSince('block', uid, blocked);
       emitChange(this.context, 'block.deleted', { uid, blocked }, { uid, blocked }, null);
     },
     list: async (uid: string, options: ListOptions): Promise<Page<Block>> => {
@@ -718,7 +720,7 @@ export class WildfireBackend implements Backend {
       this.require(capability);
       await this.ensureUsers(capability, uid);
       const result = await this.call<{ list?: string[] }>('/admin/blacklist/list', { userId: uid }, true, capability);
-      const blocks = this.stableOrder('block', uid, result?.list ?? []).map(({ id: blocked, since }) => ({ uid, blocked, since }));
+      const blocks = (await this.stableOrder('block', uid, result?.list ?? [])).map(({ id: blocked, since }) => ({ uid, blocked, since }));
       return paginate(blocks, options);
     },
   };
