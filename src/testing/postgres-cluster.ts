@@ -61,7 +61,8 @@ export async function startPostgresCluster(): Promise<PostgresServer> {
     chownSync(directory, uid, gid);
   }
   chmodSync(directory, 0o700);
-  await command('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--no-sync']);
+  // A UTF-8 ctype, whatever the caller's environment: under the C locale lower() folds ASCII only.
+  await command('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--locale=C.UTF-8', '--no-sync']);
   const port = await freePort();
   await command('pg_ctl', [
     '-D',

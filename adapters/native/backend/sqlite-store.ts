@@ -167,6 +167,9 @@ export function openDatabase(options: SqliteStoreOptions): Database.Database {
     database.pragma('synchronous = NORMAL');
   }
   database.pragma('foreign_keys = ON');
+  // SQLite's own lower() folds ASCII only; `?q=` is case-insensitive for every script, as
+  // JavaScript folds the query. No index uses lower(), so replacing it changes no stored order.
+  database.function('lower', { deterministic: true }, (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : value));
   migrate(database);
   return database;
 }
