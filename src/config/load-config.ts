@@ -41,16 +41,20 @@ export function defaultRawConfig(): Record<string, unknown> {
   };
 }
 
-/** Replaces `${NAME}` in every string; a missing variable is a problem naming the key and the variable. */
+/**
+ * Replaces `${NAME}` in every string with the variable, or with the contents of the file that
+ * `NAME_FILE` names (container secrets mounted as files), and `${NAME:-fallback}` with the
+ * fallback when NAME is unset or empty, as a shell does. A missing variable or unreadable file is
+ * a problem naming the key and the variable, never its value.
+ */
 function interpolate(value: unknown, path: string, environment: NodeJS.ProcessEnv, problems: string[]): unknown {
   if (typeof value === 'string') {
-    return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_match, name: string) => {
-      const replacement = environment[name];
-      if (replacement === undefined) {
-        problems.push(`${path || '(root)'}: environment variable ${name} is not set`);
-        return '';
-      }
-      return replacement;
+    return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g, (_match, name: string, fallback: string | undefined) => {
+      const found = variable(name, path, environment, problems);
+      if (found !== undefined && (found !== '' || fallback === undefined)) return found;
+      if (fallback !== undefined) return fallback;
+      if (found === undefined) problems.push(`${path || '(root)'}: environment variable ${name} is not set (nor ${name}_FILE)`);
+      return '';
     });
   }
   if (Array.isArray(value)) return value.map((item, index) => interpolate(item, `${path}[${index}]`, environment, problems));
@@ -60,6 +64,20 @@ function interpolate(value: unknown, path: string, environment: NodeJS.ProcessEn
     );
   }
   return value;
+}
+
+function variable(name: string, path: string, environment: NodeJS.ProcessEnv, problems: string[]): string | undefined {
+  const direct = environment[name];
+  if (direct !== undefined) return direct;
+  const file = environment[`${name}_FILE`];
+  if (file === undefined) return undefined;
+  try {
+    // One trailing newline is how editors and `echo` end a secret file; it is not part of it.
+    return readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+  } catch (error) {
+    problems.push(`${path || '(root)'}: ${name}_FILE names ${file}, which cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    return '';
+  }
 }
 
 function jsonPointerToPath(pointer: string): string {

@@ -40,6 +40,28 @@ describe('loadConfig', () => {
     expect(config.auth.apiKeys).toEqual([{ key: 'a-very-long-secret-key-value', name: 'ops', backends: ['*'] }]);
   });
 
+  it('${NAME:-fallback} uses the fallback when NAME is unset or empty, and NAME when set', () => {
+    const path = join(directory, 'fallback.yaml');
+    writeFileSync(path, 'server: { logLevel: "${TEST_LEVEL:-warn}" }\nbackends:\n  local: { vendor: native, store: { driver: sqlite, path: "${TEST_DB:-./data/x.db}" } }\n');
+    expect(loadConfig(path, {}).server.logLevel).toBe('warn');
+    expect(loadConfig(path, { TEST_LEVEL: '' }).server.logLevel).toBe('warn');
+    expect(loadConfig(path, { TEST_LEVEL: 'debug' }).server.logLevel).toBe('debug');
+    expect(loadConfig(path, {}).backends.local).toMatchObject({ store: { path: './data/x.db' } });
+  });
+
+  it('reads ${NAME} from the file NAME_FILE names (a mounted secret), without its final newline', () => {
+    const secret = join(directory, 'secret.txt');
+    writeFileSync(secret, 'a-very-long-secret-from-a-file\n');
+    const path = join(directory, 'file.yaml');
+    writeFileSync(path, 'auth:\n  apiKeys:\n    - { key: "${TEST_SECRET}", name: ops }\nbackends:\n  local: { vendor: native }\n');
+    expect(loadConfig(path, { TEST_SECRET_FILE: secret }).auth.apiKeys[0]!.key).toBe('a-very-long-secret-from-a-file');
+    // The variable itself wins over its file.
+    expect(loadConfig(path, { TEST_SECRET: 'a-very-long-secret-key-value', TEST_SECRET_FILE: secret }).auth.apiKeys[0]!.key).toBe('a-very-long-secret-key-value');
+    const missing = join(directory, 'absent.txt');
+    expect(problemsOf(() => loadConfig(path, { TEST_SECRET_FILE: missing }))).toContain(`auth.apiKeys[0].key: TEST_SECRET_FILE names ${missing}, which cannot be read (ENOENT)`);
+    expect(problemsOf(() => loadConfig(path, {}))).toContain('auth.apiKeys[0].key: environment variable TEST_SECRET is not set (nor TEST_SECRET_FILE)');
+  });
+
   it('lists every problem with its key path', () => {
     const problems = problemsOf(() =>
       validateConfig(

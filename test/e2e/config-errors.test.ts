@@ -38,7 +38,7 @@ backends:
     );
     const result = await runToExit(['serve', '--config', path], { IMBRIDGE_TEST_MISSING_KEY: undefined });
     expect(result.code).toBe(78);
-    expect(result.stderr).toContain('auth.apiKeys[0].key: environment variable IMBRIDGE_TEST_MISSING_KEY is not set');
+    expect(result.stderr).toContain('auth.apiKeys[0].key: environment variable IMBRIDGE_TEST_MISSING_KEY is not set (nor IMBRIDGE_TEST_MISSING_KEY_FILE)');
   }, 60_000);
 
   it('refuses a non-loopback host without API keys', async () => {
