@@ -13,6 +13,7 @@
 import {
   ImBridgeError,
   isSupported,
+  listAll,
   roomCapability,
   type Backend,
   type CapabilityName,
@@ -60,15 +61,8 @@ interface Enumerable {
   rooms: { list?: (kind: RoomKind, options: ListOptions) => Promise<Page<Room>> };
 }
 
-async function everyItem<T>(fetchPage: (options: ListOptions) => Promise<Page<T>>): Promise<T[]> {
-  const items: T[] = [];
-  let cursor: string | null = null;
-  do {
-    const page: Page<T> = await fetchPage({ limit: PAGE_LIMIT, cursor });
-    items.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor !== null);
-  return items;
+function everyItem<T>(fetchPage: (options: ListOptions) => Promise<Page<T>>): Promise<T[]> {
+  return listAll(fetchPage, PAGE_LIMIT);
 }
 
 /** `read`'s answer, or undefined when the side does not know the user or room. */

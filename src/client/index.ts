@@ -30,7 +30,7 @@ export {
   type TransportRequest,
   type TransportResponse,
 } from './imbridge-client.js';
-export { ImBridgeError, type ErrorBody, type ErrorCode } from '../spec/index.js';
+export { ImBridgeError, everyItem, listAll, type ErrorBody, type ErrorCode, type PageReader } from '../spec/index.js';
 
 /** What `createClient` uses unless told otherwise. */
 export const CLIENT_DEFAULTS = { timeoutMs: 10_000, retry: DEFAULT_RETRY, idempotencyKeys: true } as const;

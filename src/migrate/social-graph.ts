@@ -6,7 +6,7 @@
  */
 import { mapLimited } from '../runtime/index.js';
 import { withRetries } from './with-retries.js';
-import { isSupported, roomCapability, type Backend, type Block, type Friendship, type ListOptions, type Member, type Mute, type Page, type Room, type RoomKind, type User } from '../spec/index.js';
+import { isSupported, listAll, roomCapability, type Backend, type Block, type Friendship, type ListOptions, type Member, type Mute, type Page, type Room, type RoomKind, type User } from '../spec/index.js';
 
 export interface RoomSnapshot {
   room: Room;
@@ -32,16 +32,9 @@ export interface RoomId {
   id: string;
 }
 
-/** Every page of a list, in order. */
-export async function readAll<Item>(page: (options: ListOptions) => Promise<Page<Item>>): Promise<Item[]> {
-  const items: Item[] = [];
-  let cursor: string | null = null;
-  do {
-    const next: Page<Item> = await withRetries(() => page({ limit: 500, cursor }));
-    items.push(...next.items);
-    cursor = next.nextCursor;
-  } while (cursor !== null);
-  return items;
+/** Every page of a list, in order; a page the source answers retryable is read again. */
+export function readAll<Item>(page: (options: ListOptions) => Promise<Page<Item>>): Promise<Item[]> {
+  return listAll((options) => withRetries(() => page(options)));
 }
 
 /** The users of `backend`: `listed` when given (a `--users` file), else its enumeration. */

@@ -7,3 +7,4 @@ export * from './capabilities.js';
 export * from './errors.js';
 export * from './types.js';
 export * from './shared-state.js';
+export * from './every-item.js';
