@@ -9,17 +9,39 @@ import { InvalidArgumentError, ImBridgeError } from '../../../src/spec/index.js'
 import { sameSecret } from '../../../src/runtime/index.js';
 import type { CallbackRequest, IngestedChange, VendorCallbacks } from '../../../src/vendor-kit/index.js';
 
+/**
+ * `from` is `{appkey}_{uid}@easemob.com` in Agora's callbacks (the platform is Easemob's); a bare
+ * uid is taken as it is.
+ */
+function callbackUid(from: string, appkey: unknown): string {
+  let uid = from.replace(/@easemob\.com$/, '');
+  if (typeof appkey === 'string' && appkey !== '' && uid.startsWith(`${appkey}_`)) uid = uid.slice(appkey.length + 1);
+  return uid;
+}
+
+/**
+ * Roster operations (Easemob's callback page, NOTES.md "Callbacks"): `add` is a friend request a
+ * client sent (no callback reports a REST contact add); `accept` reaches the user who accepted
+ * (`to`) and `remote_accept` the requester for the same change, so only `accept` is taken;
+ * likewise `decline` and not `remote_decline`; `remove` (client, REST or console) ends the
+ * two-way contact; `ban` / `allow` add and remove a block-list entry.
+ */
 function rosterChanges(body: Record<string, unknown>): IngestedChange[] {
-  const { from, to } = body;
-  if (typeof from !== 'string' || from === '' || typeof to !== 'string' || to === '') throw new InvalidArgumentError('a roster callback names from and to');
+  const { to } = body;
+  if (typeof body.from !== 'string' || body.from === '' || typeof to !== 'string' || to === '') throw new InvalidArgumentError('a roster callback names from and to');
+  const from = callbackUid(body.from, body.appkey);
+  if (from === '') throw new InvalidArgumentError('a roster callback names from and to');
   const operation = (body.payload as { operation?: unknown } | undefined)?.operation;
   const time = typeof body.timestamp === 'number' ? new Date(body.timestamp).toISOString() : undefined;
   const at = time === undefined ? {} : { time };
   switch (operation) {
     case 'add':
+      return [{ type: 'friendRequest.added', target: { from, to }, actor: from, after: { from, to, status: 'pending' }, ...at }];
     case 'accept':
-      // Agora's contacts are two-way: an added contact lists both users.
-      return [{ type: 'friend.added', target: { uid: from, friend: to, mode: 'mutual' }, actor: from, after: { uid: from, friend: to }, ...at }];
+      // `to` accepted `from`'s request: Agora contacts are two-way, both lists now hold the other.
+      return [{ type: 'friend.added', target: { uid: to, friend: from, mode: 'mutual' }, actor: to, after: { uid: to, friend: from }, ...at }];
+    case 'decline':
+      return [{ type: 'friendRequest.rejected', target: { from, to }, actor: to, after: { from, to, status: 'rejected' }, ...at }];
     case 'remove':
       return [{ type: 'friend.deleted', target: { uid: from, friend: to, mode: 'mutual' }, actor: from, after: null, ...at }];
     case 'ban':

@@ -1,9 +1,10 @@
 /**
  * Agora Chat's post-delivery callbacks for contact (roster) changes (NOTES.md, "Callbacks"): a
- * JSON body with `callId` (`{appkey}_{uuid}`), `timestamp` (ms), `chat_type: "roster"`, `from`,
- * `to`, `payload.operation` (`add`, `remove`, `ban`, `allow`) and `security`, the MD5 of
- * `callId + secret + timestamp`. The fake sends one per contact or block-list change its REST
- * API makes (post-delivery callbacks cover REST calls as well as SDKs).
+ * JSON body with `callId` (`{appkey}_{uuid}`), `timestamp` (ms), `chat_type: "roster"`, `from`
+ * (`{appkey}_{uid}@easemob.com`), `to` (a bare uid), `payload.operation` and `security`, the MD5
+ * of `callId + secret + timestamp`. Of what the REST API does, the vendor reports a contact
+ * removal (`remove`) and block-list changes (`ban`, `allow`); a REST contact add has no callback
+ * (`add` is a client's friend request), so the fake sends none for it.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { AnsweredRequest, OutgoingCallback } from '../../../src/testing/index.js';
@@ -20,7 +21,7 @@ function roster(settings: AgoraCallbackSettings, from: string, to: string, opera
   const timestamp = settings.now();
   const security = createHash('md5').update(`${callId}${settings.secret}${timestamp}`).digest('hex');
   return {
-    body: { callId, eventType: 'chat', chat_type: 'roster', timestamp, appkey: settings.appKey, from, to, msg_id: randomUUID(), payload: { operation }, security },
+    body: { callId, eventType: 'chat', chat_type: 'roster', timestamp, appkey: settings.appKey, from: `${settings.appKey}_${from}@easemob.com`, to, msg_id: randomUUID(), payload: { operation }, security },
   };
 }
 
@@ -30,7 +31,6 @@ export function agoraCallbacks(settings: AgoraCallbackSettings): (answered: Answ
     const contact = /^\/users\/([^/]+)\/contacts\/users\/([^/]+)$/.exec(answered.path);
     if (contact) {
       const [owner, friend] = [decodeURIComponent(contact[1]!), decodeURIComponent(contact[2]!)];
-      if (answered.method === 'POST') return [roster(settings, owner, friend, 'add')];
       if (answered.method === 'DELETE') return [roster(settings, owner, friend, 'remove')];
     }
     const blocks = /^\/users\/([^/]+)\/blocks\/users$/.exec(answered.path);
