@@ -305,6 +305,10 @@ export function createApp(options: AppOptions): Express {
 
   app.get('/metrics', async (_request, response) => {
     locals(response).routeLabel = '/metrics';
+    // Series are labelled by backend, so a key limited to some backends would see the others' traffic.
+    if (!locals(response).caller!.backends.includes('*')) {
+      throw new ImBridgeError('FORBIDDEN_BACKEND', '/metrics covers every backend: it needs an API key allowed on all of them (backends: ["*"])');
+    }
     health.start();
     response.type(registry.contentType).send(await registry.metrics());
   });

@@ -237,11 +237,11 @@ export function buildOpenApiDocument(routes: readonly RouteDefinition[], options
       operationId: 'metrics',
       summary: 'Prometheus metrics',
       description:
-        'Prometheus text format: HTTP requests and latency by route, error answers by code (`imbridge_http_errors_total`), facade calls translated or passed through (`imbridge_facade_requests_total`), backend health from the background check (`imbridge_backend_up`), the backends\' own metrics, and the Node.js process. Needs a key when keys are configured.',
+        'Prometheus text format: HTTP requests and latency by route, error answers by code (`imbridge_http_errors_total`), facade calls translated or passed through (`imbridge_facade_requests_total`), backend health from the background check (`imbridge_backend_up`), the backends\' own metrics, and the Node.js process. Needs a key when keys are configured, one allowed on every backend (`backends: ["*"]`): the series name each backend, so a key limited to some would see the traffic of the others (403 FORBIDDEN_BACKEND).',
       tags: ['Meta'],
       responses: {
         200: { description: 'Prometheus text format', content: { 'text/plain': { schema: { type: 'string' }, example: 'imbridge_http_errors_total{method="GET",route="/v1/users/{uid}",status="404",code="USER_NOT_FOUND"} 3\n' } } },
-        ...metaErrors(['UNAUTHENTICATED']),
+        ...metaErrors(['UNAUTHENTICATED', 'FORBIDDEN_BACKEND']),
       },
     },
   };

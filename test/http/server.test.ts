@@ -66,6 +66,13 @@ describe('API keys and backend selection', () => {
     expect(metrics.text).toMatch(/imbridge_http_requests_total\{method="PUT",route="\/v1\/users\/\{uid\}",status="200",backend="local"\} 1/);
   });
 
+  it('/metrics needs a key allowed on every backend: its series name each one', async () => {
+    const limited = await agent.get('/metrics').set('Authorization', `Bearer ${LIMITED_KEY}`);
+    expect(limited.status).toBe(403);
+    expect(limited.body.error.code).toBe('FORBIDDEN_BACKEND');
+    expect(limited.text).not.toContain('imbridge_http_requests_total');
+  });
+
   it('echoes a client request id and generates one otherwise', async () => {
     const given = await agent.get('/healthz').set('X-Request-Id', 'trace-42');
     expect(given.headers['x-request-id']).toBe('trace-42');
