@@ -80,10 +80,12 @@ export function createProgram(done: (exitCode: number) => void): Command {
 
   program
     .command('conformance')
-    .description('run the conformance suite against a live deployment of one configured backend; exit 0 when nothing failed')
-    .option('--config <file>', 'config file (required)')
-    .option('--backend <name>', 'the backend to test (required)')
+    .description('run the conformance suite against a live deployment of one configured backend, or a running imbridge (--url); exit 0 when nothing failed')
+    .option('--config <file>', 'config file with the backend to test (or --url)')
+    .option('--url <url>', 'a running imbridge to test from outside, through its own API; its key from $IMBRIDGE_API_KEY')
+    .option('--backend <name>', 'the backend to test (required with --config; with --url, sent as X-IM-Backend)')
     .option('--report <file>', 'also write the report (Markdown) here')
+    .option('--junit <file>', 'also write the results as JUnit XML here (for CI test reports)')
     .option('--record <dir>', "keep every exchange with the vendor, one JSON file per facet, as the fake's replay fixtures")
     .option('--facet <name>', 'run only this facet (repeatable)', repeatable, [])
     .option('--rounds <n>', 'rounds of the concurrency facet')

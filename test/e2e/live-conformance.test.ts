@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { firstLine, runCli, runToExit } from '../support/spawn-imbridge.js';
+import { firstLine, runCli, runToExit, spawnServer, type SpawnedImbridge } from '../support/spawn-imbridge.js';
 import { parseFixture } from '../../src/testing/index.js';
 
 const directory = mkdtempSync(join(tmpdir(), 'imbridge-live-'));
@@ -62,4 +62,40 @@ describe('imbridge conformance', () => {
     expect(unknownFacet.code).toBe(2);
     expect(unknownFacet.stderr).toContain('no facet named "nope"');
   }, 60_000);
+});
+
+describe('imbridge conformance --url (a running imbridge, from outside)', () => {
+  const KEY = 'conformance-key-0123456789abcdef';
+  let server: SpawnedImbridge;
+
+  beforeAll(async () => {
+    const path = join(directory, 'served.yaml');
+    writeFileSync(path, `auth:\n  apiKeys:\n    - { key: "${KEY}", name: suite }\nbackends:\n  local: { vendor: native, store: { driver: memory } }\n`);
+    server = await spawnServer(['serve', '--config', path], { LOG_LEVEL: 'warn' });
+  }, 30_000);
+  afterAll(() => server?.stop());
+
+  it('checks writes through the deployment\'s own API, prints the table and writes JUnit XML, exits 0', async () => {
+    const junit = join(directory, 'results.xml');
+    const run = await runToExit(['conformance', '--url', server.url, '--facet', 'users', '--facet', 'blocks', '--junit', junit], { IMBRIDGE_API_KEY: KEY });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('checked through its own API');
+    const passed = Number(/\| users \| (\d+) \| 0 \| 0 \|/.exec(run.stdout)?.[1]);
+    expect(passed).toBeGreaterThan(3);
+    const xml = readFileSync(junit, 'utf8');
+    expect(xml).toMatch(/<testsuites name="imbridge conformance[^"]*" tests="\d+" failures="0"/);
+    expect(xml).toContain('<testsuite name="users"');
+    expect(xml).toContain('<testsuite name="blocks"');
+    expect(xml.match(/<testcase /g)?.length).toBe([...run.stdout.matchAll(/\| (?:users|blocks) \| (\d+) \| (\d+) \| (\d+) \|/g)].reduce((sum, row) => sum + Number(row[1]) + Number(row[2]) + Number(row[3]), 0));
+  }, 120_000);
+
+  it('exits 1 with the failures when the key is refused, and 2 for --url with --config or --record', async () => {
+    const refused = await runToExit(['conformance', '--url', server.url, '--facet', 'users'], { IMBRIDGE_API_KEY: 'wrong-key-0123456789abcdef' });
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain('## Failures');
+    expect(refused.stdout).toContain('the API key is not valid');
+    expect((await runToExit(['conformance', '--url', server.url, '--config', config('good')])).code).toBe(2);
+    expect((await runToExit(['conformance', '--url', server.url, '--record', directory])).code).toBe(2);
+    expect((await runToExit(['conformance', '--url', 'not a url'])).code).toBe(2);
+  }, 120_000);
 });

@@ -7,6 +7,7 @@
 import type { BackendConfig } from '../../config/config-types.js';
 import type { ChangeRecord } from '../../spec/index.js';
 import type { Backdoor } from '../backdoor.js';
+import { apiBackdoor } from '../api-backdoor.js';
 import { FACETS, connectHttpBackend, serveImbridge } from '../index.js';
 import type { ConformanceTarget, TargetFactory } from '../suite-context.js';
 import { CollectingRunner, type TestResult } from './collecting-runner.js';
@@ -61,32 +62,61 @@ export function facetNames(): string[] {
   return runner.facets();
 }
 
+/** What a run of the suite is told, whatever it is run against. */
+type RunOptions = Pick<LiveConformanceOptions, 'name' | 'facets' | 'skipFacets' | 'concurrencyRounds' | 'timeoutMs' | 'onResult'> & {
+  onTestStart?(facet: string, test: string): void;
+};
+
+async function runFacets(factory: TargetFactory, options: RunOptions): Promise<TestResult[]> {
+  const runner = new CollectingRunner();
+  const facetOptions = {
+    name: options.name,
+    statusFor: httpStatusForCode,
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    ...(options.concurrencyRounds !== undefined ? { concurrencyRounds: options.concurrencyRounds } : {}),
+  };
+  for (const facet of FACETS) facet(runner, factory, facetOptions);
+  const known = new Set(runner.facets());
+  for (const wanted of options.facets ?? []) {
+    if (!known.has(wanted)) throw new Error(`no facet named "${wanted}"; the facets are: ${[...known].join(', ')}`);
+  }
+  const only = new Set([...(options.facets ?? known)].filter((facet) => !options.skipFacets?.has(facet)));
+  return runner.run({
+    only,
+    hooks: {
+      ...(options.onTestStart ? { onTestStart: options.onTestStart } : {}),
+      ...(options.onResult ? { onResult: options.onResult } : {}),
+    },
+  });
+}
+
 export async function runLiveConformance(options: LiveConformanceOptions): Promise<LiveConformanceResult> {
   const recorder = options.record ? await startExchangeRecorder(String(options.block.baseUrl)) : undefined;
   try {
-    const runner = new CollectingRunner();
-    const factory = liveTarget(options, recorder);
-    const facetOptions = {
-      name: options.name,
-      statusFor: httpStatusForCode,
-      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
-      ...(options.concurrencyRounds !== undefined ? { concurrencyRounds: options.concurrencyRounds } : {}),
-    };
-    for (const facet of FACETS) facet(runner, factory, facetOptions);
-    const known = new Set(runner.facets());
-    for (const wanted of options.facets ?? []) {
-      if (!known.has(wanted)) throw new Error(`no facet named "${wanted}"; the facets are: ${[...known].join(', ')}`);
-    }
-    const only = new Set([...(options.facets ?? known)].filter((facet) => !options.skipFacets?.has(facet)));
-    const results = await runner.run({
-      only,
-      hooks: {
-        onTestStart: (facet, test) => recorder?.label(facet, test),
-        ...(options.onResult ? { onResult: options.onResult } : {}),
-      },
-    });
+    const results = await runFacets(liveTarget(options, recorder), { ...options, ...(recorder ? { onTestStart: (facet: string, test: string) => recorder.label(facet, test) } : {}) });
     return { results, exchanges: recorder?.exchanges ?? [] };
   } finally {
     await recorder?.close();
   }
+}
+
+export interface RemoteConformanceOptions extends RunOptions {
+  /** A running imbridge (any deployment): the suite's only way in, for writes and for reads. */
+  url: string;
+  apiKey?: string;
+  /** Sent as X-IM-Backend; absent = the deployment's default backend. */
+  backend?: string;
+}
+
+/**
+ * The suite against a running imbridge seen from outside: writes and their checks both go
+ * through its unified API (`apiBackdoor`), so a pass says the deployment answers consistently
+ * with the contract, not that the vendor stored what it answered.
+ */
+export async function runRemoteConformance(options: RemoteConformanceOptions): Promise<TestResult[]> {
+  const factory: TargetFactory = async () => {
+    const backend = await connectHttpBackend({ url: options.url, ...(options.apiKey ? { apiKey: options.apiKey } : {}), ...(options.backend ? { backend: options.backend } : {}) });
+    return { backend, backdoor: apiBackdoor(backend), close: () => backend.close() };
+  };
+  return runFacets(factory, options);
 }
