@@ -9,6 +9,13 @@ import { InvalidArgumentError, type ListOptions, type Page } from '../spec/index
 export const DEFAULT_PAGE_LIMIT = 100;
 export const MAX_PAGE_LIMIT = 500;
 
+/** A list's cursors change shape between versions (offsets became positions), so an old one is refused with what to do. */
+function unknownCursor(): InvalidArgumentError {
+  return new InvalidArgumentError('cursor is not one this server issued (cursors from before an upgrade are not kept either): read the list again from its start', {
+    details: { errors: [{ path: '/cursor', message: 'unknown cursor' }] },
+  });
+}
+
 export function encodeCursor(offset: number): string {
   return Buffer.from(`o:${offset}`, 'utf8').toString('base64url');
 }
@@ -17,7 +24,7 @@ export function encodeCursor(offset: number): string {
 export function decodeCursor(cursor: string | null | undefined): number {
   if (cursor === undefined || cursor === null || cursor === '') return 0;
   const match = /^o:(\d{1,9})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!match) throw new InvalidArgumentError('cursor is not one this server issued', { details: { errors: [{ path: '/cursor', message: 'unknown cursor' }] } });
+  if (!match) throw unknownCursor();
   return Number(match[1]);
 }
 
@@ -57,7 +64,7 @@ export function decodePositionCursor(cursor: string | null | undefined, shape: R
   const position = text.startsWith('p:') ? text.slice(2) : null;
   // Round-tripping rejects text that only decodes by base64's leniency (stray characters dropped).
   if (position === null || !shape.test(position) || encodePositionCursor(position) !== cursor) {
-    throw new InvalidArgumentError('cursor is not one this server issued', { details: { errors: [{ path: '/cursor', message: 'unknown cursor' }] } });
+    throw unknownCursor();
   }
   return position;
 }
