@@ -28,7 +28,7 @@ export interface ImbridgeConfig {
   /** Backends whose failure makes `/readyz` 503 (`backends.<name>.critical`); absent = the default backend only. */
   criticalBackends?: string[];
   /** What several instances share (idempotency keys, keyed locks, adapter state); absent: this process's memory. */
-  coordination?: { driver: 'memory' | 'postgres'; url?: string; pool?: { max?: number } };
+  coordination?: { driver: 'memory' | 'postgres' | 'redis'; url?: string; pool?: { max?: number }; prefix?: string };
   /** Webhooks, the outbox and vendor callbacks; absent = an in-memory outbox, no webhooks. */
   events?: EventsConfig;
 }

@@ -113,6 +113,9 @@ export function validateConfig(raw: unknown, environment: NodeJS.ProcessEnv = pr
         message = 'is required';
       } else if (error.keyword === 'enum') {
         message = `must be one of ${(error.params.allowedValues as unknown[]).join(', ')}`;
+      } else if (error.keyword === 'false schema') {
+        // A key the schema forbids in this branch (e.g. coordination.pool with the redis driver).
+        message = 'does not apply here (not a setting of this driver or kind)';
       }
       const line = `${path || '(root)'}: ${message}`;
       if (!seen.has(line)) problems.push(line);

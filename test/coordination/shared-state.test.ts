@@ -5,8 +5,9 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import pg from 'pg';
 import { MemorySharedState, type SharedState } from '../../src/runtime/index.js';
-import { PostgresSharedState } from '../../src/coordination/index.js';
+import { PostgresSharedState, RedisSharedState } from '../../src/coordination/index.js';
 import { migrateCoordination } from '../../src/coordination/postgres-coordination.js';
+import { connectRedis, type RedisClient } from '../../src/coordination/redis-coordination.js';
 import { createTestDatabase } from '../../src/testing/postgres-cluster.js';
 
 interface Subject {
@@ -91,6 +92,22 @@ sharedStateSuite('PostgreSQL', () => {
     async close() {
       await Promise.all(pools.map((pool) => pool.end()));
       await database?.drop();
+    },
+  };
+});
+
+sharedStateSuite('Redis', () => {
+  const clients: RedisClient[] = [];
+  return {
+    async make(clock) {
+      // Two connections, as two instances hold; a prefix of its own keeps the run apart from others.
+      const [first, second] = await Promise.all([connectRedis(inject('redisUrl')), connectRedis(inject('redisUrl'))]);
+      clients.push(first, second);
+      const prefix = `test-${Math.random().toString(36).slice(2)}:`;
+      return { one: new RedisSharedState(first, prefix, () => clock.now), two: new RedisSharedState(second, prefix, () => clock.now) };
+    },
+    async close() {
+      await Promise.all(clients.map((client) => client.close()));
     },
   };
 });

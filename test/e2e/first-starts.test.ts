@@ -69,4 +69,22 @@ describe('an unreachable PostgreSQL', () => {
     expect(output).toContain('coordination: cannot reach PostgreSQL at 127.0.0.1:1/imbridge');
     expect(output).not.toContain('s3cret');
   }, 60_000);
+
+  it('the same for a Redis coordination, and a url of the wrong kind is refused before any connection', async () => {
+    const config = join(directory, 'unreachable-redis.yaml');
+    writeFileSync(config, 'backends:\n  local: { vendor: native, store: { driver: memory } }\ncoordination: { driver: redis, url: "redis://imbridge:s3cret@127.0.0.1:1/0" }\n');
+    const result = await runToExit(['serve', '--config', config]);
+    expect(result.code).not.toBe(0);
+    const output = result.stdout + result.stderr;
+    expect(output).toContain('coordination: cannot reach Redis at 127.0.0.1:1/0');
+    expect(output).toContain('ECONNREFUSED');
+    expect(output).not.toContain('s3cret');
+
+    const wrong = join(directory, 'wrong-kind.yaml');
+    writeFileSync(wrong, 'backends:\n  local: { vendor: native, store: { driver: memory } }\ncoordination: { driver: redis, url: "postgres://127.0.0.1:1/imbridge", pool: { max: 3 } }\n');
+    const refused = await runToExit(['serve', '--config', wrong]);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stdout + refused.stderr).toContain('coordination.url: must match pattern "^rediss?://"');
+    expect(refused.stdout + refused.stderr).toContain('coordination.pool: does not apply here');
+  }, 60_000);
 });
