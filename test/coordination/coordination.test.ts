@@ -116,3 +116,26 @@ describe.each(Object.keys(drivers))('coordination on %s', (driver) => {
     expect(await Promise.race([one.run([a, b], async () => 'free'), sleep(2_000).then(() => 'still held')])).toBe('free');
   });
 });
+
+describe('a Redis lock whose instance died', () => {
+  it('frees itself once its lease runs out, and not before', async () => {
+    const [dying, living] = await Promise.all([connectRedis(inject('redisUrl')), connectRedis(inject('redisUrl'))]);
+    closers.push(() => living.close());
+    const prefix = `test-${Math.random().toString(36).slice(2)}:`;
+    const lock = key();
+    let entered!: () => void;
+    const inside = new Promise<void>((resolve) => (entered = resolve));
+    void new RedisKeyedLock(dying, { prefix, leaseMs: 300 }).run([lock], () => {
+      entered();
+      return new Promise(() => undefined);
+    });
+    await inside;
+    // The process is gone: its connection drops and nothing renews the lease any more.
+    dying.destroy();
+    const started = Date.now();
+    await new RedisKeyedLock(living, { prefix }).run([lock], async () => undefined);
+    const waited = Date.now() - started;
+    expect(waited).toBeGreaterThanOrEqual(150);
+    expect(waited).toBeLessThan(2_000);
+  });
+});
