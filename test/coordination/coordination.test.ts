@@ -29,6 +29,8 @@ const drivers: Record<string, () => Promise<Handles>> = {
   PostgreSQL: async () => {
     const database = await createTestDatabase(inject('postgresUrl'));
     const pools = [0, 1].map(() => new pg.Pool({ connectionString: database.url, max: 6 })) as [pg.Pool, pg.Pool];
+    // Dropping the database at the end ends what is still connected; that is not a test failure.
+    for (const pool of pools) pool.on('error', () => undefined);
     closers.push(() => database.drop(), () => Promise.all(pools.map((pool) => pool.end())).then(() => undefined));
     await migrateCoordination(pools[0]);
     return {
@@ -94,8 +96,14 @@ describe.each(Object.keys(drivers))('coordination on %s', (driver) => {
   it('a first call that never finishes (its instance died) is taken over once its lease ends', async () => {
     const [one, two] = handles.shortLease;
     const id = key();
-    void one.run('scope', id, {}, () => new Promise(() => undefined));
-    await sleep(20);
+    // Once its work has begun, the first call holds the key and never lets it go.
+    let begun!: () => void;
+    const started = new Promise<void>((resolve) => (begun = resolve));
+    void one.run('scope', id, {}, () => {
+      begun();
+      return new Promise(() => undefined);
+    });
+    await started;
     expect(await two.run('scope', id, {}, async () => ({ status: 201, body: 'taken over' }))).toEqual({ status: 201, body: 'taken over', replayed: false });
   });
 
