@@ -8,7 +8,7 @@
 import pg from 'pg';
 import { IdempotencyStore, MemoryKeyedLock, MemorySharedState, type Idempotency, type KeyedLock, type SharedState } from '../runtime/index.js';
 import { PostgresIdempotencyStore, PostgresKeyedLock, PostgresSharedState, migrateCoordination } from './postgres-coordination.js';
-import { RedisIdempotencyStore, RedisKeyedLock, RedisSharedState, connectRedis } from './redis-coordination.js';
+import { DEFAULT_REDIS_PREFIX, RedisIdempotencyStore, RedisKeyedLock, RedisSharedState, connectRedis } from './redis-coordination.js';
 
 export interface CoordinationConfig {
   driver: 'memory' | 'postgres' | 'redis';
@@ -45,7 +45,7 @@ function describeUrl(url: string, defaultPort: string): string {
 export async function createCoordination(config: CoordinationConfig = { driver: 'memory' }): Promise<Coordination> {
   if (config.driver === 'memory') return memoryCoordination();
   if (config.url === undefined) throw new Error(`coordination.url: the ${config.driver} driver needs a url`);
-  if (config.driver === 'redis') return redisCoordination(config.url, config.prefix ?? 'imbridge:');
+  if (config.driver === 'redis') return redisCoordination(config.url, config.prefix ?? DEFAULT_REDIS_PREFIX);
   // Locks hold a connection while their work runs; the default leaves room for many at once.
   const pool = new pg.Pool({ connectionString: config.url, max: config.pool?.max ?? 20, connectionTimeoutMillis: 10_000 });
   pool.on('error', () => undefined);

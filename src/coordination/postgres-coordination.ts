@@ -4,9 +4,9 @@
  * adapter state in a key-value table. An instance may die at any point: its advisory locks go
  * with its connections, and an idempotency key it left running is taken over once its lease ends.
  */
-import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { IdempotencyStore, MemoryKeyedLock, idempotencyMismatch, type Idempotency, type KeyedLock, type SharedState, type StoredAnswer } from '../runtime/index.js';
+import { IdempotencyStore, MemoryKeyedLock, idempotencyKeyHash, idempotencyMismatch, type Idempotency, type KeyedLock, type SharedState, type StoredAnswer } from '../runtime/index.js';
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS imbridge_idempotency (
@@ -46,8 +46,6 @@ export async function migrateCoordination(pool: pg.Pool): Promise<void> {
   }
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 export interface PostgresIdempotencyOptions {
   ttlMs?: number;
   /** How long a first call may run before another instance takes its key over (default 60 s). */
@@ -77,7 +75,7 @@ export class PostgresIdempotencyStore implements Idempotency {
   }
 
   async run(scope: string, key: string, body: unknown, work: () => Promise<StoredAnswer>): Promise<StoredAnswer & { replayed: boolean }> {
-    const id = createHash('sha256').update(`${scope}\u0000${key}`).digest('hex');
+    const id = idempotencyKeyHash(scope, key);
     const fingerprint = IdempotencyStore.fingerprint(body);
     await this.sweep();
     for (;;) {

@@ -8,9 +8,10 @@
  * A standalone server (or a Sentinel-managed primary) is assumed: the multi-key scripts do not
  * place their keys in one Redis Cluster slot.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createClient } from 'redis';
-import { IdempotencyStore, MemoryKeyedLock, idempotencyMismatch, type Idempotency, type KeyedLock, type SharedState, type StoredAnswer } from '../runtime/index.js';
+import { IdempotencyStore, MemoryKeyedLock, idempotencyKeyHash, idempotencyMismatch, type Idempotency, type KeyedLock, type SharedState, type StoredAnswer } from '../runtime/index.js';
 
 function newClient(url: string, connected: () => boolean) {
   return createClient({
@@ -25,7 +26,8 @@ function newClient(url: string, connected: () => boolean) {
 
 export type RedisClient = ReturnType<typeof newClient>;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** The default prefix of every key imbridge writes on a Redis server. */
+export const DEFAULT_REDIS_PREFIX = 'imbridge:';
 
 async function script(client: RedisClient, source: string, keys: string[], args: Array<string | number>): Promise<unknown> {
   return client.eval(source, { keys, arguments: args.map(String) });
@@ -100,7 +102,7 @@ return 1`;
 export class RedisSharedState implements SharedState {
   constructor(
     private readonly client: RedisClient,
-    private readonly prefix = 'imbridge:',
+    private readonly prefix = DEFAULT_REDIS_PREFIX,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -198,14 +200,14 @@ export class RedisIdempotencyStore implements Idempotency {
     private readonly client: RedisClient,
     options: RedisIdempotencyOptions = {},
   ) {
-    this.prefix = options.prefix ?? 'imbridge:';
+    this.prefix = options.prefix ?? DEFAULT_REDIS_PREFIX;
     this.ttlMs = options.ttlMs ?? 24 * 60 * 60 * 1000;
     this.leaseMs = options.leaseMs ?? 60_000;
     this.now = options.now ?? Date.now;
   }
 
   async run(scope: string, key: string, body: unknown, work: () => Promise<StoredAnswer>): Promise<StoredAnswer & { replayed: boolean }> {
-    const id = `${this.prefix}idempotency:${createHash('sha256').update(`${scope}\u0000${key}`).digest('hex')}`;
+    const id = `${this.prefix}idempotency:${idempotencyKeyHash(scope, key)}`;
     const fingerprint = IdempotencyStore.fingerprint(body);
     for (;;) {
       const [claimed, storedFingerprint, state, status, storedBody] = (await script(this.client, CLAIM_ANSWER, [id], [this.now(), this.leaseMs, this.ttlMs, fingerprint])) as [
@@ -274,7 +276,7 @@ export class RedisKeyedLock implements KeyedLock {
     private readonly client: RedisClient,
     options: RedisKeyedLockOptions = {},
   ) {
-    this.prefix = options.prefix ?? 'imbridge:';
+    this.prefix = options.prefix ?? DEFAULT_REDIS_PREFIX;
     this.leaseMs = options.leaseMs ?? 30_000;
   }
 

@@ -38,6 +38,11 @@ export interface Idempotency {
   run(scope: string, key: string, body: unknown, work: () => Promise<StoredAnswer>): Promise<StoredAnswer & { replayed: boolean }>;
 }
 
+/** A scope+key as a fixed-length id, for stores that keep it outside this process. */
+export function idempotencyKeyHash(scope: string, key: string): string {
+  return createHash('sha256').update(`${scope}\u0000${key}`).digest('hex');
+}
+
 export function idempotencyMismatch(): ConflictError {
   return new ConflictError('IDEMPOTENCY_MISMATCH', 'this Idempotency-Key was used before with a different request body');
 }

@@ -8,14 +8,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from './free-port.js';
 
 export interface RedisServer {
   url: string;
   stop(): Promise<void>;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function answersPing(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -38,6 +37,9 @@ export async function startRedisServer(binary = process.env.IMBRIDGE_REDIS_SERVE
   const directory = mkdtempSync(join(tmpdir(), 'imbridge-redis-'));
   const port = await freePort();
   const child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', directory], { stdio: ['ignore', 'ignore', 'pipe'] });
+  // Kept for the error below: redis-server says on stderr why it would not start.
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2_000)));
   let failure: Error | undefined;
   child.once('error', (error) => {
     failure = new Error(`cannot start ${binary} (${error.message}); install Redis (Debian: apt-get install redis-server) or set IMBRIDGE_TEST_REDIS_URL`);
@@ -45,7 +47,7 @@ export async function startRedisServer(binary = process.env.IMBRIDGE_REDIS_SERVE
   const deadline = Date.now() + 10_000;
   while (!(await answersPing(port))) {
     if (failure) throw failure;
-    if (child.exitCode !== null) throw new Error(`${binary} exited with code ${child.exitCode} before answering`);
+    if (child.exitCode !== null) throw new Error(`${binary} exited with code ${child.exitCode} before answering: ${stderr.trim()}`);
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`${binary} did not answer on 127.0.0.1:${port} within 10 s`);

@@ -47,44 +47,50 @@ describe(`${INSTANCES} simultaneous first starts on one new database`, () => {
   }, 120_000);
 });
 
+/** Starts imbridge on `yaml`, expects it to exit non-zero, and answers what it printed. */
+async function failedStart(name: string, yaml: string): Promise<string> {
+  const config = join(directory, `${name}.yaml`);
+  writeFileSync(config, yaml);
+  const result = await runToExit(['serve', '--config', config]);
+  expect(result.code).not.toBe(0);
+  return result.stdout + result.stderr;
+}
+
 describe('an unreachable PostgreSQL', () => {
   it('stops start-up with an error naming the store and the server, not the password', async () => {
-    const config = join(directory, 'unreachable.yaml');
     // Port 1 on loopback: nothing listens there.
-    writeFileSync(config, 'backends:\n  local: { vendor: native, store: { driver: postgres, url: "postgres://imbridge:s3cret@127.0.0.1:1/imbridge", pool: { connectionTimeoutMs: 2000 } } }\n');
-    const result = await runToExit(['serve', '--config', config]);
-    expect(result.code).not.toBe(0);
-    const output = result.stdout + result.stderr;
+    const output = await failedStart(
+      'unreachable',
+      'backends:\n  local: { vendor: native, store: { driver: postgres, url: "postgres://imbridge:s3cret@127.0.0.1:1/imbridge", pool: { connectionTimeoutMs: 2000 } } }\n',
+    );
     expect(output).toContain('backends.local: cannot open the PostgreSQL store at 127.0.0.1:1/imbridge');
     expect(output).toContain('ECONNREFUSED');
     expect(output).not.toContain('s3cret');
   }, 60_000);
 
   it('the same for coordination', async () => {
-    const config = join(directory, 'unreachable-coordination.yaml');
-    writeFileSync(config, 'backends:\n  local: { vendor: native, store: { driver: memory } }\ncoordination: { driver: postgres, url: "postgres://imbridge:s3cret@127.0.0.1:1/imbridge" }\n');
-    const result = await runToExit(['serve', '--config', config]);
-    expect(result.code).not.toBe(0);
-    const output = result.stdout + result.stderr;
+    const output = await failedStart(
+      'unreachable-coordination',
+      'backends:\n  local: { vendor: native, store: { driver: memory } }\ncoordination: { driver: postgres, url: "postgres://imbridge:s3cret@127.0.0.1:1/imbridge" }\n',
+    );
     expect(output).toContain('coordination: cannot reach PostgreSQL at 127.0.0.1:1/imbridge');
     expect(output).not.toContain('s3cret');
   }, 60_000);
 
   it('the same for a Redis coordination, and a url of the wrong kind is refused before any connection', async () => {
-    const config = join(directory, 'unreachable-redis.yaml');
-    writeFileSync(config, 'backends:\n  local: { vendor: native, store: { driver: memory } }\ncoordination: { driver: redis, url: "redis://imbridge:s3cret@127.0.0.1:1/0" }\n');
-    const result = await runToExit(['serve', '--config', config]);
-    expect(result.code).not.toBe(0);
-    const output = result.stdout + result.stderr;
+    const output = await failedStart(
+      'unreachable-redis',
+      'backends:\n  local: { vendor: native, store: { driver: memory } }\ncoordination: { driver: redis, url: "redis://imbridge:s3cret@127.0.0.1:1/0" }\n',
+    );
     expect(output).toContain('coordination: cannot reach Redis at 127.0.0.1:1/0');
     expect(output).toContain('ECONNREFUSED');
     expect(output).not.toContain('s3cret');
 
-    const wrong = join(directory, 'wrong-kind.yaml');
-    writeFileSync(wrong, 'backends:\n  local: { vendor: native, store: { driver: memory } }\ncoordination: { driver: redis, url: "postgres://127.0.0.1:1/imbridge", pool: { max: 3 } }\n');
-    const refused = await runToExit(['serve', '--config', wrong]);
-    expect(refused.code).not.toBe(0);
-    expect(refused.stdout + refused.stderr).toContain('coordination.url: must match pattern "^rediss?://"');
-    expect(refused.stdout + refused.stderr).toContain('coordination.pool: does not apply here');
+    const refused = await failedStart(
+      'wrong-kind',
+      'backends:\n  local: { vendor: native, store: { driver: memory } }\ncoordination: { driver: redis, url: "postgres://127.0.0.1:1/imbridge", pool: { max: 3 } }\n',
+    );
+    expect(refused).toContain('coordination.url: must match pattern "^rediss?://"');
+    expect(refused).toContain('coordination.pool: does not apply here');
   }, 60_000);
 });
