@@ -131,7 +131,8 @@ export class EventHub implements ChangeSink {
     if (!this.outbox.append(event, webhooks.map((webhook) => webhook.url), this.now())) return false;
     this.metrics.appended.inc({ source: event.source });
     for (const listener of [...this.listeners]) listener();
-    this.dispatcher.kick();
+    // No delivery was written when no webhook wants the event: nothing new can be due.
+    if (webhooks.length > 0) this.dispatcher.kick();
     return true;
   }
 }

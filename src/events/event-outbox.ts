@@ -77,8 +77,52 @@ interface DeliveryRow {
   body: string;
 }
 
+/** Events whose every delivery is done and that are older than the cut or beyond the newest `keep`. */
+const PRUNABLE =
+  "SELECT seq FROM events WHERE (created_ms < ? OR seq <= (SELECT MAX(seq) FROM events) - ?) AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_seq = events.seq AND d.status = 'pending')";
+
+/** The outbox's fixed statements, prepared once: appends and the dispatcher's reads run on every change. */
+function prepareStatements(database: Database.Database) {
+  return {
+    insertEvent: database.prepare('INSERT OR IGNORE INTO events (id, type, backend, users, body, created_ms) VALUES (?, ?, ?, ?, ?, ?)'),
+    insertDelivery: database.prepare("INSERT INTO deliveries (event_seq, webhook, order_key, status, next_ms) VALUES (?, ?, ?, 'pending', ?)"),
+    seqOf: database.prepare('SELECT seq FROM events WHERE id = ?'),
+    lastSeq: database.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM events'),
+    dueDeliveries: database.prepare(
+      `SELECT d.id AS delivery_id, d.webhook, d.order_key, d.attempts, d.first_attempt_ms, e.created_ms, e.body
+         FROM deliveries d JOIN events e ON e.seq = d.event_seq
+        WHERE d.status = 'pending' AND d.next_ms <= ?
+          AND d.event_seq = (SELECT MIN(d2.event_seq) FROM deliveries d2
+                              WHERE d2.webhook = d.webhook AND d2.order_key = d.order_key AND d2.status = 'pending')
+        ORDER BY d.event_seq LIMIT ?`,
+    ),
+    nextDue: database.prepare("SELECT MIN(next_ms) AS next FROM deliveries WHERE status = 'pending'"),
+    markDelivered: database.prepare(
+      "UPDATE deliveries SET status = 'delivered', attempts = attempts + 1, first_attempt_ms = COALESCE(first_attempt_ms, ?), finished_ms = ?, last_error = NULL WHERE id = ?",
+    ),
+    markDead: database.prepare(
+      "UPDATE deliveries SET status = 'dead', attempts = attempts + 1, first_attempt_ms = COALESCE(first_attempt_ms, ?), finished_ms = ?, last_error = ? WHERE id = ?",
+    ),
+    markRetry: database.prepare('UPDATE deliveries SET attempts = attempts + 1, first_attempt_ms = COALESCE(first_attempt_ms, ?), next_ms = ?, last_error = ? WHERE id = ?'),
+    dead: database.prepare(
+      `SELECT d.id, d.webhook, d.attempts, d.last_error, d.finished_ms, e.body FROM deliveries d JOIN events e ON e.seq = d.event_seq
+        WHERE d.status = 'dead' AND d.id > ? ORDER BY d.id LIMIT ?`,
+    ),
+    replay: database.prepare("UPDATE deliveries SET status = 'pending', attempts = 0, first_attempt_ms = NULL, next_ms = ?, finished_ms = NULL WHERE id = ? AND status = 'dead'"),
+    depth: database.prepare("SELECT COUNT(*) AS count FROM deliveries WHERE status = 'pending'"),
+    deadCount: database.prepare("SELECT COUNT(*) AS count FROM deliveries WHERE status = 'dead'"),
+    pruneDeliveries: database.prepare(`DELETE FROM deliveries WHERE event_seq IN (${PRUNABLE})`),
+    pruneEvents: database.prepare(`DELETE FROM events WHERE seq IN (${PRUNABLE})`),
+  };
+}
+
+type Statements = ReturnType<typeof prepareStatements>;
+
 export class EventOutbox {
   private readonly database: Database.Database;
+  private readonly statements: Statements;
+  private readonly appendTransaction: (event: ImbridgeEvent, webhooks: readonly string[], now: number) => boolean;
+  private readonly pruneTransaction: (beforeMs: number, keep: number) => number;
 
   /** `path` is a file, or `:memory:` for an outbox that lives as long as the process. */
   constructor(path: string) {
@@ -91,30 +135,34 @@ export class EventOutbox {
       this.database.pragma('busy_timeout = 5000');
     }
     this.database.exec(SCHEMA);
+    this.statements = prepareStatements(this.database);
+    // An append runs on every change a request makes: its transaction is built once too.
+    this.appendTransaction = this.database.transaction((event: ImbridgeEvent, webhooks: readonly string[], now: number) => {
+      const inserted = this.statements.insertEvent.run(event.id, event.type, event.backend, JSON.stringify(usersOf(event)), JSON.stringify(event), now);
+      if (inserted.changes === 0) return false;
+      const seq = Number(inserted.lastInsertRowid);
+      const orderKey = orderKeyOf(event);
+      for (const webhook of webhooks) this.statements.insertDelivery.run(seq, webhook, orderKey, now);
+      return true;
+    });
+    this.pruneTransaction = this.database.transaction((beforeMs: number, keep: number) => {
+      this.statements.pruneDeliveries.run(beforeMs, keep);
+      return this.statements.pruneEvents.run(beforeMs, keep).changes;
+    });
   }
 
   /** Appends `event` with a pending delivery per webhook; false (and nothing written) when its id is already here. */
   append(event: ImbridgeEvent, webhooks: readonly string[], now: number): boolean {
-    return this.database.transaction(() => {
-      const inserted = this.database
-        .prepare('INSERT OR IGNORE INTO events (id, type, backend, users, body, created_ms) VALUES (?, ?, ?, ?, ?, ?)')
-        .run(event.id, event.type, event.backend, JSON.stringify(usersOf(event)), JSON.stringify(event), now);
-      if (inserted.changes === 0) return false;
-      const seq = Number(inserted.lastInsertRowid);
-      const orderKey = orderKeyOf(event);
-      const insertDelivery = this.database.prepare("INSERT INTO deliveries (event_seq, webhook, order_key, status, next_ms) VALUES (?, ?, ?, 'pending', ?)");
-      for (const webhook of webhooks) insertDelivery.run(seq, webhook, orderKey, now);
-      return true;
-    })();
+    return this.appendTransaction(event, webhooks, now);
   }
 
   seqOf(id: string): number | undefined {
-    const row = this.database.prepare('SELECT seq FROM events WHERE id = ?').get(id) as { seq: number } | undefined;
+    const row = this.statements.seqOf.get(id) as { seq: number } | undefined;
     return row?.seq;
   }
 
   lastSeq(): number {
-    return (this.database.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM events').get() as { seq: number }).seq;
+    return (this.statements.lastSeq.get() as { seq: number }).seq;
   }
 
   /** Events after `afterSeq`, oldest first, that pass `filter`. */
@@ -143,16 +191,7 @@ export class EventOutbox {
    * once its retry time has come. `busy` order keys (being attempted right now) are skipped.
    */
   dueDeliveries(now: number, limit: number, busy: ReadonlySet<string>): DueDelivery[] {
-    const rows = this.database
-      .prepare(
-        `SELECT d.id AS delivery_id, d.webhook, d.order_key, d.attempts, d.first_attempt_ms, e.created_ms, e.body
-           FROM deliveries d JOIN events e ON e.seq = d.event_seq
-          WHERE d.status = 'pending' AND d.next_ms <= ?
-            AND d.event_seq = (SELECT MIN(d2.event_seq) FROM deliveries d2
-                                WHERE d2.webhook = d.webhook AND d2.order_key = d.order_key AND d2.status = 'pending')
-          ORDER BY d.event_seq LIMIT ?`,
-      )
-      .all(now, limit + busy.size) as DeliveryRow[];
+    const rows = this.statements.dueDeliveries.all(now, limit + busy.size) as DeliveryRow[];
     return rows
       .filter((row) => !busy.has(`${row.webhook}\n${row.order_key}`))
       .slice(0, limit)
@@ -169,37 +208,26 @@ export class EventOutbox {
 
   /** The earliest time a pending delivery is due, or undefined when none is pending. */
   nextDueMs(): number | undefined {
-    const row = this.database.prepare("SELECT MIN(next_ms) AS next FROM deliveries WHERE status = 'pending'").get() as { next: number | null };
+    const row = this.statements.nextDue.get() as { next: number | null };
     return row.next ?? undefined;
   }
 
   markDelivered(deliveryId: number, now: number): void {
-    this.database
-      .prepare("UPDATE deliveries SET status = 'delivered', attempts = attempts + 1, first_attempt_ms = COALESCE(first_attempt_ms, ?), finished_ms = ?, last_error = NULL WHERE id = ?")
-      .run(now, now, deliveryId);
+    this.statements.markDelivered.run(now, now, deliveryId);
   }
 
   /** Records a failed attempt: retried at `nextMs`, or dead-lettered when `nextMs` is null. */
   markFailed(deliveryId: number, error: string, nextMs: number | null, now: number): void {
     if (nextMs === null) {
-      this.database
-        .prepare("UPDATE deliveries SET status = 'dead', attempts = attempts + 1, first_attempt_ms = COALESCE(first_attempt_ms, ?), finished_ms = ?, last_error = ? WHERE id = ?")
-        .run(now, now, error, deliveryId);
+      this.statements.markDead.run(now, now, error, deliveryId);
     } else {
-      this.database
-        .prepare('UPDATE deliveries SET attempts = attempts + 1, first_attempt_ms = COALESCE(first_attempt_ms, ?), next_ms = ?, last_error = ? WHERE id = ?')
-        .run(now, nextMs, error, deliveryId);
+      this.statements.markRetry.run(now, nextMs, error, deliveryId);
     }
   }
 
   /** Dead-lettered deliveries, oldest first, after delivery id `afterId`. */
   dead(afterId: number, limit: number): DeadDelivery[] {
-    const rows = this.database
-      .prepare(
-        `SELECT d.id, d.webhook, d.attempts, d.last_error, d.finished_ms, e.body FROM deliveries d JOIN events e ON e.seq = d.event_seq
-          WHERE d.status = 'dead' AND d.id > ? ORDER BY d.id LIMIT ?`,
-      )
-      .all(afterId, limit) as Array<{ id: number; webhook: string; attempts: number; last_error: string | null; finished_ms: number; body: string }>;
+    const rows = this.statements.dead.all(afterId, limit) as Array<{ id: number; webhook: string; attempts: number; last_error: string | null; finished_ms: number; body: string }>;
     return rows.map((row) => ({
       id: row.id,
       webhook: webhookLabel(row.webhook),
@@ -212,20 +240,16 @@ export class EventOutbox {
 
   /** Puts a dead delivery back in the queue with a fresh retry window; false when `deliveryId` is not dead. */
   replay(deliveryId: number, now: number): boolean {
-    return (
-      this.database
-        .prepare("UPDATE deliveries SET status = 'pending', attempts = 0, first_attempt_ms = NULL, next_ms = ?, finished_ms = NULL WHERE id = ? AND status = 'dead'")
-        .run(now, deliveryId).changes > 0
-    );
+    return this.statements.replay.run(now, deliveryId).changes > 0;
   }
 
   /** Pending deliveries: the outbox depth. */
   depth(): number {
-    return (this.database.prepare("SELECT COUNT(*) AS count FROM deliveries WHERE status = 'pending'").get() as { count: number }).count;
+    return (this.statements.depth.get() as { count: number }).count;
   }
 
   deadCount(): number {
-    return (this.database.prepare("SELECT COUNT(*) AS count FROM deliveries WHERE status = 'dead'").get() as { count: number }).count;
+    return (this.statements.deadCount.get() as { count: number }).count;
   }
 
   /**
@@ -233,12 +257,7 @@ export class EventOutbox {
    * done (a pending one is never dropped; dead letters go with their event).
    */
   prune(beforeMs: number, keep = Number.MAX_SAFE_INTEGER): number {
-    return this.database.transaction(() => {
-      const old =
-        "SELECT seq FROM events WHERE (created_ms < ? OR seq <= (SELECT MAX(seq) FROM events) - ?) AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_seq = events.seq AND d.status = 'pending')";
-      this.database.prepare(`DELETE FROM deliveries WHERE event_seq IN (${old})`).run(beforeMs, keep);
-      return this.database.prepare(`DELETE FROM events WHERE seq IN (${old})`).run(beforeMs, keep).changes;
-    })();
+    return this.pruneTransaction(beforeMs, keep);
   }
 
   close(): void {
