@@ -1,5 +1,5 @@
 /**
- * The route table of `/v1`: one entry per operation of docs/api.md. Express routing, request
+ * The route table of `/v1`: one entry per operation of docs/api.md. Routing (route-matcher.ts), request
  * validation, capability checks, the 405 answer and the OpenAPI document are all generated from
  * this table, so they cannot disagree.
  */
