@@ -4,7 +4,7 @@
  * reachable from loopback only, and this check refuses any other peer as a second line.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Request } from 'express';
+import type { IncomingMessage } from 'node:http';
 import { ImBridgeError } from '../spec/index.js';
 import type { ApiKeyConfig } from '../config/config-types.js';
 
@@ -25,14 +25,14 @@ function isLoopbackAddress(address: string | undefined): boolean {
   return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
 }
 
-export function authenticate(request: Request, apiKeys: readonly ApiKeyConfig[]): Caller {
+export function authenticate(request: IncomingMessage, apiKeys: readonly ApiKeyConfig[]): Caller {
   if (apiKeys.length === 0) {
     if (!isLoopbackAddress(request.socket.remoteAddress)) {
       throw new ImBridgeError('UNAUTHENTICATED', 'no API keys are configured, so only loopback clients are served');
     }
     return { name: 'loopback', identity: 'loopback', backends: ['*'] };
   }
-  const header = request.get('authorization') ?? '';
+  const header = request.headers.authorization ?? '';
   const match = /^Bearer\s+(.+)$/i.exec(header);
   if (!match) throw new ImBridgeError('UNAUTHENTICATED', 'send the API key as "Authorization: Bearer <key>"');
   const offeredKey = match[1]!.trim();

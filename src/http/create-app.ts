@@ -6,6 +6,8 @@
  * credentials) → auth → the other `/v1` routes → 404/405 → the one error handler.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { parse as parseQueryString } from 'node:querystring';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
@@ -19,7 +21,7 @@ import {
   type Backend,
   type CapabilityDocument,
 } from '../spec/index.js';
-import { IdempotencyStore, guardBackend, isTraceparent, runInRequestContext, type Idempotency, type KeyedLock } from '../runtime/index.js';
+import { IdempotencyStore, guardBackend, isTraceparent, runInCallScope, runInRequestContext, type Idempotency, type KeyedLock, type RequestContext } from '../runtime/index.js';
 import { facadeOutcomeOf, facadeRouteOf } from '../facade-kit/index.js';
 import type { ImbridgeConfig } from '../config/config-types.js';
 import { apiSchema, definitionValidator, type ErrorObject } from '../schemas/load-schemas.js';
@@ -30,7 +32,7 @@ import { mountDocs } from './docs-page.js';
 import { MAX_JSON_DEPTH, jsonShapeProblem } from './check-json-shape.js';
 import { mountCompat } from './mount-compat.js';
 import { registerBackendMetrics } from './backend-metrics.js';
-import { serverTiming } from './server-timing.js';
+import { createServerTiming } from './server-timing.js';
 import { registerVendorCallMetrics } from '../runtime/vendor-call-metrics.js';
 import { ROUTES, roomKindOf, type HandlerContext, type RouteDefinition } from './routes.js';
 import { RouteMatcher, type RouteMatch } from './route-matcher.js';
@@ -75,8 +77,34 @@ function isClientBodyError(error: unknown): error is Error & { status: number } 
   return typeof status === 'number' && status >= 400 && status < 500 && expose === true;
 }
 
-function locals(response: Response): Locals {
-  return response.locals as Locals;
+/** What the operations' lane and express both read and write per request (express's `res.locals`). */
+type AnsweringResponse = ServerResponse & { locals?: Locals };
+/** A request as the operations' lane sees it: body-parser leaves the parsed body on it. */
+type OperationRequest = IncomingMessage & { body?: unknown };
+
+function locals(response: ServerResponse): Locals {
+  const answering = response as AnsweringResponse;
+  return (answering.locals ??= Object.create(null) as Locals);
+}
+
+/** The path of a request URL without its query (what express calls `req.path` for origin-form URLs). */
+function pathnameOf(url: string): string {
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+}
+
+function headerOf(request: IncomingMessage, name: string): string | undefined {
+  const value = request.headers[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** A JSON answer written as express's `res.json` writes it, without express's response helpers. */
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  response.statusCode = status;
+  response.setHeader('Content-Type', 'application/json; charset=utf-8');
+  response.setHeader('Content-Length', Buffer.byteLength(text));
+  response.end(text);
 }
 
 /** ajv errors as the envelope's `details.errors`, and whether they are all ID-rule breaks. */
@@ -145,7 +173,14 @@ function integerQueryFields(definition: string): string[] {
     .map(([name]) => name);
 }
 
-export function createApp(options: AppOptions): Express {
+/** The server's request listener, and what start-up and shutdown reach inside it. */
+export interface ImbridgeApp {
+  listener: RequestListener;
+  metricsRegistry: Registry;
+  healthMonitor: HealthMonitor;
+}
+
+export function createApp(options: AppOptions): ImbridgeApp {
   const { config, logger } = options;
   // Every caller below (routes and facades) gets the contract's rules from the guard, once.
   const backends = new Map([...options.backends].map(([name, backend]) => [name, guardBackend(backend, options.lock ? { lock: options.lock } : {})] as const));
@@ -200,17 +235,16 @@ export function createApp(options: AppOptions): Express {
     },
   });
   registerVendorCallMetrics(registry);
-  // First in the chain: the split it reports covers everything after it.
-  app.use(serverTiming(registry));
+  const timing = createServerTiming(registry);
   const events = options.events ?? createEventHub(undefined, logger);
   events.registerMetricsIn(registry);
-  const label = (response: Response, route: string) => {
+  const label = (response: ServerResponse, route: string) => {
     locals(response).routeLabel = route;
   };
 
   // ---- the steps of every /v1 request, used by the operations' path below and by /v1/capabilities
-  const selectBackend = (request: Request, response: Response) => {
-    const name = request.get('x-im-backend') ?? config.defaultBackend;
+  const selectBackend = (request: IncomingMessage, response: ServerResponse) => {
+    const name = headerOf(request, 'x-im-backend') ?? config.defaultBackend;
     const backend = backends.get(name);
     if (!backend) throw new NotFoundError('BACKEND_NOT_FOUND', `no backend named "${name}" is configured`, { details: { backend: name } });
     const caller = locals(response).caller!;
@@ -221,8 +255,8 @@ export function createApp(options: AppOptions): Express {
   };
   const parseJson = express.json({ limit: config.server.bodyLimitBytes, strict: false, type: ['application/json', 'application/*+json'] });
   // Before anything recursive (cloning, validation) sees the input.
-  const checkShape = (request: Request) => {
-    const problem = jsonShapeProblem(request.body) ?? jsonShapeProblem(request.query);
+  const checkShape = (body: unknown, query: unknown) => {
+    const problem = jsonShapeProblem(body) ?? jsonShapeProblem(query);
     if (problem?.kind === 'depth') {
       throw new InvalidArgumentError(`the request nests deeper than ${MAX_JSON_DEPTH} levels`, { details: { errors: [{ path: problem.path, message: 'too deep' }] } });
     }
@@ -234,25 +268,32 @@ export function createApp(options: AppOptions): Express {
   };
 
   // ---- request id, metrics and the access log
-  app.use((request: Request, response: Response, next: NextFunction) => {
-    const offered = request.get('x-request-id');
+  /**
+   * Opens a request: its id (the caller's when usable), its trace, and on finish its metrics and
+   * its access log line. Every request goes through here, on either path.
+   */
+  const beginRequest = (request: IncomingMessage, response: ServerResponse): RequestContext => {
+    const offered = headerOf(request, 'x-request-id');
     const requestId = offered !== undefined && REQUEST_ID_PATTERN.test(offered) ? offered : randomUUID();
     locals(response).requestId = requestId;
     response.setHeader('X-Request-Id', requestId);
-    const traceparent = childTraceparent(request.get('traceparent'));
+    const traceparent = childTraceparent(headerOf(request, 'traceparent'));
     const started = process.hrtime.bigint();
     response.on('finish', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const route = locals(response).routeLabel ?? 'unmatched';
-      requestsTotal.inc({ method: request.method, route, status: response.statusCode, backend: locals(response).backend?.name ?? '' });
-      requestSeconds.observe({ method: request.method, route }, seconds);
+      const method = request.method ?? '';
+      requestsTotal.inc({ method, route, status: response.statusCode, backend: locals(response).backend?.name ?? '' });
+      requestSeconds.observe({ method, route }, seconds);
       const code = locals(response).errorCode;
-      if (code !== undefined) errorsTotal.inc({ method: request.method, route, status: response.statusCode, code });
+      if (code !== undefined) errorsTotal.inc({ method, route, status: response.statusCode, code });
+      const path = pathnameOf(request.url ?? '/');
       const vendor = locals(response).facadeVendor;
       let facade: { outcome: string; facadeRoute: string } | undefined;
       if (vendor !== undefined) {
-        const outcome = facadeOutcomeOf(request, response);
-        let facadeRoute = outcome === 'translated' ? (facadeRouteOf(request) ?? 'unknown') : pathLabel(request.path);
+        // Facade requests are express's: its request and response.
+        const outcome = facadeOutcomeOf(request as Request, response as Response);
+        let facadeRoute = outcome === 'translated' ? (facadeRouteOf(request as Request) ?? 'unknown') : pathLabel(path);
         // A vendor path the facade does not know is the caller's choice: bound what it can add.
         if (!facadeRouteLabels.has(`${vendor} ${facadeRoute}`)) {
           if (facadeRouteLabels.size >= 500) facadeRoute = 'other';
@@ -265,8 +306,8 @@ export function createApp(options: AppOptions): Express {
       logger.info(
         {
           requestId,
-          method: request.method,
-          path: request.path,
+          method,
+          path,
           route,
           status: response.statusCode,
           ...(code !== undefined ? { code } : {}),
@@ -278,20 +319,29 @@ export function createApp(options: AppOptions): Express {
         'request',
       );
     });
-    // Everything this request does, vendor calls included, can name it (src/runtime/request-context.ts).
-    runInRequestContext({ requestId, ...(traceparent !== undefined ? { traceparent } : {}) }, next);
-  });
+    return { requestId, ...(traceparent !== undefined ? { traceparent } : {}) };
+  };
+  /**
+   * Runs `work` inside the request's scopes: the Server-Timing split covers everything after this
+   * point, and everything the request does, vendor calls included, can name it
+   * (src/runtime/request-context.ts).
+   */
+  const withinRequest = (request: IncomingMessage, response: ServerResponse, work: () => void) => {
+    const scope = timing(response);
+    const context = beginRequest(request, response);
+    runInCallScope(scope, () => runInRequestContext(context, work));
+  };
+  app.use((request: Request, response: Response, next: NextFunction) => withinRequest(request, response, next));
 
   // ---- the unified operations
   const checks = new Map(
     ROUTES.map((route) => [route, { validateBody: definitionValidator(route.body, 'body'), validateQuery: definitionValidator(route.query, 'query'), integerFields: integerQueryFields(route.query) }] as const),
   );
-  const unified = async ({ route, path, params }: RouteMatch, request: Request, response: Response) => {
+  const unified = async ({ route, path, params }: RouteMatch, request: OperationRequest, response: ServerResponse, parsedQuery: Record<string, unknown>) => {
     const { validateBody, validateQuery, integerFields } = checks.get(route)!;
     locals(response).routeLabel = route.path;
     locals(response).route = route;
     const backend = locals(response).backend!;
-    request.params = params;
     for (const name of route.idParams) {
       const value = params[name]!;
       if (!ID_PATTERN.test(value)) throw new InvalidIdError(`path parameter ${name} "${value}" breaks the ID rule: ${UNIFIED_ID_RULE.description}`, { details: { field: name } });
@@ -300,7 +350,7 @@ export function createApp(options: AppOptions): Express {
     const kind = roomKindOf(segment);
     const room = kind === undefined ? null : { kind, id: params.id ?? '' };
 
-    const query: Record<string, unknown> = { ...(request.query as Record<string, unknown>) };
+    const query: Record<string, unknown> = { ...parsedQuery };
     // Coercion would take whatever Number() takes (`0x10`, ` 1`, `1e1`); a count is decimal digits.
     const notDecimal = integerFields.filter((field) => typeof query[field] === 'string' && !/^\d+$/.test(query[field] as string));
     if (notDecimal.length > 0) {
@@ -325,40 +375,79 @@ export function createApp(options: AppOptions): Express {
     route.checkInput?.(context);
 
     const execute = async () => ({ status: route.status, body: (await route.handle(context)) ?? null });
-    const key = route.idempotent ? request.get('idempotency-key') : undefined;
+    const key = route.idempotent ? headerOf(request, 'idempotency-key') : undefined;
     let answer: { status: number; body: unknown };
     if (key !== undefined) {
       if (key.length < 1 || key.length > 255) throw new InvalidArgumentError('Idempotency-Key must be 1–255 characters');
-      const scope = `${locals(response).caller!.identity}|${backend.name}|${route.method} ${request.path}`;
+      const scope = `${locals(response).caller!.identity}|${backend.name}|${route.method} ${pathnameOf(request.url ?? '/')}`;
       const result = await idempotency.run(scope, key, body, execute);
       if (result.replayed) response.setHeader('Idempotent-Replayed', 'true');
       answer = result;
     } else {
       answer = await execute();
     }
-    if (answer.status === 204) response.status(204).end();
-    else response.status(answer.status).json(answer.body);
+    if (answer.status === 204) {
+      response.statusCode = 204;
+      response.end();
+    } else {
+      sendJson(response, answer.status, answer.body);
+    }
   };
-  // An operation is found in one lookup (src/http/route-matcher.ts) and taken through its steps
-  // here, ahead of the meta, docs, facade and callback routes it cannot collide with: walking an
-  // express layer per step and per route was a third of a native read's CPU.
-  const matcher = new RouteMatcher(ROUTES);
-  app.use((request: Request, response: Response, next: NextFunction) => {
-    const found = matcher.match(request.method, request.path);
-    if (!found) return next();
-    locals(response).caller = authenticate(request, config.auth.apiKeys);
-    selectBackend(request, response);
-    parseJson(request, response, (error?: unknown) => {
-      if (error) return next(error);
-      try {
-        checkShape(request);
-      } catch (problem) {
-        return next(problem);
-      }
-      unified(found, request, response).catch(next);
-    });
-  });
+  /** Every error answer, of either path: the unified envelope, with the status the error maps to. */
+  const answerError = (error: unknown, request: IncomingMessage, response: ServerResponse): void => {
+    let unified: ImBridgeError;
+    if (error instanceof ImBridgeError) {
+      unified = error;
+    } else if (error instanceof URIError) {
+      // A path parameter did not percent-decode: the id is not even text.
+      unified = new InvalidIdError('a path parameter is not valid percent-encoded UTF-8');
+    } else if (typeof error === 'object' && error !== null && 'type' in error && typeof (error as { type: unknown }).type === 'string') {
+      // body-parser's errors carry a `type`; all of them are the client's doing.
+      const type = (error as { type: string }).type;
+      unified =
+        type === 'entity.too.large'
+          ? new ImBridgeError('PAYLOAD_TOO_LARGE', `the request body exceeds ${config.server.bodyLimitBytes} bytes`)
+          : new InvalidArgumentError(type === 'entity.parse.failed' ? 'the request body is not valid JSON' : `the request body cannot be read (${type})`);
+    } else if (isClientBodyError(error)) {
+      // A body its Content-Encoding does not decode: body-parser passes zlib's error on, a 400 without a type.
+      unified = new InvalidArgumentError(`the request body cannot be decoded as its Content-Encoding says (${error.message})`);
+    } else {
+      logger.error({ requestId: locals(response).requestId, err: error, path: pathnameOf(request.url ?? '/') }, 'unexpected error');
+      unified = new ImBridgeError('INTERNAL', 'an unexpected error occurred inside imbridge; the request id identifies it in the log');
+    }
+    const status = httpStatusFor(unified, { friendshipEntry: locals(response).route?.friendshipEntry === true });
+    locals(response).errorCode = unified.code;
+    if (status >= 500) logger.warn({ requestId: locals(response).requestId, code: unified.code, upstream: unified.upstream, message: unified.message }, 'request failed');
+    if (unified.retryAfterSeconds !== undefined) response.setHeader('Retry-After', String(unified.retryAfterSeconds));
+    if (response.headersSent) return;
+    sendJson(response, status, { error: toErrorBody(unified) });
+  };
 
+  // An operation is found in one lookup (src/http/route-matcher.ts) and taken through its steps
+  // by the server's listener itself, outside express: express's per-request work (its request and
+  // response prototypes, a layer per route and step) cost more than the whole operation.
+  const matcher = new RouteMatcher(ROUTES);
+  const operation = (found: RouteMatch, request: OperationRequest, response: ServerResponse) => {
+    const failed = (error: unknown) => answerError(error, request, response);
+    try {
+      locals(response).caller = authenticate(request, config.auth.apiKeys);
+      selectBackend(request, response);
+    } catch (error) {
+      return failed(error);
+    }
+    parseJson(request as Request, response as Response, (error?: unknown) => {
+      if (error) return failed(error);
+      try {
+        const url = request.url ?? '/';
+        const mark = url.indexOf('?');
+        const query = (mark === -1 ? Object.create(null) : parseQueryString(url.slice(mark + 1))) as Record<string, unknown>;
+        checkShape(request.body, query);
+        unified(found, request, response, query).catch(failed);
+      } catch (problem) {
+        failed(problem);
+      }
+    });
+  };
 
   // ---- meta routes that need no credentials
   app.get('/healthz', (_request, response) => {
@@ -433,7 +522,7 @@ export function createApp(options: AppOptions): Express {
   });
   app.use('/v1', parseJson);
   app.use('/v1', (request: Request, _response: Response, next: NextFunction) => {
-    checkShape(request);
+    checkShape(request.body, request.query);
     next();
   });
 
@@ -463,37 +552,21 @@ export function createApp(options: AppOptions): Express {
     throw new NotFoundError('NOT_FOUND', `no route ${request.method} ${request.path}`);
   });
 
-  // ---- the one error handler
-  app.use((error: unknown, request: Request, response: Response, _next: NextFunction) => {
-    let unified: ImBridgeError;
-    if (error instanceof ImBridgeError) {
-      unified = error;
-    } else if (error instanceof URIError) {
-      // express could not percent-decode a path parameter: the id is not even text.
-      unified = new InvalidIdError('a path parameter is not valid percent-encoded UTF-8');
-    } else if (typeof error === 'object' && error !== null && 'type' in error && typeof (error as { type: unknown }).type === 'string') {
-      // body-parser's errors carry a `type`; all of them are the client's doing.
-      const type = (error as { type: string }).type;
-      unified =
-        type === 'entity.too.large'
-          ? new ImBridgeError('PAYLOAD_TOO_LARGE', `the request body exceeds ${config.server.bodyLimitBytes} bytes`)
-          : new InvalidArgumentError(type === 'entity.parse.failed' ? 'the request body is not valid JSON' : `the request body cannot be read (${type})`);
-    } else if (isClientBodyError(error)) {
-      // A body its Content-Encoding does not decode: body-parser passes zlib's error on, a 400 without a type.
-      unified = new InvalidArgumentError(`the request body cannot be decoded as its Content-Encoding says (${error.message})`);
-    } else {
-      logger.error({ requestId: locals(response).requestId, err: error, path: request.path }, 'unexpected error');
-      unified = new ImBridgeError('INTERNAL', 'an unexpected error occurred inside imbridge; the request id identifies it in the log');
-    }
-    const status = httpStatusFor(unified, { friendshipEntry: locals(response).route?.friendshipEntry === true });
-    locals(response).errorCode = unified.code;
-    if (status >= 500) logger.warn({ requestId: locals(response).requestId, code: unified.code, upstream: unified.upstream, message: unified.message }, 'request failed');
-    if (unified.retryAfterSeconds !== undefined) response.setHeader('Retry-After', String(unified.retryAfterSeconds));
-    if (response.headersSent) return;
-    response.status(status).json({ error: toErrorBody(unified) });
-  });
+  // ---- the one error handler (answerError, above, for both paths)
+  app.use((error: unknown, request: Request, response: Response, _next: NextFunction) => answerError(error, request, response));
 
-  (app as Express & { metricsRegistry?: Registry }).metricsRegistry = registry;
-  (app as Express & { healthMonitor?: HealthMonitor }).healthMonitor = health;
-  return app;
+  const listener: RequestListener = (request, response) => {
+    const url = request.url ?? '/';
+    let found: RouteMatch | undefined;
+    try {
+      // Origin-form URLs only: any other form is express's to parse.
+      found = url.startsWith('/') ? matcher.match(request.method ?? '', pathnameOf(url)) : undefined;
+    } catch (error) {
+      // An operation's path whose parameter does not percent-decode.
+      return withinRequest(request, response, () => answerError(error, request, response));
+    }
+    if (found) withinRequest(request, response, () => operation(found, request, response));
+    else app(request, response);
+  };
+  return { listener, metricsRegistry: registry, healthMonitor: health };
 }

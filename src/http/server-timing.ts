@@ -7,9 +7,9 @@
  * The request's `VendorTime` travels in the call scope: the vendor HTTP client adds each attempt
  * to it, and the facades' pass-through adds its upstream leg.
  */
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import { Histogram, type Registry } from 'prom-client';
-import { VendorTime, runInCallScope, type CallScope } from '../runtime/index.js';
+import { VendorTime, type CallScope } from '../runtime/index.js';
 
 interface TimingLocals {
   routeLabel?: string;
@@ -29,7 +29,11 @@ export function serverTimingValue(vendorTime: VendorTime, totalMs: number): stri
   return `upstream;dur=${formatMs(upstream)};desc="${calls} call${calls === 1 ? '' : 's'}", imbridge;dur=${formatMs(Math.max(0, totalMs - upstream))}`;
 }
 
-export function serverTiming(registry: Registry): RequestHandler {
+/**
+ * The timing of every response: call the returned function as a request begins, and run the
+ * request inside the call scope it returns (runInCallScope) so vendor calls add to its time.
+ */
+export function createServerTiming(registry: Registry): (response: ServerResponse) => CallScope {
   const upstreamSeconds = new Histogram({
     name: 'imbridge_http_upstream_duration_seconds',
     help: 'Time each HTTP request spent waiting on vendor calls (parallel calls counted once), by backend and route pattern',
@@ -45,24 +49,24 @@ export function serverTiming(registry: Registry): RequestHandler {
     registers: [registry],
   });
 
-  return (request: Request, response: Response, next: NextFunction) => {
+  return (response: ServerResponse) => {
     const started = performance.now();
     const vendorTime = new VendorTime();
     const scope: CallScope = { vendorTime };
     const writeHead = response.writeHead;
     // Patched on the instance: the headers are written by express, by the pass-through proxy or
     // by Node itself (an implicit header), and each of these goes through writeHead.
-    response.writeHead = function (this: Response, ...args: unknown[]) {
+    response.writeHead = function (this: ServerResponse, ...args: unknown[]) {
       if (!this.headersSent) this.setHeader('Server-Timing', serverTimingValue(vendorTime, performance.now() - started));
-      return (writeHead as (...inner: unknown[]) => Response).apply(this, args);
-    } as Response['writeHead'];
+      return (writeHead as (...inner: unknown[]) => ServerResponse).apply(this, args);
+    } as ServerResponse['writeHead'];
     response.on('finish', () => {
-      const locals = response.locals as TimingLocals;
+      const locals = (response as ServerResponse & { locals?: TimingLocals }).locals ?? {};
       const labels = { backend: locals.backend?.name ?? '', route: locals.routeLabel ?? 'unmatched' };
       const upstream = vendorTime.milliseconds();
       upstreamSeconds.observe(labels, upstream / 1000);
       overheadSeconds.observe(labels, Math.max(0, performance.now() - started - upstream) / 1000);
     });
-    runInCallScope(scope, next);
+    return scope;
   };
 }

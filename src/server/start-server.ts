@@ -89,7 +89,7 @@ export async function startServer(config: ImbridgeConfig, options: StartOptions 
   const limits: ServerLimits = { ...SERVER_LIMITS, ...options.limits };
   const server = await new Promise<Server>((resolve, reject) => {
     const { maxConnections, ...httpOptions } = limits;
-    const listening = createServer(httpOptions, app);
+    const listening = createServer(httpOptions, app.listener);
     listening.maxConnections = maxConnections;
     listening.on('clientError', (error: Error & { code?: string }, socket: Duplex) => answerClientError(limits, error, socket));
     listening.once('error', reject);
@@ -130,7 +130,7 @@ export async function startServer(config: ImbridgeConfig, options: StartOptions 
           clearInterval(idle);
         });
       });
-      (app as { healthMonitor?: { stop(): void } }).healthMonitor?.stop();
+      app.healthMonitor.stop();
       await Promise.all([...backends.values()].map((backend) => backend.close()));
       await coordination.close();
       await events.close();
