@@ -41,6 +41,11 @@ export function verifyToken(token: string, secret: string, nowSeconds: number): 
   const expected = signature(`${parts[0]}.${parts[1]}`, secret);
   const given = Buffer.from(parts[2]!, 'base64url');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new WireError(1505, 'signature is invalid');
+  return checkTokenTimes(claims, nowSeconds);
+}
+
+/** The claims when the token is within its validity window at `nowSeconds`, else the server's error. */
+export function checkTokenTimes(claims: TokenClaims, nowSeconds: number): TokenClaims {
   if (typeof claims.exp === 'number' && claims.exp < nowSeconds) throw new WireError(1501, 'token is expired');
   if (typeof claims.nbf === 'number' && claims.nbf > nowSeconds) throw new WireError(1504, 'token is not valid yet');
   return claims;

@@ -7,6 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFake, type RunningOpenImFake } from '../../fake/index.js';
 import { signToken, verifyToken } from '../../protocol/jwt.js';
+import { checkToken, credentialsOf } from '../../facade/auth.js';
+import { WireError } from '../../protocol/wire.js';
 import type { RunningImbridge } from '../../../../src/server/start-server.js';
 import { SECRET, adminToken, post, randomSuffix, startImbridge, type OpenImAnswer, type Target } from './harness.js';
 
@@ -81,6 +83,26 @@ describe('openim facade auth and pass-through', () => {
     }
     // A refused pass-through never reached the upstream.
     expect(upstream.control.requestsTo('POST /msg/clear_conversation_msg')).toHaveLength(0);
+  });
+
+  it('a token accepted once (and kept as verified) is still refused 1501 once it expires, and 1504 before its nbf', () => {
+    const credentials = credentialsOf({ secret: SECRET });
+    const now = 1_800_000_000;
+    const token = signToken({ UserID: 'imAdmin', PlatformID: 10, exp: now + 60, nbf: now - 1, iat: now }, SECRET);
+    expect(checkToken(credentials, token, now * 1000)).toBe('imAdmin');
+    expect(checkToken(credentials, token, (now + 30) * 1000)).toBe('imAdmin');
+    const codeAt = (seconds: number) => {
+      try {
+        checkToken(credentials, token, seconds * 1000);
+        return 0;
+      } catch (error) {
+        return (error as WireError).errCode;
+      }
+    };
+    expect(codeAt(now + 61)).toBe(1501);
+    expect(codeAt(now - 5)).toBe(1504);
+    // Another secret's token with the same claims is not taken for the verified one.
+    expect(() => checkToken(credentials, signToken({ UserID: 'imAdmin', PlatformID: 10, exp: now + 60, nbf: now - 1, iat: now }, 'other-secret'), now * 1000)).toThrow(WireError);
   });
 
   it('passes an unmapped route through with the upstream token, the same body, and the answer unchanged', async () => {
