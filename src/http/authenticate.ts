@@ -20,6 +20,19 @@ function digest(value: string): Buffer {
   return createHash('sha256').update(value, 'utf8').digest();
 }
 
+/** Per configured key, worked out once: its digest for the comparison and the caller it stands for. */
+const KNOWN = new WeakMap<ApiKeyConfig, { digest: Buffer; caller: Caller }>();
+
+function known(entry: ApiKeyConfig): { digest: Buffer; caller: Caller } {
+  let found = KNOWN.get(entry);
+  if (!found) {
+    const identity = createHash('sha256').update(`imbridge-caller:${entry.key}`).digest('hex').slice(0, 32);
+    found = { digest: digest(entry.key), caller: { name: entry.name, identity, backends: entry.backends } };
+    KNOWN.set(entry, found);
+  }
+  return found;
+}
+
 function isLoopbackAddress(address: string | undefined): boolean {
   if (address === undefined) return false;
   return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
@@ -35,13 +48,14 @@ export function authenticate(request: IncomingMessage, apiKeys: readonly ApiKeyC
   const header = request.headers.authorization ?? '';
   const match = /^Bearer\s+(.+)$/i.exec(header);
   if (!match) throw new ImBridgeError('UNAUTHENTICATED', 'send the API key as "Authorization: Bearer <key>"');
-  const offeredKey = match[1]!.trim();
-  const offered = digest(offeredKey);
-  let found: ApiKeyConfig | undefined;
+  const offered = digest(match[1]!.trim());
+  let found: Caller | undefined;
   // Every key is compared, so the time taken does not tell which key (if any) matched.
   for (const entry of apiKeys) {
-    if (timingSafeEqual(offered, digest(entry.key)) && found === undefined) found = entry;
+    const candidate = known(entry);
+    if (timingSafeEqual(offered, candidate.digest) && found === undefined) found = candidate.caller;
   }
   if (!found) throw new ImBridgeError('UNAUTHENTICATED', 'the API key is not valid');
-  return { name: found.name, identity: createHash('sha256').update(`imbridge-caller:${offeredKey}`).digest('hex').slice(0, 32), backends: found.backends };
+  // A copy: the caller's fields are the request's to read, never to change for the next one.
+  return { ...found, backends: [...found.backends] };
 }
