@@ -56,6 +56,5 @@ export function authenticate(request: IncomingMessage, apiKeys: readonly ApiKeyC
     if (timingSafeEqual(offered, candidate.digest) && found === undefined) found = candidate.caller;
   }
   if (!found) throw new ImBridgeError('UNAUTHENTICATED', 'the API key is not valid');
-  // A copy: the caller's fields are the request's to read, never to change for the next one.
-  return { ...found, backends: [...found.backends] };
+  return found;
 }

@@ -93,6 +93,12 @@ function pathnameOf(url: string): string {
   return query === -1 ? url : url.slice(0, query);
 }
 
+/** The query of a request URL, parsed as express's default ("simple") query parser does. */
+function queryOf(url: string): Record<string, unknown> {
+  const mark = url.indexOf('?');
+  return (mark === -1 ? Object.create(null) : parseQueryString(url.slice(mark + 1))) as Record<string, unknown>;
+}
+
 function headerOf(request: IncomingMessage, name: string): string | undefined {
   const value = request.headers[name];
   return typeof value === 'string' ? value : undefined;
@@ -337,7 +343,8 @@ export function createApp(options: AppOptions): ImbridgeApp {
   const checks = new Map(
     ROUTES.map((route) => [route, { validateBody: definitionValidator(route.body, 'body'), validateQuery: definitionValidator(route.query, 'query'), integerFields: integerQueryFields(route.query) }] as const),
   );
-  const unified = async ({ route, path, params }: RouteMatch, request: OperationRequest, response: ServerResponse, parsedQuery: Record<string, unknown>) => {
+  /** An operation whose request has passed auth, backend selection and the body: validation, the handler, the answer. */
+  const runOperation = async ({ route, path, params }: RouteMatch, request: OperationRequest, response: ServerResponse, parsedQuery: Record<string, unknown>) => {
     const { validateBody, validateQuery, integerFields } = checks.get(route)!;
     locals(response).routeLabel = route.path;
     locals(response).route = route;
@@ -427,7 +434,7 @@ export function createApp(options: AppOptions): ImbridgeApp {
   // by the server's listener itself, outside express: express's per-request work (its request and
   // response prototypes, a layer per route and step) cost more than the whole operation.
   const matcher = new RouteMatcher(ROUTES);
-  const operation = (found: RouteMatch, request: OperationRequest, response: ServerResponse) => {
+  const answerOperation = (found: RouteMatch, request: OperationRequest, response: ServerResponse) => {
     const failed = (error: unknown) => answerError(error, request, response);
     try {
       locals(response).caller = authenticate(request, config.auth.apiKeys);
@@ -438,11 +445,9 @@ export function createApp(options: AppOptions): ImbridgeApp {
     parseJson(request as Request, response as Response, (error?: unknown) => {
       if (error) return failed(error);
       try {
-        const url = request.url ?? '/';
-        const mark = url.indexOf('?');
-        const query = (mark === -1 ? Object.create(null) : parseQueryString(url.slice(mark + 1))) as Record<string, unknown>;
+        const query = queryOf(request.url ?? '/');
         checkShape(request.body, query);
-        unified(found, request, response, query).catch(failed);
+        runOperation(found, request, response, query).catch(failed);
       } catch (problem) {
         failed(problem);
       }
@@ -565,7 +570,7 @@ export function createApp(options: AppOptions): ImbridgeApp {
       // An operation's path whose parameter does not percent-decode.
       return withinRequest(request, response, () => answerError(error, request, response));
     }
-    if (found) withinRequest(request, response, () => operation(found, request, response));
+    if (found) withinRequest(request, response, () => answerOperation(found, request, response));
     else app(request, response);
   };
   return { listener, metricsRegistry: registry, healthMonitor: health };

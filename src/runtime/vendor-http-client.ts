@@ -265,7 +265,6 @@ export class VendorHttpClient {
         signal: deadline.signal,
       });
       const text = await answer.body.text();
-      clearTimeout(timer);
       let body: unknown;
       if (text.length > 0) {
         try {
@@ -276,7 +275,6 @@ export class VendorHttpClient {
       }
       response = { status: answer.statusCode, headers: answer.headers, text, body };
     } catch (error) {
-      clearTimeout(timer);
       ended?.();
       vendorCallMetrics.attempt(labels, 'no_answer', (performance.now() - started) / 1000);
       const reason = error instanceof Error ? error.message : String(error);
@@ -285,6 +283,8 @@ export class VendorHttpClient {
         cause: error,
         upstream: { vendor: this.vendor, status: 0, code: null, message: reason },
       });
+    } finally {
+      clearTimeout(timer);
     }
     ended?.();
     const elapsed = performance.now() - started;
