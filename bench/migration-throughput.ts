@@ -15,12 +15,12 @@ import { validateConfig } from '../src/config/load-config.js';
 import { createBackends } from '../src/server/create-backends.js';
 import { createLogger } from '../src/server/create-logger.js';
 import { runMigration } from '../src/migrate/run-migration.js';
-import { planMigration, type StepContext } from '../src/migrate/migration-plan.js';
+import { planMigration, redoableWhole, type StepContext } from '../src/migrate/migration-plan.js';
 import { createProgress } from '../src/migrate/migration-progress.js';
 import { mapLimited } from '../src/runtime/index.js';
 import { withRetries } from '../src/migrate/with-retries.js';
 import { readGraph, type SocialGraph } from '../src/migrate/social-graph.js';
-import { isOptionSupported, roomCapability, type Backend } from '../src/spec/index.js';
+import type { Backend } from '../src/spec/index.js';
 import { seedGraph } from '../test/migrate/seed-graph.js';
 
 const CONCURRENCY = 16;
@@ -50,11 +50,9 @@ async function bareLoop(graph: SocialGraph, target: Backend): Promise<number> {
       plan.steps.filter((step) => step.facet === facet),
       CONCURRENCY,
       async (step) => {
-        // Waiting out a vendor's 429 as migrate does: a bare loop that fails on the first one measures
-        // nothing. Also the 429 between two calls of one multi-call write (PARTIAL_FAILURE), redone
-        // whole where the write is idempotent, as migrate redoes it.
-        const idempotent = !step.creates || isOptionSupported(target.capabilities, roomCapability(step.creates.kind, 'create'), 'id');
-        const result = await withRetries(() => step.run(context), { partial: idempotent });
+        // Waiting out a vendor's 429 as migrate does, also one between two calls of a multi-call
+        // write (redone whole where it may be): a bare loop that fails on the first one measures nothing.
+        const result = await withRetries(() => step.run(context), { partial: redoableWhole(step, target) });
         if (step.creates && typeof result === 'string') created.set(`${step.creates.kind}/${step.creates.id}`, result);
       },
     );

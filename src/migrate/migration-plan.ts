@@ -44,6 +44,15 @@ export interface MigrationStep {
   creates?: { kind: RoomKind; id: string };
 }
 
+/**
+ * Whether a step may be redone whole after it failed half-way (a vendor 429 between two of its
+ * calls): every write is idempotent as a whole except a create whose id the target picks, which
+ * would make a second room.
+ */
+export function redoableWhole(step: MigrationStep, target: Backend): boolean {
+  return !step.creates || isOptionSupported(target.capabilities, roomCapability(step.creates.kind, 'create'), 'id');
+}
+
 /** What the target should hold once every step ran (target ids; rooms by their source id). */
 export interface ExpectedGraph {
   users: Map<string, { name: string | null; extra?: string | null }>;

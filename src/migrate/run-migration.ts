@@ -6,7 +6,7 @@
  */
 import { ImBridgeError, isOptionSupported, roomCapability, type Backend, type RoomKind } from '../spec/index.js';
 import { Checkpoint } from './checkpoint.js';
-import { FACET_ORDER, planMigration, type Gap, type MigrationFacet, type MigrationStep, type StepContext } from './migration-plan.js';
+import { FACET_ORDER, planMigration, redoableWhole, type Gap, type MigrationFacet, type MigrationStep, type StepContext } from './migration-plan.js';
 import type { MigrationProgress } from './migration-progress.js';
 import { mapLimited } from '../runtime/index.js';
 import { readGraph, roomIds, userIds, type RoomId } from './social-graph.js';
@@ -127,9 +127,7 @@ export async function runMigration(options: MigrateOptions): Promise<MigrationRe
         return;
       }
       checkpoint.start(step.key);
-      // Every write is idempotent as a whole except a create whose id the target picks.
-      const idempotent = !(step.creates && !choosesId(step.creates.kind));
-      const result = await withRetries(() => step.run(context), { partial: idempotent });
+      const result = await withRetries(() => step.run(context), { partial: redoableWhole(step, target) });
       if (step.creates && typeof result === 'string') createdIds.set(roomKey(step.creates.kind, step.creates.id), result);
       checkpoint.finish(step.key, typeof result === 'string' ? result : undefined);
       report.written[step.facet] += 1;
