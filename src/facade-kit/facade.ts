@@ -3,6 +3,7 @@
  * format — routes, auth, envelopes, error codes — and runs each call on the selected backend
  * through the Backend spec. What it does not translate goes to `passThrough`.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Request, RequestHandler, Router } from 'express';
 import type { Logger } from 'pino';
 import type { Backend, UpstreamAccess } from '../spec/index.js';
@@ -30,7 +31,35 @@ export interface FacadeContext {
   logger: Logger;
 }
 
+/**
+ * The requests the facade's router would forward untouched, recognised on the raw request before
+ * express so they skip express's per-request work (src/http/mount-compat.ts). `accepts` must say
+ * yes only where the router would pass the request through: the vendor's credential check passes
+ * (the same function the router calls) and no translated route takes it (`routeTable`).
+ */
+export interface PassThroughLane {
+  /** The facade-relative URL to forward, or null to leave the request to the router. */
+  accepts(request: IncomingMessage, url: LaneUrl): string | null;
+  forward(request: IncomingMessage, response: ServerResponse, url: string): Promise<void>;
+}
+
+/**
+ * A request's facade-relative URL, split as express splits it (its `req.path` and the query).
+ * The lane only sees URLs express splits at the first `?` alone.
+ */
+export interface LaneUrl {
+  pathname: string;
+  /** `?…`, or empty. */
+  search: string;
+}
+
+export interface Facade {
+  router: Router;
+  /** Present when the facade has an upstream to pass through to. */
+  lane?: PassThroughLane;
+}
+
 /** What each `adapters/<vendor>/facade/index.ts` exports as `createFacade`. */
-export type FacadeFactory = (context: FacadeContext) => Router;
+export type FacadeFactory = (context: FacadeContext) => Facade;
 
 export type { RequestHandler };

@@ -2,8 +2,9 @@
  * createApp(): the express application serving the unified API. It sees backends only through
  * the Backend spec. Order of the chain: Server-Timing → request id/metrics/log → the `/v1`
  * operations (found by RouteMatcher, then auth → backend selection → JSON body → shape check →
- * validation → handler, in one step) → meta routes → facades and callbacks (their own
- * credentials) → auth → the other `/v1` routes → 404/405 → the one error handler.
+ * validation → handler, in one step) → a facade's plain pass-through (src/http/mount-compat.ts,
+ * also before express) → meta routes → facades and callbacks (their own credentials) → auth →
+ * the other `/v1` routes → 404/405 → the one error handler.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
@@ -65,6 +66,8 @@ interface Locals {
   errorCode?: string;
   /** Set on `/compat/<vendor>` requests. */
   facadeVendor?: string;
+  /** The vendor path a pass-through request that skipped express forwarded. */
+  facadePath?: string;
 }
 
 const ID_PATTERN = new RegExp(UNIFIED_ID_RULE.pattern);
@@ -293,13 +296,14 @@ export function createApp(options: AppOptions): ImbridgeApp {
       requestSeconds.observe({ method, route }, seconds);
       const code = locals(response).errorCode;
       if (code !== undefined) errorsTotal.inc({ method, route, status: response.statusCode, code });
-      const path = pathnameOf(request.url ?? '/');
+      // What the client asked for: express's routers leave the URL below their mount path.
+      const path = pathnameOf((request as { originalUrl?: string }).originalUrl ?? request.url ?? '/');
       const vendor = locals(response).facadeVendor;
       let facade: { outcome: string; facadeRoute: string } | undefined;
       if (vendor !== undefined) {
-        // Facade requests are express's: its request and response.
-        const outcome = facadeOutcomeOf(request as Request, response as Response);
-        let facadeRoute = outcome === 'translated' ? (facadeRouteOf(request as Request) ?? 'unknown') : pathLabel(path);
+        const outcome = facadeOutcomeOf(request, response);
+        // The vendor's own path, below the facade's mount path (and any app prefix the facade strips).
+        let facadeRoute = outcome === 'translated' ? (facadeRouteOf(request) ?? 'unknown') : pathLabel(locals(response).facadePath ?? pathnameOf(request.url ?? '/'));
         // A vendor path the facade does not know is the caller's choice: bound what it can add.
         if (!facadeRouteLabels.has(`${vendor} ${facadeRoute}`)) {
           if (facadeRouteLabels.size >= 500) facadeRoute = 'other';
@@ -486,7 +490,7 @@ export function createApp(options: AppOptions): ImbridgeApp {
   });
 
   // ---- vendor-compatible facades: they check the vendor's own credentials, not API keys
-  mountCompat(app, config, backends, logger);
+  const compatLane = mountCompat(app, config, backends, logger);
   // ---- vendor callbacks: the vendor's own signature or token, not API keys
   mountCallbacks(app, config, events, label);
 
@@ -570,8 +574,17 @@ export function createApp(options: AppOptions): ImbridgeApp {
       // An operation's path whose parameter does not percent-decode.
       return withinRequest(request, response, () => answerError(error, request, response));
     }
-    if (found) withinRequest(request, response, () => answerOperation(found, request, response));
-    else app(request, response);
+    if (found) return withinRequest(request, response, () => answerOperation(found, request, response));
+    // A facade's plain pass-through (its credential checked, no route of its own) skips express:
+    // express's per-request work costs more than the hop to the vendor (README, benchmarks).
+    const passing = compatLane(request);
+    if (passing === undefined) return app(request, response);
+    withinRequest(request, response, () => {
+      locals(response).routeLabel = `/compat/${passing.vendor}`;
+      locals(response).facadeVendor = passing.vendor;
+      locals(response).facadePath = pathnameOf(passing.url);
+      passing.forward(response).catch((error: unknown) => answerError(error, request, response));
+    });
   };
   return { listener, metricsRegistry: registry, healthMonitor: health };
 }

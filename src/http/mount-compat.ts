@@ -1,12 +1,37 @@
-/** Mounts the configured vendor facades at `/compat/<vendor>`, each with its backend and upstream. */
+/**
+ * Mounts the configured vendor facades at `/compat/<vendor>`, each with its backend and upstream,
+ * and returns the lane that takes their plain pass-through requests before express.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Express, NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { ImBridgeError, toErrorBody, type Backend } from '../spec/index.js';
 import { httpStatusFor } from './error-status.js';
 import type { CompatVendor, ImbridgeConfig } from '../config/config-types.js';
 import { findVendor } from '../../adapters/index.js';
+import type { PassThroughLane } from '../facade-kit/index.js';
 
-export function mountCompat(app: Express, config: ImbridgeConfig, backends: ReadonlyMap<string, Backend>, logger: Logger): void {
+/** A request the lane takes: its facade, and the forward that answers it. */
+export interface LaneRequest {
+  vendor: string;
+  /** The facade-relative URL it forwards. */
+  url: string;
+  forward(response: ServerResponse): Promise<void>;
+}
+
+/**
+ * Finds the facade pass-through a raw request is, or undefined to leave it to express. Only the
+ * plainest requests qualify: the facade's mount path spelled exactly, a URL express splits at
+ * its first `?` alone, no `X-IM-Backend` (express checks its scope), a body within the server's
+ * limit; then the facade's own lane decides (its credential check and its route table).
+ */
+export type CompatLane = (request: IncomingMessage) => LaneRequest | undefined;
+
+/** Characters after which express's URL parser stops reading a path as the text before `?`. */
+const UNUSUAL_URL = /[#\s\u00a0\ufeff]/;
+
+export function mountCompat(app: Express, config: ImbridgeConfig, backends: ReadonlyMap<string, Backend>, logger: Logger): CompatLane {
+  const lanes = new Map<string, PassThroughLane>();
   for (const [vendor, block] of Object.entries(config.compat) as Array<[CompatVendor, NonNullable<ImbridgeConfig['compat'][CompatVendor]>]>) {
     const upstreamName = block.upstream;
     const upstream = upstreamName === undefined ? null : (backends.get(upstreamName)?.upstream ?? null);
@@ -16,13 +41,14 @@ export function mountCompat(app: Express, config: ImbridgeConfig, backends: Read
     const facade = findVendor(vendor)?.facade;
     // The config schema admits only vendors with a facade; this guards a config built in code.
     if (!facade) throw new Error(`compat.${vendor}: no vendor "${vendor}" with a facade`);
-    const router = facade.create({
+    const { router, lane } = facade.create({
       vendor,
       config: block,
       backendFor: (request: Request) => backends.get(request.get('x-im-backend') ?? block.backend),
       upstream,
       logger: logger.child({ compat: vendor }),
     });
+    if (lane) lanes.set(vendor, lane);
     const allowed = new Set([block.backend, ...(block.backends ?? [])]);
     app.use(
       `/compat/${vendor}`,
@@ -55,4 +81,17 @@ export function mountCompat(app: Express, config: ImbridgeConfig, backends: Read
       router,
     );
   }
+  return (request) => {
+    const url = request.url ?? '';
+    if (lanes.size === 0 || !url.startsWith('/compat/') || UNUSUAL_URL.test(url)) return undefined;
+    const end = url.indexOf('/', 8);
+    const lane = end === -1 ? undefined : lanes.get(url.slice(8, end));
+    if (lane === undefined || request.headers['x-im-backend'] !== undefined) return undefined;
+    if (Number(request.headers['content-length'] ?? 0) > config.server.bodyLimitBytes) return undefined;
+    const relative = url.slice(end);
+    const mark = relative.indexOf('?');
+    const forwarded = lane.accepts(request, mark === -1 ? { pathname: relative, search: '' } : { pathname: relative.slice(0, mark), search: relative.slice(mark) });
+    if (forwarded === null) return undefined;
+    return { vendor: url.slice(8, end), url: forwarded, forward: (response) => lane.forward(request, response, forwarded) };
+  };
 }

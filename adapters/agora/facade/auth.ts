@@ -6,8 +6,9 @@
  * code the Agora fake uses, so the refusals are the vendor's own. The path below the prefix
  * becomes the request URL for the routes and the pass-through.
  */
+import type { IncomingMessage } from 'node:http';
 import type { RequestHandler } from 'express';
-import { appNotFound, checkAuthorization, errorBody, resolveAppPath } from '../protocol/wire.js';
+import { appNotFound, checkAuthorization, errorBody, resolveAppPath, type AgoraRefusal } from '../protocol/wire.js';
 import type { AgoraFacadeConfig } from './facade-config.js';
 
 export interface AuthorizedLocals {
@@ -15,22 +16,28 @@ export interface AuthorizedLocals {
   agoraPrefix: string;
 }
 
+export type Authorization = { ok: true; prefix: string; rest: string } | { ok: false; refusal: AgoraRefusal };
+
+/** The check itself, on any request: the router's step below and the pass-through lane before express both run it. */
+export function authorize(request: IncomingMessage, path: string, config: AgoraFacadeConfig, nowMs: number): Authorization {
+  const resolved = resolveAppPath(path, config);
+  if (resolved === null) return { ok: false, refusal: appNotFound(path) };
+  const verdict = checkAuthorization(request.headers.authorization, config.appId, config.appCertificate, Math.floor(nowMs / 1000));
+  if (!verdict.ok) return { ok: false, refusal: verdict };
+  return { ok: true, ...resolved };
+}
+
 export function createAuthCheck(config: AgoraFacadeConfig, now: () => number = Date.now): RequestHandler {
   return (request, response, next) => {
-    const resolved = resolveAppPath(request.path, config);
-    if (resolved === null) {
-      const refusal = appNotFound(request.path);
+    const authorization = authorize(request, request.path, config, now());
+    if (!authorization.ok) {
+      const { refusal } = authorization;
       response.status(refusal.status).json(errorBody(refusal.error, refusal.description));
       return;
     }
-    const verdict = checkAuthorization(request.headers.authorization, config.appId, config.appCertificate, Math.floor(now() / 1000));
-    if (!verdict.ok) {
-      response.status(verdict.status).json(errorBody(verdict.error, verdict.description));
-      return;
-    }
-    (response.locals as AuthorizedLocals).agoraPrefix = resolved.prefix;
+    (response.locals as AuthorizedLocals).agoraPrefix = authorization.prefix;
     const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : '';
-    request.url = resolved.rest + query;
+    request.url = authorization.rest + query;
     next();
   };
 }

@@ -5,11 +5,12 @@
  * anything else goes to the configured upstream Agora backend with its own app token, or gets
  * the vendor's answer for an unknown URL (500 `web_application`). See README.md.
  */
-import express from 'express';
+import express, { type RequestHandler } from 'express';
 import { TEXTS, errorBody } from '../protocol/wire.js';
 import type { FacadeFactory } from '../../../src/facade-kit/facade.js';
 import { createPassThrough } from '../../../src/facade-kit/pass-through.js';
-import { createAuthCheck } from './auth.js';
+import { routeTable } from '../../../src/facade-kit/route-table.js';
+import { authorize, createAuthCheck } from './auth.js';
 import { blocksRouter } from './blocks-router.js';
 import { contactsRouter } from './contacts-router.js';
 import { conversationsRouter } from './conversations-router.js';
@@ -29,7 +30,8 @@ export const createFacade: FacadeFactory = (context) => {
   const config = readFacadeConfig(context.config);
   const kit = createRouteKit({ config, backendFor: (request) => context.backendFor(request), logger: context.logger });
   const router = express.Router();
-  router.use(createAuthCheck(config));
+  const authCheck = createAuthCheck(config);
+  router.use(authCheck);
   router.use(usersRouter(kit, config.appId));
   router.use(contactsRouter(kit));
   router.use(blocksRouter(kit));
@@ -41,25 +43,38 @@ export const createFacade: FacadeFactory = (context) => {
   router.use(roomMutesRouter(kit));
   router.use(roomBlocksRouter(kit));
   router.use(messagesRouter(kit));
-  if (context.upstream) {
-    router.use(
-      createPassThrough({
-        upstream: context.upstream,
-        logger: context.logger,
-        ...(config.timeoutMs !== undefined ? { timeoutMs: config.timeoutMs } : {}),
-        // No rewritePath: the auth check already made the URL the path below the client's app
-        // prefix, and the upstream's base URL carries the upstream's own prefix, so
-        // `/{facadeOrg}/{facadeApp}/x` reaches `{upstream}/{upstreamOrg}/{upstreamApp}/x`.
-        answerFailure: (response, failure) => {
-          const refusal = passThroughFailure(failure);
-          response.status(refusal.status).json(errorBody(refusal.error, refusal.description));
-        },
-      }),
-    );
-  }
   // An unknown URL or method under the app: the vendor's JAX-RS answer (§2).
-  router.use((_request, response) => {
+  const unknownRoute: RequestHandler = (_request, response) => {
     response.status(500).json(errorBody('web_application', TEXTS.unknownRoute));
+  };
+  if (!context.upstream) {
+    router.use(unknownRoute);
+    return { router };
+  }
+  const passThrough = createPassThrough({
+    upstream: context.upstream,
+    logger: context.logger,
+    ...(config.timeoutMs !== undefined ? { timeoutMs: config.timeoutMs } : {}),
+    // The auth check already made the URL the path below the client's app prefix, and the
+    // upstream's base URL carries the upstream's own prefix, so `/{facadeOrg}/{facadeApp}/x`
+    // reaches `{upstream}/{upstreamOrg}/{upstreamApp}/x`.
+    answerFailure: (failure) => {
+      const refusal = passThroughFailure(failure);
+      return { status: refusal.status, headers: { 'Content-Type': 'application/json; charset=utf-8' }, body: JSON.stringify(errorBody(refusal.error, refusal.description)) };
+    },
   });
-  return router;
+  router.use(passThrough.handler);
+  router.use(unknownRoute);
+  // Routes match the path below the app prefix, as the auth check leaves it.
+  const translates = routeTable(router, [authCheck, passThrough.handler, unknownRoute]);
+  return {
+    router,
+    lane: {
+      accepts: (request, { pathname, search }) => {
+        const authorization = authorize(request, pathname, config, Date.now());
+        return authorization.ok && !translates(request.method ?? '', authorization.rest) ? authorization.rest + search : null;
+      },
+      forward: passThrough.forward,
+    },
+  };
 };

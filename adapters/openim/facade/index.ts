@@ -5,9 +5,11 @@
  * whichever Backend the request selects. Routes it does not translate go to the configured
  * OpenIM upstream with the upstream backend's own token, or get gin's plain 404 without one.
  */
-import express, { type Request, type Response } from 'express';
+import type { IncomingMessage } from 'node:http';
+import express, { type Request, type RequestHandler, type Response } from 'express';
 import type { FacadeFactory } from '../../../src/facade-kit/facade.js';
-import { createPassThrough } from '../../../src/facade-kit/pass-through.js';
+import { createPassThrough, type FailureAnswer } from '../../../src/facade-kit/pass-through.js';
+import { routeTable } from '../../../src/facade-kit/route-table.js';
 import { WireError, decodeBody, errorEnvelope, requiredHeaders, successEnvelope, type Body } from '../protocol/wire.js';
 import { checkToken, credentialsOf, issueAdminToken, parseToken, type FacadeCredentials } from './auth.js';
 import { BLACK_ROUTES } from './black-routes.js';
@@ -42,7 +44,17 @@ function replyError(response: Response, error: WireError): void {
   reply(response, errorEnvelope(error));
 }
 
-const header = (request: Request) => (name: string) => request.header(name);
+/** A request header as gin reads it (express's `request.header` for the same names), on any request. */
+const header = (request: IncomingMessage) => (name: string) => {
+  const value = request.headers[name.toLowerCase()];
+  return Array.isArray(value) ? value.join(', ') : value;
+};
+
+/** An answer as `reply` writes it, for the pass-through's failures, written outside express. */
+function envelopeAnswer(error: WireError): FailureAnswer {
+  const code = unifiedCodeOf(error);
+  return { status: 200, headers: { 'Content-Type': 'application/json; charset=utf-8' }, body: JSON.stringify(errorEnvelope(error)), ...(code !== undefined ? { errorCode: code } : {}) };
+}
 
 export const createFacade: FacadeFactory = (context) => {
   const credentials = credentialsOf(context.config);
@@ -81,28 +93,42 @@ export const createFacade: FacadeFactory = (context) => {
     }
   });
 
-  if (context.upstream) {
-    const passThrough = createPassThrough({
-      upstream: context.upstream,
-      logger: context.logger,
-      ...(typeof context.config.timeoutMs === 'number' ? { timeoutMs: context.config.timeoutMs } : {}),
-      answerFailure: (response, failure) => replyError(response, passThroughFailure(failure)),
-    });
-    // The client proves itself with a facade token before the upstream's own token is spent for it.
-    router.use((request: Request, response: Response, next) => {
-      try {
-        checkToken(credentials, requiredHeaders(header(request), true)!, Date.now());
-      } catch (error) {
-        replyError(response, error instanceof WireError ? error : new WireError(500, 'internal error'));
-        return;
-      }
-      passThrough(request, response, next);
-    });
-  }
-
   // gin: an unknown path (or a method it has no route for) is a plain-text 404.
-  router.use((_request: Request, response: Response) => {
+  const notFound: RequestHandler = (_request: Request, response: Response) => {
     response.status(404).type('text/plain').send('404 page not found');
+  };
+  if (!context.upstream) {
+    router.use(notFound);
+    return { router };
+  }
+  const passThrough = createPassThrough({
+    upstream: context.upstream,
+    logger: context.logger,
+    ...(typeof context.config.timeoutMs === 'number' ? { timeoutMs: context.config.timeoutMs } : {}),
+    answerFailure: (failure) => envelopeAnswer(passThroughFailure(failure)),
   });
-  return router;
+  // The client proves itself with a facade token before the upstream's own token is spent for it.
+  const passThroughRefusal = (request: IncomingMessage): WireError | null => {
+    try {
+      checkToken(credentials, requiredHeaders(header(request), true)!, Date.now());
+      return null;
+    } catch (error) {
+      return error instanceof WireError ? error : new WireError(500, 'internal error');
+    }
+  };
+  const tokenThenPassThrough: RequestHandler = (request: Request, response: Response, next) => {
+    const refusal = passThroughRefusal(request);
+    if (refusal !== null) return replyError(response, refusal);
+    void passThrough.handler(request, response, next);
+  };
+  router.use(tokenThenPassThrough);
+  router.use(notFound);
+  const translates = routeTable(router, [tokenThenPassThrough, notFound]);
+  return {
+    router,
+    lane: {
+      accepts: (request, { pathname, search }) => (!translates(request.method ?? '', pathname) && passThroughRefusal(request) === null ? pathname + search : null),
+      forward: passThrough.forward,
+    },
+  };
 };

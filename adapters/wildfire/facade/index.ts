@@ -4,10 +4,11 @@
  * server has no handler for — answered from the selected Backend (README.md). Routes it does not
  * translate go, re-signed with the upstream's own secret, to the configured Wildfire upstream.
  */
+import type { IncomingMessage } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { ImBridgeError, type Backend } from '../../../src/spec/index.js';
 import { noteErrorCode } from '../../../src/facade-kit/facade-outcome.js';
-import { JavaException, sendEnvelope, sendJavaException, sendNoHandler, type Answer } from '../protocol/wire.js';
+import { JavaException, checkSignature, envelopeOf, sendEnvelope, sendJavaException, sendNoHandler, type Answer } from '../protocol/wire.js';
 import type { FacadeFactory } from '../../../src/facade-kit/facade.js';
 import { createPassThrough } from '../../../src/facade-kit/pass-through.js';
 import { verifySignature } from './auth.js';
@@ -50,7 +51,10 @@ export const createFacade: FacadeFactory = (context) => {
         upstream: context.upstream,
         logger: context.logger,
         ...(context.config.timeoutMs === undefined ? {} : { timeoutMs: context.config.timeoutMs }),
-        answerFailure: (response, failure) => sendEnvelope(response, passThroughFailure(failure)),
+        answerFailure: (failure) => {
+          const { headers, text } = envelopeOf(passThroughFailure(failure));
+          return { status: 200, headers, body: text };
+        },
       })
     : null;
 
@@ -75,15 +79,23 @@ export const createFacade: FacadeFactory = (context) => {
     }
   };
 
+  /**
+   * What the router does with a path it does not translate: a pro route on a community facade is
+   * what a community server has no handler for; anything else is passed through, when there is an
+   * upstream.
+   */
+  const passesThrough = (path: string) => !routes.has(path) && !proOnly.has(path) && passThrough !== null;
+  // The pass-through applies the upstream's credentials: only a client signed with the facade's secret may use them.
+  const signedForPassThrough = (request: IncomingMessage, path: string) => path === '/admin/health' || checkSignature(request.headers, { ...signature, now: Date.now }) === 0;
+
   const router = express.Router();
   router.use((request: Request, response: Response, next: NextFunction) => {
     const entry = routes.get(request.path);
     if (!entry) {
-      // A pro route on a community facade is what a community server has no handler for.
-      if (proOnly.has(request.path) || !passThrough) return next();
-      // The pass-through applies the upstream's credentials: only a client signed with the facade's secret may use them.
-      if (request.path !== '/admin/health' && !verifySignature(request, response, signature)) return;
-      return passThrough(request, response, next);
+      if (!passesThrough(request.path)) return next();
+      // The refusal's answer is the signature check's own.
+      if (!signedForPassThrough(request, request.path) && !verifySignature(request, response, signature)) return;
+      return passThrough!.handler(request, response, next);
     }
     // Every admin action is a POST; any other method has no handler (§3).
     if (request.method !== 'POST') return sendNoHandler(response);
@@ -100,5 +112,12 @@ export const createFacade: FacadeFactory = (context) => {
     if (request.path.startsWith('/admin/')) sendNoHandler(response);
     else response.status(404).end();
   });
-  return router;
+  if (passThrough === null) return { router };
+  return {
+    router,
+    lane: {
+      accepts: (request, { pathname, search }) => (passesThrough(pathname) && signedForPassThrough(request, pathname) ? pathname + search : null),
+      forward: passThrough.forward,
+    },
+  };
 };

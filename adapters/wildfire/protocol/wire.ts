@@ -148,18 +148,23 @@ export function checkSignature(headers: HeaderBag, check: SignatureCheck): 0 | 2
 
 // ---- answers (§3) ---------------------------------------------------------------------------------
 
-/** The envelope on HTTP 200, with the server's headers; bigint values (messageUid) are written exactly. */
-export function sendEnvelope(response: Response, answer: Answer): void {
-  response.status(200);
-  response.setHeader('Content-Type', 'application/json;charset=utf-8');
-  // The server adds this non-standard header (§1); undici and browsers ignore the unknown coding.
-  response.setHeader('Content-Encoding', 'utf-8');
+/** The envelope's headers and text, as the server writes them on HTTP 200; bigint values (messageUid) are written exactly. */
+export function envelopeOf(answer: Answer): { headers: Record<string, string>; text: string } {
   // Gson omits null fields; field order code, msg, result.
   const body: Json = { code: answer.code };
   if (answer.msg !== undefined) body.msg = answer.msg;
   if (answer.result !== undefined) body.result = answer.result;
+  // The server adds this non-standard Content-Encoding (§1); undici and browsers ignore the unknown coding.
+  return { headers: { 'Content-Type': 'application/json;charset=utf-8', 'Content-Encoding': 'utf-8' }, text: stringifyJson(body) };
+}
+
+/** The envelope on HTTP 200, with the server's headers. */
+export function sendEnvelope(response: Response, answer: Answer): void {
+  const { headers, text } = envelopeOf(answer);
+  response.status(200);
+  for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
   // end(), not send(): express would rewrite the content type to `application/json; charset=utf-8`.
-  response.end(stringifyJson(body));
+  response.end(text);
 }
 
 /** Pre-check failures (rate limit, signature) carry the envelope nested inside `result` too (§3). */

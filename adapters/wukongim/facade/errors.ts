@@ -7,8 +7,8 @@
 import type { Response } from 'express';
 import type { Logger } from 'pino';
 import { ImBridgeError } from '../../../src/spec/index.js';
-import { TEXTS, VendorFailure, sendFailure, sendJson } from '../protocol/wire.js';
-import type { PassThroughFailure } from '../../../src/facade-kit/pass-through.js';
+import { TEXTS, VendorFailure, sendFailure } from '../protocol/wire.js';
+import type { FailureAnswer, PassThroughFailure } from '../../../src/facade-kit/pass-through.js';
 import { noteErrorCode } from '../../../src/facade-kit/facade-outcome.js';
 
 /** The vendor text for a unified error. */
@@ -40,7 +40,7 @@ export function answerError(response: Response, error: unknown, logger: Logger):
  * A pass-through that got no answer: the vendor's envelope with a gateway status (what a proxy in
  * front of WuKongIM answers), so a client's retry logic sees a retryable status, not a 400.
  */
-export function passThroughFailure(response: Response, failure: PassThroughFailure): void {
-  if (failure === 'timeout') sendJson(response, 504, { msg: 'imbridge: the WuKongIM upstream did not answer in time', status: 504 });
-  else sendJson(response, 502, { msg: 'imbridge: the WuKongIM upstream is unreachable', status: 502 });
+export function passThroughFailure(failure: PassThroughFailure): FailureAnswer {
+  const [status, msg] = failure === 'timeout' ? [504, 'imbridge: the WuKongIM upstream did not answer in time'] : [502, 'imbridge: the WuKongIM upstream is unreachable'];
+  return { status, headers: { 'Content-Type': 'application/json; charset=utf-8' }, body: JSON.stringify({ msg, status }) };
 }

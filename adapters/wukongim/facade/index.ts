@@ -5,9 +5,10 @@
  * vendor's plain-text 404. See README.md for the route map and every difference.
  */
 import express from 'express';
-import { sendNotFound } from '../protocol/wire.js';
+import { sendNotFound, tokenAccepted } from '../protocol/wire.js';
 import type { FacadeFactory } from '../../../src/facade-kit/facade.js';
 import { createPassThrough } from '../../../src/facade-kit/pass-through.js';
+import { routeTable } from '../../../src/facade-kit/route-table.js';
 import { createTokenCheck } from './auth.js';
 import { createChannelListsRouter } from './channel-lists-router.js';
 import { createChannelsRouter } from './channels-router.js';
@@ -20,17 +21,32 @@ export const createFacade: FacadeFactory = (context) => {
   const router = express.Router();
   const token = typeof context.config.token === 'string' ? context.config.token : '';
   // Before routing, like the vendor's middleware: unknown paths and pass-through need it too.
-  router.use(createTokenCheck(token));
+  const tokenCheck = createTokenCheck(token);
+  router.use(tokenCheck);
   router.use(createUsersRouter(context));
   router.use(createChannelListsRouter(context));
   router.use(createChannelsRouter(context));
   router.use(createConversationsRouter(context));
   router.use(createMessagesRouter(context));
-  if (context.upstream) {
-    const options: Parameters<typeof createPassThrough>[0] = { upstream: context.upstream, logger: context.logger, answerFailure: passThroughFailure };
-    if (context.config.timeoutMs !== undefined) options.timeoutMs = context.config.timeoutMs;
-    router.use(createPassThrough(options));
+  const notFound: express.RequestHandler = (_request, response) => sendNotFound(response);
+  if (!context.upstream) {
+    router.use(notFound);
+    return { router };
   }
-  router.use((_request, response) => sendNotFound(response));
-  return router;
+  const passThrough = createPassThrough({
+    upstream: context.upstream,
+    logger: context.logger,
+    answerFailure: passThroughFailure,
+    ...(context.config.timeoutMs !== undefined ? { timeoutMs: context.config.timeoutMs } : {}),
+  });
+  router.use(passThrough.handler);
+  router.use(notFound);
+  const translates = routeTable(router, [tokenCheck, passThrough.handler, notFound]);
+  return {
+    router,
+    lane: {
+      accepts: (request, { pathname, search }) => (tokenAccepted(request, token) && !translates(request.method ?? '', pathname) ? pathname + search : null),
+      forward: passThrough.forward,
+    },
+  };
 };

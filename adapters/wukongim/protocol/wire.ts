@@ -5,6 +5,7 @@
  * whitelist row shape (FNV-64a ids above 2^53, Go times). Nothing here knows imbridge's backends.
  */
 import type { Request, Response } from 'express';
+import type { IncomingMessage } from 'node:http';
 import { crc32 } from 'node:zlib';
 import { parseJson, stringifyJson, sameSecret } from '../../../src/runtime/index.js';
 
@@ -67,8 +68,9 @@ export function sendFailure(response: Response, message: string): void {
 }
 
 /** The token middleware (server_http.go): a configured managerToken is required on every request. */
-export function tokenAccepted(request: Request, managerToken: string): boolean {
-  return managerToken === '' || sameSecret(request.header('token'), managerToken);
+export function tokenAccepted(request: IncomingMessage, managerToken: string): boolean {
+  const offered = request.headers.token;
+  return managerToken === '' || sameSecret(typeof offered === 'string' ? offered : undefined, managerToken);
 }
 
 /** 401 with an empty body, exactly as the vendor refuses a wrong or missing token. */
