@@ -53,7 +53,8 @@ const HOP_BY_HOP: ReadonlySet<string> = new Set(['connection', 'keep-alive', 'pr
 
 function connectionScoped(headers: Record<string, string | string[] | undefined>): ReadonlySet<string> {
   const listed = headers.connection;
-  if (listed === undefined) return HOP_BY_HOP;
+  // Nearly every request and answer says only `keep-alive` or `close`, which name no other header.
+  if (listed === undefined || listed === 'keep-alive' || listed === 'close') return HOP_BY_HOP;
   const names = new Set(HOP_BY_HOP);
   for (const name of [listed].flat().join(',').split(',')) if (name.trim() !== '') names.add(name.trim().toLowerCase());
   return names;

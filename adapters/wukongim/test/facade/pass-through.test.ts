@@ -4,6 +4,7 @@
  * managerToken instead of the client's, and the same body; the answer comes back unchanged. No
  * upstream: the vendor's plain-text 404. An upstream that hangs or is down: a vendor-shaped error.
  */
+import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFake, type RunningWukongimFake } from '../../fake/index.js';
 import { call, facadeTarget, randomSuffix, type VendorTarget } from './harness.js';
@@ -57,6 +58,28 @@ describe('WuKongIM facade: pass-through', () => {
       expect({ status: through.status, text: through.text }, request.path).toEqual({ status: straight.status, text: straight.text });
     }
     expect(upstream.control.requestsTo('GET /no/such/route')[0]?.query).toEqual({ x: '1' });
+  });
+
+  it('headers of the client connection stay on it: hop-by-hop ones and those its Connection header names are not forwarded', async () => {
+    upstream.control.clearRequests();
+    // node:http, since fetch will not send a Connection header that names other headers.
+    const status = await new Promise<number>((resolve, reject) => {
+      const sent = httpRequest(`${facade.baseUrl}/user/onlinestatus`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', token: facade.token, connection: 'keep-alive, x-connection-note', 'x-connection-note': 'for imbridge only', 'x-end-to-end': 'kept', te: 'trailers' },
+      });
+      sent.on('response', (answer) => {
+        answer.resume();
+        resolve(answer.statusCode ?? 0);
+      });
+      sent.on('error', reject);
+      sent.end('["nobody"]');
+    });
+    expect(status).toBe(200);
+    const [forwarded] = upstream.control.requestsTo('POST /user/onlinestatus');
+    expect(forwarded!.headers['x-end-to-end']).toBe('kept');
+    expect(forwarded!.headers['x-connection-note']).toBeUndefined();
+    expect(forwarded!.headers.te).toBeUndefined();
   });
 
   it('without an upstream an unmapped route gets the vendor 404', async () => {
