@@ -2,5 +2,6 @@
 export * from './facade.js';
 export * from './pass-through.js';
 export * from './route-table.js';
+export * from './end-with-pass-through.js';
 export * from './list-all.js';
 export * from './facade-outcome.js';

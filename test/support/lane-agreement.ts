@@ -65,6 +65,17 @@ export function spellings(path: string): string[] {
 
 export const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'HEAD', 'OPTIONS'] as const;
 
+/**
+ * Every method on every spelling of the translated paths (and on the unmapped ones) with the
+ * right credential, and on the plain paths with each wrong one; `prefix` comes before each path.
+ */
+export function crossProbes(translated: readonly string[], unmapped: readonly string[], right: Record<string, string>, wrong: ReadonlyArray<Record<string, string>>, prefix = ''): Probe[] {
+  return [
+    ...[...translated.flatMap(spellings), ...unmapped].flatMap((path) => METHODS.map((method) => ({ method, url: prefix + path, headers: right }))),
+    ...[...translated, ...unmapped].flatMap((path) => METHODS.flatMap((method) => wrong.map((headers) => ({ method, url: prefix + path, headers })))),
+  ];
+}
+
 export async function probeLane(createFacade: FacadeFactory, config: CompatConfig, probes: readonly Probe[]): Promise<ProbeResult[]> {
   const forwarded = new Map<string, string>();
   const upstream = createServer((request: IncomingMessage, response) => {

@@ -5,11 +5,10 @@
  * anything else goes to the configured upstream Agora backend with its own app token, or gets
  * the vendor's answer for an unknown URL (500 `web_application`). See README.md.
  */
-import express, { type RequestHandler } from 'express';
+import express from 'express';
 import { TEXTS, errorBody } from '../protocol/wire.js';
 import type { FacadeFactory } from '../../../src/facade-kit/facade.js';
-import { createPassThrough } from '../../../src/facade-kit/pass-through.js';
-import { routeTable } from '../../../src/facade-kit/route-table.js';
+import { endWithPassThrough } from '../../../src/facade-kit/end-with-pass-through.js';
 import { authorize, createAuthCheck } from './auth.js';
 import { blocksRouter } from './blocks-router.js';
 import { contactsRouter } from './contacts-router.js';
@@ -43,15 +42,7 @@ export const createFacade: FacadeFactory = (context) => {
   router.use(roomMutesRouter(kit));
   router.use(roomBlocksRouter(kit));
   router.use(messagesRouter(kit));
-  // An unknown URL or method under the app: the vendor's JAX-RS answer (§2).
-  const unknownRoute: RequestHandler = (_request, response) => {
-    response.status(500).json(errorBody('web_application', TEXTS.unknownRoute));
-  };
-  if (!context.upstream) {
-    router.use(unknownRoute);
-    return { router };
-  }
-  const passThrough = createPassThrough({
+  return endWithPassThrough(router, {
     upstream: context.upstream,
     logger: context.logger,
     ...(config.timeoutMs !== undefined ? { timeoutMs: config.timeoutMs } : {}),
@@ -62,19 +53,15 @@ export const createFacade: FacadeFactory = (context) => {
       const refusal = passThroughFailure(failure);
       return { status: refusal.status, headers: { 'Content-Type': 'application/json; charset=utf-8' }, body: JSON.stringify(errorBody(refusal.error, refusal.description)) };
     },
-  });
-  router.use(passThrough.handler);
-  router.use(unknownRoute);
-  // Routes match the path below the app prefix, as the auth check leaves it.
-  const translates = routeTable(router, [authCheck, passThrough.handler, unknownRoute]);
-  return {
-    router,
-    lane: {
-      accepts: (request, { pathname, search }) => {
-        const authorization = authorize(request, pathname, config, Date.now());
-        return authorization.ok && !translates(request.method ?? '', authorization.rest) ? authorization.rest + search : null;
-      },
-      forward: passThrough.forward,
+    // An unknown URL or method under the app: the vendor's JAX-RS answer (§2).
+    fallback: (_request, response) => {
+      response.status(500).json(errorBody('web_application', TEXTS.unknownRoute));
     },
-  };
+    transparent: [authCheck],
+    // Routes match the path below the app prefix, as the auth check leaves it.
+    accepts: (request, { pathname, search }, translates) => {
+      const authorization = authorize(request, pathname, config, Date.now());
+      return authorization.ok && !translates(request.method ?? '', authorization.rest) ? authorization.rest + search : null;
+    },
+  });
 };

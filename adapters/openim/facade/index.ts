@@ -6,10 +6,10 @@
  * OpenIM upstream with the upstream backend's own token, or get gin's plain 404 without one.
  */
 import type { IncomingMessage } from 'node:http';
-import express, { type Request, type RequestHandler, type Response } from 'express';
+import express, { type Request, type Response } from 'express';
 import type { FacadeFactory } from '../../../src/facade-kit/facade.js';
-import { createPassThrough, type FailureAnswer } from '../../../src/facade-kit/pass-through.js';
-import { routeTable } from '../../../src/facade-kit/route-table.js';
+import type { FailureAnswer } from '../../../src/facade-kit/pass-through.js';
+import { endWithPassThrough } from '../../../src/facade-kit/end-with-pass-through.js';
 import { WireError, decodeBody, errorEnvelope, requiredHeaders, successEnvelope, type Body } from '../protocol/wire.js';
 import { checkToken, credentialsOf, issueAdminToken, parseToken, type FacadeCredentials } from './auth.js';
 import { BLACK_ROUTES } from './black-routes.js';
@@ -93,20 +93,6 @@ export const createFacade: FacadeFactory = (context) => {
     }
   });
 
-  // gin: an unknown path (or a method it has no route for) is a plain-text 404.
-  const notFound: RequestHandler = (_request: Request, response: Response) => {
-    response.status(404).type('text/plain').send('404 page not found');
-  };
-  if (!context.upstream) {
-    router.use(notFound);
-    return { router };
-  }
-  const passThrough = createPassThrough({
-    upstream: context.upstream,
-    logger: context.logger,
-    ...(typeof context.config.timeoutMs === 'number' ? { timeoutMs: context.config.timeoutMs } : {}),
-    answerFailure: (failure) => envelopeAnswer(passThroughFailure(failure)),
-  });
   // The client proves itself with a facade token before the upstream's own token is spent for it.
   const passThroughRefusal = (request: IncomingMessage): WireError | null => {
     try {
@@ -116,19 +102,21 @@ export const createFacade: FacadeFactory = (context) => {
       return error instanceof WireError ? error : new WireError(500, 'internal error');
     }
   };
-  const tokenThenPassThrough: RequestHandler = (request: Request, response: Response, next) => {
-    const refusal = passThroughRefusal(request);
-    if (refusal !== null) return replyError(response, refusal);
-    void passThrough.handler(request, response, next);
-  };
-  router.use(tokenThenPassThrough);
-  router.use(notFound);
-  const translates = routeTable(router, [tokenThenPassThrough, notFound]);
-  return {
-    router,
-    lane: {
-      accepts: (request, { pathname, search }) => (!translates(request.method ?? '', pathname) && passThroughRefusal(request) === null ? pathname + search : null),
-      forward: passThrough.forward,
+  return endWithPassThrough(router, {
+    upstream: context.upstream,
+    logger: context.logger,
+    ...(typeof context.config.timeoutMs === 'number' ? { timeoutMs: context.config.timeoutMs } : {}),
+    answerFailure: (failure) => envelopeAnswer(passThroughFailure(failure)),
+    // gin: an unknown path (or a method it has no route for) is a plain-text 404.
+    fallback: (_request: Request, response: Response) => {
+      response.status(404).type('text/plain').send('404 page not found');
     },
-  };
+    guard: (request, response) => {
+      const refusal = passThroughRefusal(request);
+      if (refusal !== null) replyError(response, refusal);
+      return refusal === null;
+    },
+    transparent: [],
+    accepts: (request, { pathname, search }, translates) => (!translates(request.method ?? '', pathname) && passThroughRefusal(request) === null ? pathname + search : null),
+  });
 };

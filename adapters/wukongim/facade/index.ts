@@ -7,8 +7,7 @@
 import express from 'express';
 import { sendNotFound, tokenAccepted } from '../protocol/wire.js';
 import type { FacadeFactory } from '../../../src/facade-kit/facade.js';
-import { createPassThrough } from '../../../src/facade-kit/pass-through.js';
-import { routeTable } from '../../../src/facade-kit/route-table.js';
+import { endWithPassThrough } from '../../../src/facade-kit/end-with-pass-through.js';
 import { createTokenCheck } from './auth.js';
 import { createChannelListsRouter } from './channel-lists-router.js';
 import { createChannelsRouter } from './channels-router.js';
@@ -28,25 +27,13 @@ export const createFacade: FacadeFactory = (context) => {
   router.use(createChannelsRouter(context));
   router.use(createConversationsRouter(context));
   router.use(createMessagesRouter(context));
-  const notFound: express.RequestHandler = (_request, response) => sendNotFound(response);
-  if (!context.upstream) {
-    router.use(notFound);
-    return { router };
-  }
-  const passThrough = createPassThrough({
+  return endWithPassThrough(router, {
     upstream: context.upstream,
     logger: context.logger,
-    answerFailure: passThroughFailure,
     ...(context.config.timeoutMs !== undefined ? { timeoutMs: context.config.timeoutMs } : {}),
+    answerFailure: passThroughFailure,
+    fallback: (_request, response) => sendNotFound(response),
+    transparent: [tokenCheck],
+    accepts: (request, { pathname, search }, translates) => (tokenAccepted(request, token) && !translates(request.method ?? '', pathname) ? pathname + search : null),
   });
-  router.use(passThrough.handler);
-  router.use(notFound);
-  const translates = routeTable(router, [tokenCheck, passThrough.handler, notFound]);
-  return {
-    router,
-    lane: {
-      accepts: (request, { pathname, search }) => (tokenAccepted(request, token) && !translates(request.method ?? '', pathname) ? pathname + search : null),
-      forward: passThrough.forward,
-    },
-  };
 };

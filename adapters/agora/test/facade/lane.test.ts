@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createFacade } from '../../facade/index.js';
-import { METHODS, disagreements, probeLane, routePaths, spellings, type Probe } from '../../../../test/support/lane-agreement.js';
+import { METHODS, crossProbes, disagreements, probeLane, routePaths, type Probe } from '../../../../test/support/lane-agreement.js';
 import { CREDENTIALS as APP, appToken, userToken } from './harness.js';
 
 const CONFIG = { backend: 'local', orgName: APP.orgName, appName: APP.appName, appId: APP.appId, appCertificate: APP.appCertificate };
@@ -20,11 +20,10 @@ describe('Agora facade: the pass-through lane agrees with the router', () => {
     expect(translated.length).toBeGreaterThan(30);
     const unmapped = ['/metadata/user/someone', '/no/such/route', '/'];
     const probes: Probe[] = [
-      ...PREFIXES.flatMap((prefix) => [...translated.flatMap(spellings), ...unmapped].flatMap((path) => METHODS.map((method) => ({ method, url: prefix + path, headers: right })))),
-      // Another app's prefix, and the facade's own with each wrong credential.
-      ...['/other-org/other-app', PREFIXES[0]!].flatMap((prefix) =>
-        [...translated, ...unmapped].flatMap((path) => METHODS.flatMap((method) => (prefix === PREFIXES[0] ? WRONG : [right]).map((headers) => ({ method, url: prefix + path, headers })))),
-      ),
+      ...crossProbes(translated, unmapped, right, WRONG, PREFIXES[0]),
+      ...crossProbes(translated, unmapped, right, [], PREFIXES[1]),
+      // Another app's prefix, and the facade's own org spelled in capitals.
+      ...crossProbes([], [...translated, ...unmapped], right, [], '/other-org/other-app'),
       ...METHODS.map((method) => ({ method, url: `/${APP.orgName.toUpperCase()}/${APP.appName}/metadata/user/someone`, headers: right })),
     ];
     const results = await probeLane(createFacade, CONFIG, probes);

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { createFacade } from '../../facade/index.js';
 import { credentialsOf, issueAdminToken } from '../../facade/auth.js';
-import { METHODS, disagreements, probeLane, routePaths, spellings, type Probe } from '../../../../test/support/lane-agreement.js';
+import { crossProbes, disagreements, probeLane, routePaths } from '../../../../test/support/lane-agreement.js';
 
 const CONFIG = { backend: 'local', secret: 'facade-secret' };
 const token = String(issueAdminToken(credentialsOf(CONFIG), { secret: 'facade-secret', userID: 'imAdmin' }, Date.now()).token);
@@ -18,12 +18,8 @@ describe('OpenIM facade: the pass-through lane agrees with the router', () => {
   it('forwards nothing the router would translate or refuse, and takes unmapped routes with a facade token', async () => {
     const mapped = routePaths(createFacade, CONFIG);
     expect(mapped.length).toBeGreaterThan(20);
-    // Every spelling with the right credential; the plain paths with each wrong one.
     const [right, ...wrong] = CREDENTIALS;
-    const probes: Probe[] = [
-      ...[...mapped.flatMap(spellings), '/user/get_all_users_uid', '/no/such/route', '/'].flatMap((url) => METHODS.map((method) => ({ method, url, headers: right! }))),
-      ...[...mapped, '/user/get_all_users_uid', '/no/such/route', '/'].flatMap((url) => METHODS.flatMap((method) => wrong.map((headers) => ({ method, url, headers })))),
-    ];
+    const probes = crossProbes(mapped, ['/user/get_all_users_uid', '/no/such/route', '/'], right!, wrong);
     const results = await probeLane(createFacade, CONFIG, probes);
     expect(disagreements(results)).toEqual([]);
     const taken = results.filter((result) => result.lane !== null);

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { createFacade, FACADE_ROUTES } from '../../facade/index.js';
 import { signedHeaders } from '../../protocol/wire.js';
-import { METHODS, disagreements, probeLane, spellings, type Probe } from '../../../../test/support/lane-agreement.js';
+import { crossProbes, disagreements, probeLane } from '../../../../test/support/lane-agreement.js';
 
 const SECRET = 'facade-secret';
 const right = signedHeaders(SECRET);
@@ -20,10 +20,7 @@ describe('Wildfire facade: the pass-through lane agrees with the router', () => 
       const config = { backend: 'local', secret: SECRET, edition };
       const translated = FACADE_ROUTES.map((entry) => entry.path);
       const unmapped = ['/admin/user/onlinestatus', '/admin/health', '/no/such/route', '/'];
-      const probes: Probe[] = [
-        ...[...translated.flatMap(spellings), ...unmapped].flatMap((url) => METHODS.map((method) => ({ method, url, headers: right }))),
-        ...[...translated, ...unmapped].flatMap((url) => METHODS.flatMap((method) => WRONG.map((headers) => ({ method, url, headers })))),
-      ];
+      const probes = crossProbes(translated, unmapped, right, WRONG);
       const results = await probeLane(createFacade, config, probes);
       expect(disagreements(results)).toEqual([]);
       const taken = results.filter((result) => result.lane !== null);

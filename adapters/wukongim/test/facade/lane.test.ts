@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createFacade } from '../../facade/index.js';
-import { METHODS, disagreements, probeLane, routePaths, spellings, type Probe } from '../../../../test/support/lane-agreement.js';
+import { crossProbes, disagreements, probeLane, routePaths } from '../../../../test/support/lane-agreement.js';
 
 const CONFIG = { backend: 'local', token: 'facade-token' };
 const CREDENTIALS: ReadonlyArray<Record<string, string>> = [{ token: 'facade-token' }, { token: 'wrong-token' }, {}];
@@ -15,12 +15,8 @@ describe('WuKongIM facade: the pass-through lane agrees with the router', () => 
   it('forwards nothing the router would translate or refuse, and takes unmapped routes with the token', async () => {
     const translated = routePaths(createFacade, CONFIG);
     expect(translated.length).toBeGreaterThan(10);
-    // Every spelling with the right credential; the plain paths with each wrong one.
     const [right, ...wrong] = CREDENTIALS;
-    const probes: Probe[] = [
-      ...[...translated.flatMap(spellings), '/user/systemuids_add', '/no/such/route', '/'].flatMap((url) => METHODS.map((method) => ({ method, url, headers: right! }))),
-      ...[...translated, '/user/systemuids_add', '/no/such/route', '/'].flatMap((url) => METHODS.flatMap((method) => wrong.map((headers) => ({ method, url, headers })))),
-    ];
+    const probes = crossProbes(translated, ['/user/systemuids_add', '/no/such/route', '/'], right!, wrong);
     const results = await probeLane(createFacade, CONFIG, probes);
     expect(disagreements(results)).toEqual([]);
     const taken = results.filter((result) => result.lane !== null);
