@@ -18,3 +18,4 @@ export * from './keyed-lock.js';
 export * from './request-context.js';
 export * from './shared-state.js';
 export * from './first-seen-times.js';
+export * from './iterable-slice.js';

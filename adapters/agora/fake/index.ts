@@ -12,6 +12,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import express, { type Request, type Response } from 'express';
+import { iterableSlice } from '../../../src/runtime/index.js';
 import { CallbackEmitter, FakeControl, listen } from '../../../src/testing/index.js';
 import { agoraCallbacks } from './callbacks.js';
 import { AgoraFakeState, type FakeRoom, type FakeRoomResource, type FakeUser } from './fake-state.js';
@@ -330,15 +331,7 @@ export function createFake(options: AgoraFakeOptions = {}): AgoraFake {
     const contacts = state.contactsOf(owner.username);
     const offset = decodeCursor(request.query.cursor);
     const next = offset + limit;
-    // Walked up to the page's end, not copied whole: a page's cost must not grow with the list
-    // (the cost-growth bench reads the adapter through this fake, as through the vendor's index).
-    const page: Array<{ username: string; remark?: string | null }> = [];
-    let position = 0;
-    for (const [username, remark] of contacts) {
-      if (position >= next) break;
-      if (position >= offset) page.push(withRemark ? { username, remark } : { username });
-      position += 1;
-    }
+    const page = iterableSlice(contacts, offset, next).map(([username, remark]) => (withRemark ? { username, remark } : { username }));
     ok(request, response, {
       data: { contacts: page },
       count: page.length,

@@ -477,8 +477,8 @@ const getFriendList: RouteSpec['handler'] = (context) => {
   const userID = text(context.body, 'userID');
   access(context, userID);
   const page = pagination(context.body);
-  const rows = [...(context.state.friends.get(userID)?.values() ?? [])];
-  return { friendsInfo: nilIfEmpty(pageOf(rows, page).map((row) => friendInfo(context.state, row))), total: rows.length };
+  const rows = context.state.friends.get(userID);
+  return { friendsInfo: nilIfEmpty(pageOf(rows?.values() ?? [], page).map((row) => friendInfo(context.state, row))), total: rows?.size ?? 0 };
 };
 
 const getDesignatedFriends: RouteSpec['handler'] = (context) => {

@@ -3,6 +3,7 @@
  * `encoding/json` decoding into proto structs (absent = zero value, wrong type = 1001 with the
  * JSON error text), `Check()` failures as 1001 ArgsError, and the errCode envelope.
  */
+import { iterableSlice } from '../../../src/runtime/index.js';
 
 /** Short names OpenIM puts in `errMsg` (note §4). */
 export const ERROR_NAMES: Readonly<Record<number, string>> = {
@@ -156,10 +157,10 @@ export function mongoRegex(pattern: string, flags: string): RegExp {
 }
 
 /** One page; `showNumber <= 0` or past the end gives an empty page (note §3). */
-export function pageOf<T>(items: readonly T[], page: { pageNumber: number; showNumber: number }): T[] {
+export function pageOf<T>(items: Iterable<T>, page: { pageNumber: number; showNumber: number }): T[] {
   if (page.showNumber <= 0) return [];
   const start = (page.pageNumber - 1) * page.showNumber;
-  return items.slice(start, start + page.showNumber);
+  return iterableSlice(items, start, start + page.showNumber);
 }
 
 /** gRPC turns an empty repeated field into nil: JSON `null` (note §3). */
